@@ -1,0 +1,44 @@
+import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
+import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
+import type { Tx } from "@/lib/db/client";
+
+// Every writer, in every instance, appends under this transaction-scoped lock, so the chain has one order.
+const AUDIT_CHAIN_LOCK = 7_207_369_002;
+
+/**
+ * Appends events to the hash chain inside the caller's transaction, so an event commits exactly when the change it
+ * records does. Call it last in the transaction: the chain lock is held until commit.
+ */
+export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<AuditRecord[]> {
+  if (events.length === 0) return [];
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  let seq = tail?.seq ?? 0n;
+  let prevHash = tail?.hash ?? GENESIS_HASH;
+  // Millisecond precision: exactly what timestamptz(3) stores, so the hash recomputes from the row.
+  const at = new Date();
+  const records = events.map((event): AuditRecord => {
+    seq += 1n;
+    const unhashed = {
+      seq,
+      at,
+      kind: event.kind,
+      actor: event.actor ?? null,
+      subject: event.subject ?? null,
+      clientId: event.clientId ?? null,
+      tool: event.tool ?? null,
+      scopes: event.scopes ?? [],
+      decision: event.decision ?? null,
+      reason: event.reason ?? null,
+      requestId: event.requestId ?? null,
+      ip: event.ip ?? null,
+      detail: event.detail ?? {},
+    };
+    const hash = chainHash(prevHash, unhashed);
+    const record = { ...unhashed, prevHash, hash };
+    prevHash = hash;
+    return record;
+  });
+  await tx.auditEvent.createMany({ data: records.map((r) => ({ ...r, detail: r.detail as object })) });
+  return records;
+}

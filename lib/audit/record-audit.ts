@@ -1,0 +1,44 @@
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
+import { db } from "@/lib/db/client";
+import { processState } from "@/lib/process-state";
+
+interface Pending {
+  event: AuditEventInput;
+  resolve(record: AuditRecord): void;
+  reject(error: unknown): void;
+}
+
+const MAX_BATCH = 500;
+const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false }));
+
+async function flush(): Promise<void> {
+  const { queue } = state;
+  if (state.flushing) return;
+  state.flushing = true;
+  try {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        const records = await db().$transaction((tx) => appendAudit(tx, batch.map((p) => p.event)));
+        batch.forEach((p, i) => p.resolve(records[i]));
+      } catch (error) {
+        batch.forEach((p) => p.reject(error));
+      }
+    }
+  } finally {
+    state.flushing = false;
+  }
+}
+
+/**
+ * Records an event that is not part of a larger change (a decision, a login) and resolves once it is durable.
+ * Group commit: events that arrive while a transaction is in flight share the next one, so throughput grows with
+ * load while every caller still waits for its own commit. Rejects if the write fails — callers fail closed.
+ */
+export function recordAudit(event: AuditEventInput): Promise<AuditRecord> {
+  return new Promise<AuditRecord>((resolve, reject) => {
+    state.queue.push({ event, resolve, reject });
+    void flush();
+  });
+}

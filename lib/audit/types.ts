@@ -1,0 +1,70 @@
+/** The kinds of audit event (DESIGN §6). Dotted, area first. */
+export const AUDIT_KINDS = [
+  "admin.login",
+  "admin.login_failed",
+  "admin.logout",
+  "admin.setup",
+  "console.denied",
+  "user.created",
+  "user.updated",
+  "user.disabled",
+  "user.enabled",
+  "user.role_assigned",
+  "user.role_removed",
+  "policy.changed",
+  "client.registered",
+  "client.approved",
+  "client.rejected",
+  "client.suspended",
+  "client.reactivated",
+  "client.updated",
+  "client.deleted",
+  "token.issued",
+  "token.refreshed",
+  "token.revoked",
+  "token.reuse_detected",
+  "grant.revoked",
+  "key.rotated",
+  "settings.changed",
+  "decision.allow",
+  "decision.deny",
+  "audit.verified",
+] as const;
+
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/** What a caller records. The log adds sequence number, time and the hash chain. */
+export interface AuditEventInput {
+  kind: AuditKind;
+  /** Who acted: `user:<id>`, `client:<id>`, `cli`, `system`, or `anonymous`. */
+  actor?: string | null;
+  /** Whom it concerns (usually a user id). */
+  subject?: string | null;
+  clientId?: string | null;
+  tool?: string | null;
+  scopes?: string[];
+  decision?: "allow" | "deny" | null;
+  reason?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** A stored event, as the chain hashes it. */
+export interface AuditRecord {
+  seq: bigint;
+  at: Date;
+  kind: string;
+  actor: string | null;
+  subject: string | null;
+  clientId: string | null;
+  tool: string | null;
+  scopes: string[];
+  decision: string | null;
+  reason: string | null;
+  requestId: string | null;
+  ip: string | null;
+  detail: unknown;
+  prevHash: string;
+  hash: string;
+}

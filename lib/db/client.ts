@@ -1,0 +1,49 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { processState } from "@/lib/process-state";
+
+export type Database = InstanceType<typeof PrismaClient>;
+/** The client handed to a `$transaction` callback. */
+export type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
+/** Either the database or an open transaction: lib functions that take part in a caller's transaction accept this. */
+export type Db = Database | Tx;
+
+interface DatabaseRuntime {
+  url?: string;
+  client?: Database;
+}
+
+// One per process, so the database opened at start-up is the one every route uses.
+const registry = processState<DatabaseRuntime>("database", () => ({}));
+
+/** Points this process at a database. Called once at start-up (server, CLI, tests). */
+export function useDatabaseUrl(url: string): void {
+  if (registry.url === url) return;
+  void registry.client?.$disconnect();
+  registry.url = url;
+  registry.client = undefined;
+}
+
+export function databaseUrl(): string | undefined {
+  return registry.url;
+}
+
+/** The Prisma client for this process's database. */
+export function db(): Database {
+  if (registry.client) return registry.client;
+  if (!registry.url) {
+    throw new AppError("unavailable", "The database is not open yet: Portcullis is still starting.");
+  }
+  registry.client = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: registry.url, max: 10, connectionTimeoutMillis: 5_000 }),
+  });
+  return registry.client;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const client = registry.client;
+  registry.client = undefined;
+  registry.url = undefined;
+  await client?.$disconnect();
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { closeDatabase, db, useDatabaseUrl } from "@/lib/db/client";
+import { openEphemeralDatabase } from "@/lib/db/embedded";
+import { applyPendingMigrations } from "@/lib/db/migrate";
+import { seedPolicy } from "@/lib/policy/seed-policy";
+
+/**
+ * A fresh, migrated and seeded database for one test file: an in-memory PGlite by default, or a new database on the
+ * PostgreSQL server named by PORTCULLIS_TEST_POSTGRES_URL (created here, dropped on close).
+ */
+export async function openTestDatabase(): Promise<{ url: string; kind: "pglite" | "postgres"; close(): Promise<void> }> {
+  const serverUrl = process.env.PORTCULLIS_TEST_POSTGRES_URL;
+  let url: string;
+  let release: () => Promise<void>;
+  if (serverUrl) {
+    const name = `portcullis_test_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(serverUrl);
+    target.pathname = `/${name}`;
+    url = target.href;
+    release = async () => {
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    };
+  } else {
+    const ephemeral = await openEphemeralDatabase();
+    url = ephemeral.url;
+    release = ephemeral.close;
+  }
+  await applyPendingMigrations(url);
+  useDatabaseUrl(url);
+  await seedPolicy(db());
+  return {
+    url,
+    kind: serverUrl ? "postgres" : "pglite",
+    async close() {
+      await closeDatabase();
+      await release();
+    },
+  };
+}

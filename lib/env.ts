@@ -1,0 +1,153 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Portcullis configuration, read once from the environment and validated. Nothing else reads process.env.
+ *
+ * Two modes: embedded (no DATABASE_URL: PGlite under PORTCULLIS_DATA_DIR, safe defaults, a secret generated on first
+ * start) and server (DATABASE_URL set: PostgreSQL, possibly several instances, so the deployment secret must be
+ * configured and shared — a generated one would differ per instance).
+ */
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORTCULLIS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL")
+    .refine((v) => URL.canParse(v), "is not a valid URL")
+    .optional(),
+  PORTCULLIS_DATA_DIR: z.string().min(1).default("./data"),
+  PORTCULLIS_SECRET: z.string().optional(),
+  PORTCULLIS_ALLOW_INSECURE_ISSUER: booleanFlag.default(false),
+  PORTCULLIS_TRUSTED_PROXIES: z.string().default(""),
+  PORTCULLIS_ACCESS_TOKEN_TTL: seconds(600, 30, 86_400),
+  PORTCULLIS_REFRESH_TOKEN_TTL: seconds(30 * 86_400, 300, 365 * 86_400),
+  PORTCULLIS_CIMD_ALLOW_PRIVATE: booleanFlag.default(false),
+  PORTCULLIS_ALLOWED_ORIGINS: z.string().default(""),
+  PORTCULLIS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  PORTCULLIS_ISSUER_MODE: z.enum(["builtin", "authkit", "bridge"]).default("builtin"),
+  WORKOS_API_KEY: z.string().optional(),
+  WORKOS_CLIENT_ID: z.string().optional(),
+  WORKOS_API_URL: z.url().optional(),
+  WORKOS_AUTHKIT_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+export type Env = ReturnType<typeof buildEnv>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Portcullis cannot start with this configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+const MIN_SECRET_LENGTH = 32;
+
+function buildEnv(source: NodeJS.ProcessEnv) {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const embedded = raw.DATABASE_URL === undefined;
+  const dataDir = isAbsolute(raw.PORTCULLIS_DATA_DIR) ? raw.PORTCULLIS_DATA_DIR : resolve(raw.PORTCULLIS_DATA_DIR);
+
+  const baseUrl = new URL(raw.PORTCULLIS_BASE_URL ?? `http://localhost:${raw.PORT}`);
+  if (baseUrl.search || baseUrl.hash) problems.push("PORTCULLIS_BASE_URL must not have a query or fragment");
+  if (baseUrl.protocol === "http:" && !LOOPBACK_HOSTS.has(baseUrl.hostname) && !raw.PORTCULLIS_ALLOW_INSECURE_ISSUER) {
+    problems.push(
+      `PORTCULLIS_BASE_URL is ${baseUrl.origin}: an issuer outside localhost must use https (tokens and codes would cross the network in clear). Set PORTCULLIS_ALLOW_INSECURE_ISSUER=true only for a closed test network.`,
+    );
+  }
+
+  let secret = raw.PORTCULLIS_SECRET;
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    problems.push(`PORTCULLIS_SECRET is too short: use at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 48)`);
+  } else if (secret !== undefined && new Set(secret).size < 10) {
+    problems.push("PORTCULLIS_SECRET is too repetitive to be a random secret (openssl rand -base64 48)");
+  }
+  if (secret === undefined && !embedded) {
+    problems.push(
+      "PORTCULLIS_SECRET is required with DATABASE_URL: every instance must share it (openssl rand -base64 48)",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  secret ??= embeddedSecret(dataDir);
+
+  // The issuer identifier has no trailing slash (RFC 8414 §2 compares it as an exact string).
+  const issuer = baseUrl.href.replace(/\/$/, "");
+  const split = (v: string) => v.split(",").map((s) => s.trim()).filter(Boolean);
+  return {
+    nodeEnv: raw.NODE_ENV,
+    port: raw.PORT,
+    host: raw.HOST,
+    issuer,
+    mcpResource: `${issuer}/mcp`,
+    databaseUrl: raw.DATABASE_URL,
+    embedded,
+    dataDir,
+    secret,
+    trustedProxies: split(raw.PORTCULLIS_TRUSTED_PROXIES),
+    accessTokenTtl: raw.PORTCULLIS_ACCESS_TOKEN_TTL,
+    refreshTokenTtl: raw.PORTCULLIS_REFRESH_TOKEN_TTL,
+    cimdAllowPrivate: raw.PORTCULLIS_CIMD_ALLOW_PRIVATE,
+    allowedOrigins: [baseUrl.origin, ...split(raw.PORTCULLIS_ALLOWED_ORIGINS)],
+    logLevel: raw.PORTCULLIS_LOG_LEVEL,
+    issuerMode: raw.PORTCULLIS_ISSUER_MODE,
+    workos: {
+      apiKey: raw.WORKOS_API_KEY,
+      clientId: raw.WORKOS_CLIENT_ID,
+      apiUrl: raw.WORKOS_API_URL,
+      authkitDomain: raw.WORKOS_AUTHKIT_DOMAIN,
+    },
+  };
+}
+
+/** Embedded mode keeps a generated secret beside the data, readable by the owner only. */
+function embeddedSecret(dataDir: string): string {
+  const file = join(dataDir, "secret");
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored.length >= MIN_SECRET_LENGTH) return stored;
+    throw new ConfigError([`${file} holds no usable secret; delete it to have a new one generated`]);
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const generated = randomBytes(48).toString("base64url");
+  try {
+    writeFileSync(file, `${generated}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process (the CLI beside the server) generated it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return embeddedSecret(dataDir);
+    throw error;
+  }
+  chmodSync(file, 0o600);
+  return generated;
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration. Throws ConfigError listing every problem at once. */
+export function env(): Env {
+  cached ??= buildEnv(process.env);
+  return cached;
+}
+
+/** For tests: read the configuration again after changing process.env. */
+export function reloadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  cached = buildEnv(source);
+  return cached;
+}

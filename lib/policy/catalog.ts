@@ -1,0 +1,79 @@
+/**
+ * The seeded policy (DESIGN §1): built-in scopes and roles. This is the only place policy is written in code; after
+ * the first start it lives in the database and is edited from the console.
+ */
+export const BUILTIN_SCOPES = {
+  "account:read": "See who you are and what you may do",
+  "clients:read": "List and inspect MCP clients",
+  "clients:write": "Approve, reject, suspend and edit MCP clients",
+  "policy:read": "Read roles, scopes and tool requirements",
+  "policy:write": "Change roles, scopes and tool requirements",
+  "users:read": "List users, their roles and effective access",
+  "users:write": "Create users, assign roles, disable users",
+  "tokens:read": "List grants and tokens",
+  "tokens:revoke": "Revoke grants and tokens",
+  "grants:own": "See and revoke your own grants",
+  "audit:read": "Read and export the audit log",
+  "settings:read": "Read settings",
+  "settings:write": "Change settings, registration policy and signing keys",
+} as const;
+
+export type BuiltinScope = keyof typeof BUILTIN_SCOPES;
+
+const READ_ONLY: BuiltinScope[] = [
+  "account:read",
+  "clients:read",
+  "policy:read",
+  "users:read",
+  "tokens:read",
+  "audit:read",
+  "settings:read",
+];
+
+export interface SeedRole {
+  name: string;
+  description: string;
+  scopes: BuiltinScope[] | "all";
+  parents: string[];
+  builtin: boolean;
+}
+
+export const SEED_ROLES: SeedRole[] = [
+  {
+    name: "iam_admin",
+    description: "Everything: clients, policy, users, tokens, audit and settings",
+    scopes: "all",
+    parents: [],
+    builtin: true,
+  },
+  {
+    name: "access_reviewer",
+    description: "Reads everything and the audit log; changes nothing",
+    scopes: READ_ONLY,
+    parents: [],
+    builtin: true,
+  },
+  {
+    name: "developer",
+    description: "Connects MCP clients and manages their own grants",
+    scopes: ["account:read", "grants:own"],
+    parents: [],
+    builtin: true,
+  },
+  {
+    name: "reader",
+    description: "Example: reads clients and policy",
+    scopes: ["account:read", "clients:read", "policy:read"],
+    parents: [],
+    builtin: false,
+  },
+  {
+    name: "editor",
+    description: "Example: a reader who may also manage clients",
+    scopes: ["clients:write"],
+    parents: ["reader"],
+    builtin: false,
+  },
+];
+
+export const ADMIN_ROLE = "iam_admin";

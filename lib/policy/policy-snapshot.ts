@@ -1,0 +1,81 @@
+import { db, type Db } from "@/lib/db/client";
+import type { PolicySnapshot } from "@/lib/policy/types";
+import { processState } from "@/lib/process-state";
+
+/** Reads the whole policy in five queries. */
+export async function loadPolicySnapshot(database: Db, version = 0): Promise<PolicySnapshot> {
+  const [scopes, roles, users, clients, tools] = await Promise.all([
+    database.scope.findMany({ select: { name: true } }),
+    database.role.findMany({
+      select: { id: true, name: true, parents: { select: { parentId: true } }, scopes: { select: { scopeName: true } } },
+    }),
+    database.user.findMany({
+      select: { id: true, email: true, name: true, kind: true, disabledAt: true, roles: { select: { roleId: true } } },
+    }),
+    database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true } }),
+    database.tool.findMany({ select: { name: true, requiredScope: true } }),
+  ]);
+  return {
+    version,
+    loadedAt: new Date(),
+    scopes: new Set(scopes.map((s) => s.name)),
+    roles: new Map(
+      roles.map((r) => [
+        r.id,
+        { id: r.id, name: r.name, parentIds: r.parents.map((p) => p.parentId), scopes: r.scopes.map((s) => s.scopeName) },
+      ]),
+    ),
+    roleIdsByName: new Map(roles.map((r) => [r.name, r.id])),
+    users: new Map(
+      users.map((u) => [
+        u.id,
+        { id: u.id, email: u.email, name: u.name, kind: u.kind, disabled: u.disabledAt !== null, roleIds: u.roles.map((r) => r.roleId) },
+      ]),
+    ),
+    clients: new Map(clients.map((c) => [c.id, c])),
+    tools: new Map(tools.map((t) => [t.name, t])),
+  };
+}
+
+interface PolicyCache {
+  version: number;
+  snapshot?: PolicySnapshot;
+  loading?: Promise<PolicySnapshot>;
+  listeners: Set<() => void>;
+}
+
+const cache = processState<PolicyCache>("policy-cache", () => ({ version: 0, listeners: new Set() }));
+
+/**
+ * The current policy, from memory. After a change, the first caller reloads it (once, shared by concurrent callers);
+ * every decision after `invalidatePolicy()` has returned sees the change.
+ */
+export function policySnapshot(): Promise<PolicySnapshot> {
+  if (cache.snapshot && cache.snapshot.version === cache.version) return Promise.resolve(cache.snapshot);
+  if (cache.loading) return cache.loading;
+  const version = cache.version;
+  const loading = loadPolicySnapshot(db(), version)
+    .then((snapshot) => {
+      // A change that landed while loading bumped the version: this snapshot is already stale; keep it only if not.
+      if (cache.version === version) cache.snapshot = snapshot;
+      return snapshot;
+    })
+    .finally(() => {
+      if (cache.loading === loading) cache.loading = undefined;
+    });
+  cache.loading = loading;
+  return loading.then((snapshot) => (snapshot.version === cache.version ? snapshot : policySnapshot()));
+}
+
+/** Marks the policy changed. Call after the change has committed. */
+export function invalidatePolicy(): void {
+  cache.version += 1;
+  cache.loading = undefined;
+  for (const listener of cache.listeners) listener();
+}
+
+/** Subscribes to policy changes (used to propagate them to other instances). */
+export function onPolicyInvalidated(listener: () => void): () => void {
+  cache.listeners.add(listener);
+  return () => cache.listeners.delete(listener);
+}

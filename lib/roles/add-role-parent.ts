@@ -1,0 +1,45 @@
+import { appendAudit, type AuditContext } from "@/lib/audit";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { findCycle } from "@/lib/policy/find-cycle";
+import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
+
+// Serialises role-graph edits so two concurrent edits cannot together close a cycle that each alone would not.
+const ROLE_GRAPH_LOCK = 7_207_369_003;
+
+/** Makes `parentName` a parent of `roleName` (the role inherits the parent's scopes). Refuses cycles. */
+export async function addRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {
+  await db().$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLE_GRAPH_LOCK})`);
+    const roles = await tx.role.findMany({ select: { id: true, name: true, parents: { select: { parentId: true } } } });
+    const byName = new Map(roles.map((r) => [r.name, r]));
+    const role = byName.get(roleName);
+    const parent = byName.get(parentName);
+    if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
+    if (!parent) throw new AppError("not_found", `Role ${parentName} does not exist`);
+    if (role.parents.some((p) => p.parentId === parent.id)) return;
+
+    const byId = new Map(roles.map((r) => [r.id, r]));
+    const cycle = findCycle(role.id, parent.id, (id) => byId.get(id)?.parents.map((p) => p.parentId) ?? []);
+    if (cycle) {
+      const names = cycle.map((id) => byId.get(id)!.name);
+      throw new AppError(
+        "role_cycle",
+        `${roleName} cannot inherit from ${parentName}: that would make a cycle (${names.join(" → ")})`,
+        { cycle: names },
+      );
+    }
+    await tx.roleParent.create({ data: { roleId: role.id, parentId: parent.id } });
+    await appendAudit(tx, [
+      {
+        kind: "policy.changed",
+        actor: ctx.actor,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        reason: `role ${roleName} now inherits ${parentName}`,
+        detail: { change: "role_parent_added", role: roleName, parent: parentName },
+      },
+    ]);
+  });
+  invalidatePolicy();
+}

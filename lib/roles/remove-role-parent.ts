@@ -1,0 +1,28 @@
+import { appendAudit, type AuditContext } from "@/lib/audit";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
+
+export async function removeRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const [role, parent] = await Promise.all([
+      tx.role.findUnique({ where: { name: roleName } }),
+      tx.role.findUnique({ where: { name: parentName } }),
+    ]);
+    if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
+    if (!parent) throw new AppError("not_found", `Role ${parentName} does not exist`);
+    const removed = await tx.roleParent.deleteMany({ where: { roleId: role.id, parentId: parent.id } });
+    if (removed.count === 0) return;
+    await appendAudit(tx, [
+      {
+        kind: "policy.changed",
+        actor: ctx.actor,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        reason: `role ${roleName} no longer inherits ${parentName}`,
+        detail: { change: "role_parent_removed", role: roleName, parent: parentName },
+      },
+    ]);
+  });
+  invalidatePolicy();
+}

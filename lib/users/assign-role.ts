@@ -1,0 +1,30 @@
+import { appendAudit, type AuditContext } from "@/lib/audit";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
+
+/** Gives a user a role. Takes effect on the user's next call (the policy cache is invalidated on return). */
+export async function assignRole(userId: string, roleName: string, ctx: AuditContext): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const [user, role] = await Promise.all([
+      tx.user.findUnique({ where: { id: userId } }),
+      tx.role.findUnique({ where: { name: roleName } }),
+    ]);
+    if (!user) throw new AppError("not_found", "User not found");
+    if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
+    const created = await tx.userRole.createMany({ data: [{ userId, roleId: role.id }], skipDuplicates: true });
+    if (created.count === 0) return;
+    await appendAudit(tx, [
+      {
+        kind: "user.role_assigned",
+        actor: ctx.actor,
+        subject: userId,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        reason: `user ${user.email} given role ${roleName}`,
+        detail: { role: roleName },
+      },
+    ]);
+  });
+  invalidatePolicy();
+}
