@@ -1,3 +1,4 @@
+import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
@@ -12,9 +13,12 @@ export interface Started {
 export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   const database = await openDatabase(role);
   await seedPolicy(db());
+  // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
+  const watcher = role === "server" ? await watchChanges(database.url, { listen: !database.embedded }) : undefined;
   return {
     database,
     async stop() {
+      await watcher?.stop();
       await closeDatabase();
       await database.close();
     },

@@ -8,7 +8,8 @@
 // imported here. The few lines that instantiate the WebAssembly module are therefore duplicated.
 //
 // Invocations, as made by the CLI (prisma/build/cli.js, class SchemaEngineCLI and the `cli` helpers):
-//   engine [--datamodels <file>]... [--datasource <json>] [--enabled-preview-features <list>] [--extension-types <json>]
+//   engine [--datamodels <file>]... [--datasource <json>] [--enabled-preview-features <list>]
+//          [--extension-types <json>]
 //       JSON-RPC 2.0 over stdin/stdout, one message per line. Logs go to stderr as JSON lines.
 //   engine --datasource <json> cli <can-connect-to-database | create-database | drop-database>
 //       Exit status 0 on success. On failure the CLI skips the first stderr line, parses the others as JSON and
@@ -24,8 +25,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 
-// Exactly the DDL of Prisma's migrations table. Some servers (seen with the WebAssembly engine) answer P1014 when the
-// engine queries the table before it exists; the shim then creates it and retries the call once.
+// Exactly the DDL of Prisma's migrations table. The WebAssembly engine has been seen answering P1014 (table does not
+// exist) about it instead of creating it; the shim then creates it and retries the call once.
 const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id" VARCHAR(36) NOT NULL,
     "checksum" VARCHAR(64) NOT NULL,
@@ -49,6 +50,9 @@ const MIGRATION_HISTORY_METHODS = new Set([
   "markMigrationApplied",
   "markMigrationRolledBack",
 ]);
+
+// Methods that diff against the schema of the migration history without being able to open a shadow database.
+const HISTORY_SCHEMA_CACHE_METHODS = new Set(["createMigration", "evaluateDataLoss"]);
 
 // JSON-RPC methods forwarded as is to the SchemaEngine method of the same name. The others are handled below.
 const ENGINE_METHODS = new Set([
@@ -93,12 +97,15 @@ console.log = console.info = console.debug = console.error;
 // ---------------------------------------------------------------------------------------------------------------------
 // PostgreSQL connections.
 
-/**
- * @prisma/adapter-pg has no column type for PostgreSQL's internal "char" type (OID 18), which the engine's catalog
- * queries select (e.g. pg_class.relkind), so introspection fails with "Column type 'char' could not be deserialized".
- * The adapter derives column types from each result field's dataTypeID, not from pg's type parsers, so the `types`
- * option cannot help; this client reports such columns as text instead. Their values are already plain strings.
- */
+// @prisma/adapter-pg 7.10 maps no column type for PostgreSQL's internal "char" type (OID 18), which the engine's
+// catalog queries select (pg_class.relkind, pg_constraint.contype...): introspection fails with "Column type 'char'
+// could not be deserialized". The adapter derives column types from each field's dataTypeID, not from pg's type
+// parsers, so the `types` option cannot help. Instead, the pg client below passes such columns to the adapter as text
+// (their values are one-character strings already), remembering them by the rows array, which the adapter returns
+// as is; the adapter wrapper then reports them as the Character type that the engine reads "char" values as.
+
+const charColumnsByRows = new WeakMap();
+
 class SchemaEngineClient extends pg.Client {
   query(config, values, callback) {
     if (typeof values === "function") {
@@ -106,20 +113,53 @@ class SchemaEngineClient extends pg.Client {
       values = undefined;
     }
     if (typeof config?.submit === "function") return super.query(config, values, callback);
-    const result = super.query(config, values).then(reportCharColumnsAsText);
+    const result = super.query(config, values).then(passCharColumnsAsText);
     if (!callback) return result;
     result.then((res) => callback(null, res), (error) => callback(error));
     return undefined;
   }
 }
 
-function reportCharColumnsAsText(result) {
-  for (const { fields } of Array.isArray(result) ? result : [result]) {
-    for (const field of fields ?? []) {
-      if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
-    }
+function passCharColumnsAsText(result) {
+  for (const { fields, rows } of Array.isArray(result) ? result : [result]) {
+    const charColumns = [];
+    fields?.forEach((field, index) => {
+      if (field.dataTypeID !== PG_CHAR_OID) return;
+      field.dataTypeID = PG_TEXT_OID;
+      charColumns.push(index);
+    });
+    if (charColumns.length > 0 && rows) charColumnsByRows.set(rows, charColumns);
   }
   return result;
+}
+
+function reportCharColumns(queryable) {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const index of charColumnsByRows.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return queryable;
+}
+
+/**
+ * pg settings for the database at `url`. A `schema` URL parameter selects the schema like it does for the native
+ * engine: it becomes the search_path, where migrations create their unqualified objects.
+ */
+function pgConfig(url) {
+  const schema = new URL(url).searchParams.get("schema");
+  if (schema === null) return { connectionString: url };
+  return { connectionString: url, options: `-c search_path=${escapeOption(quoteIdentifier(schema))}` };
+}
+
+async function connectAdapter(url) {
+  const schema = new URL(url).searchParams.get("schema") ?? undefined;
+  const factory = new PrismaPg({ ...pgConfig(url), max: 1, Client: SchemaEngineClient }, { schema });
+  const adapter = reportCharColumns(await factory.connect());
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (...args) => reportCharColumns(await startTransaction(...args));
+  return adapter;
 }
 
 function assertPostgresUrl(url) {
@@ -150,6 +190,9 @@ function describeServer(url) {
 
 const quoteIdentifier = (name) => `"${name.replaceAll('"', '""')}"`;
 
+// Spaces separate the arguments of the `options` connection parameter unless escaped.
+const escapeOption = (value) => value.replace(/[\\\s]/g, "\\$&");
+
 /** Maps a pg connection or query error to the user-facing error the native engine would report, if there is one. */
 function toUserFacingError(error, url) {
   const { address, database, user } = describeServer(url);
@@ -162,14 +205,17 @@ function toUserFacingError(error, url) {
     case "ETIMEDOUT":
       return new UserFacingError(
         "P1001",
-        `Can't reach database server at \`${address}\`\n\nPlease make sure your database server is running at \`${address}\`.`,
+        `Can't reach database server at \`${address}\`\n\n` +
+          `Please make sure your database server is running at \`${address}\`.`,
         { database_location: address },
       );
     case "28P01":
     case "28000":
       return new UserFacingError(
         "P1000",
-        `Authentication failed against database server at \`${address}\`, the provided database credentials for \`${user}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at \`${address}\`.`,
+        `Authentication failed against database server at \`${address}\`, the provided database credentials for ` +
+          `\`${user}\` are not valid.\n\n` +
+          `Please make sure to provide valid database credentials for the database server at \`${address}\`.`,
         { database_user: user, database_host: address },
       );
     case "3D000":
@@ -194,16 +240,28 @@ function toUserFacingError(error, url) {
   }
 }
 
+/** Runs `run` with a client connected to `url`. Connection errors are mapped to user-facing errors, others not. */
 async function withClient(url, run) {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client(pgConfig(url));
   client.on("error", () => {});
   try {
     await client.connect();
-    return await run(client);
   } catch (error) {
+    await client.end().catch(() => {});
     throw toUserFacingError(error, url) ?? error;
+  }
+  try {
+    return await run(client);
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+async function runStatement(client, sql, url) {
+  try {
+    return await client.query(sql);
+  } catch (error) {
+    throw toUserFacingError(error, url) ?? error;
   }
 }
 
@@ -218,20 +276,14 @@ async function withMaintenanceClient(url, run) {
 }
 
 async function createDatabase(url) {
-  const { database } = describeServer(url);
-  await withMaintenanceClient(url, async (client) => {
-    try {
-      await client.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
-    } catch (error) {
-      throw toUserFacingError(error, url) ?? error;
-    }
-  });
-  return database;
+  const sql = `CREATE DATABASE ${quoteIdentifier(describeServer(url).database)}`;
+  await withMaintenanceClient(url, (client) => runStatement(client, sql, url));
+  return describeServer(url).database;
 }
 
 async function dropDatabase(url) {
-  const { database } = describeServer(url);
-  await withMaintenanceClient(url, (client) => client.query(`DROP DATABASE ${quoteIdentifier(database)}`));
+  const sql = `DROP DATABASE ${quoteIdentifier(describeServer(url).database)}`;
+  await withMaintenanceClient(url, (client) => runStatement(client, sql, url));
 }
 
 async function dropDatabaseForcefully(client, database) {
@@ -241,18 +293,6 @@ async function dropDatabaseForcefully(client, database) {
     if (error?.code !== "42601") throw error; // PostgreSQL < 13 has no WITH (FORCE).
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`);
   }
-}
-
-/**
- * An adapter factory for the database at `url`. A `schema` URL parameter selects the schema like it does for the
- * native engine: the engine is told about it, and it becomes the connection's search_path, where migrations create
- * their unqualified objects.
- */
-function pgAdapterFactory(url) {
-  const schema = new URL(url).searchParams.get("schema") ?? undefined;
-  const config = { connectionString: url, max: 1, Client: SchemaEngineClient };
-  if (schema === undefined) return new PrismaPg(config);
-  return new PrismaPg({ ...config, options: `-c search_path=${quoteIdentifier(schema)}` }, { schema });
 }
 
 // Temporary shadow databases not dropped yet, by name, with the URL of the database they were created from.
@@ -265,19 +305,28 @@ const temporaryShadowDatabases = new Map();
  */
 async function connectToTemporaryShadowDatabase(url) {
   const database = `prisma_migrate_shadow_db_${randomUUID()}`;
-  await withClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(database)}`));
+  await withClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(database)}`)).catch((error) => {
+    if (error instanceof UserFacingError) throw error;
+    throw new UserFacingError(
+      "P3014",
+      `Prisma Migrate could not create the shadow database. Please make sure the database user has permission to ` +
+        `create databases. Read more about the shadow database (and workarounds) at ` +
+        `https://pris.ly/d/migrate-shadow\n\nOriginal error: \n${error?.message ?? error}`,
+      { error_code: error?.code },
+    );
+  });
   temporaryShadowDatabases.set(database, url);
   const shadowUrl = withDatabase(url, database);
   try {
     const current = await withClient(shadowUrl, (client) => client.query("SELECT current_database() AS name"));
     if (current.rows[0]?.name !== database) {
       throw new Error(
-        `The database server at \`${describeServer(url).address}\` does not honour the database name of a connection ` +
-          `URL (PGlite does not), so no temporary shadow database can be used. Set \`datasource.shadowDatabaseUrl\` in ` +
-          `prisma.config.ts to an empty database on another server.`,
+        `The database server at \`${describeServer(url).address}\` does not honour the database name of a ` +
+          `connection URL (PGlite does not), so no temporary shadow database can be used. Set ` +
+          `\`datasource.shadowDatabaseUrl\` in prisma.config.ts to an empty database on another server.`,
       );
     }
-    const adapter = await pgAdapterFactory(shadowUrl).connect();
+    const adapter = await connectAdapter(shadowUrl);
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
@@ -312,15 +361,14 @@ async function connectToExplicitShadowDatabase(shadowUrl) {
   } finally {
     resetter.free();
   }
-  return pgAdapterFactory(shadowUrl).connect();
+  return connectAdapter(shadowUrl);
 }
 
 function liveAdapterFactory({ url, shadowDatabaseUrl }) {
-  const main = pgAdapterFactory(url);
   return bindMigrationAwareSqlAdapterFactory({
-    provider: main.provider,
-    adapterName: main.adapterName,
-    connect: () => main.connect(),
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    connect: () => connectAdapter(url),
     connectToShadowDb: () =>
       shadowDatabaseUrl
         ? connectToExplicitShadowDatabase(assertPostgresUrl(shadowDatabaseUrl))
@@ -408,9 +456,13 @@ class Server {
     return ENGINE_METHODS.has(method) || Object.hasOwn(Server.prototype.ownMethods, method);
   }
 
-  handle(method, params) {
-    if (Object.hasOwn(this.ownMethods, method)) return this.ownMethods[method].call(this, params);
-    return this.callLive(method, params);
+  async handle(method, params) {
+    try {
+      if (Object.hasOwn(this.ownMethods, method)) return await this.ownMethods[method].call(this, params);
+      return await this.callLive(method, params);
+    } catch (error) {
+      throw withExternalErrorExplained(error, this.liveFactory?.errorRegistry);
+    }
   }
 
   /** The engine on the configured database, opened on first use so that commands needing no database work without. */
@@ -424,8 +476,9 @@ class Server {
 
   async openLive() {
     const url = assertPostgresUrl(this.datasource.url);
+    this.liveFactory = liveAdapterFactory({ ...this.datasource, url });
     try {
-      return await openEngine(liveAdapterFactory({ ...this.datasource, url }), this.datamodels);
+      return await openEngine(this.liveFactory, this.datamodels);
     } catch (error) {
       if (error?.code !== undefined) throw error;
       // The engine's connection errors carry no error code, which the CLI needs: find it out with a plain connection.
@@ -447,9 +500,19 @@ class Server {
     try {
       return await engine[method](params);
     } catch (error) {
-      if (!MIGRATION_HISTORY_METHODS.has(method) || !isMissingMigrationsTable(error)) throw error;
-      log("INFO", "Creating the _prisma_migrations table");
-      await withClient(this.datasource.url, (client) => client.query(MIGRATIONS_TABLE_DDL));
+      if (MIGRATION_HISTORY_METHODS.has(method) && isMissingMigrationsTable(error)) {
+        log("INFO", "Creating the _prisma_migrations table");
+        await withClient(this.datasource.url, (client) => client.query(MIGRATIONS_TABLE_DDL));
+      } else if (HISTORY_SCHEMA_CACHE_METHODS.has(method) && isShadowDatabaseUnavailable(error)) {
+        // The WebAssembly engine gives these methods no shadow database: they only find the schema of the migration
+        // history in a cache, keyed by the list of applied migrations, that diagnoseMigrationHistory fills. In
+        // `migrate dev` every migration is applied by the time they run, so that call computes the missing entry.
+        log("INFO", "Computing the schema of the migration history on a shadow database");
+        const { migrationsList, filters } = params;
+        await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: true, filters });
+      } else {
+        throw error;
+      }
       return engine[method](params);
     }
   }
@@ -472,9 +535,29 @@ Server.prototype.ownMethods = {
   },
   async diff(params) {
     const offline = [params?.from, params?.to].every((t) => t?.tag === "empty" || t?.tag === "schemaDatamodel");
-    return (await (offline ? this.offline() : this.live())).diff(params);
+    const result = await (offline ? this.offline() : this.live()).then((engine) => engine.diff(params));
+    // The CLI prints what the engine sends it in a `print` request, not the diff result.
+    if (typeof result?.stdout === "string") print(result.stdout);
+    return result;
   },
 };
+
+/**
+ * Exceptions thrown by adapter code, such as the shadow database functions above, reach the engine as opaque
+ * "External error id#N" references to the adapter factory's error registry. Put the original error in their place.
+ */
+function withExternalErrorExplained(error, registry) {
+  const reference = /External error id#(\d+)/.exec(error?.message ?? "");
+  const original = reference && registry?.consumeError(Number(reference[1]))?.error;
+  if (!original) return error;
+  if (original instanceof UserFacingError) return original;
+  error.message = error.message.replace(reference[0], original?.message ?? String(original));
+  return error;
+}
+
+function isShadowDatabaseUnavailable(error) {
+  return String(error?.message).includes("shadow DB must be provided through an external factory");
+}
 
 function isMissingMigrationsTable(error) {
   return error?.code === "P1014" && String(error.message).includes("_prisma_migrations");
@@ -482,8 +565,10 @@ function isMissingMigrationsTable(error) {
 
 function toRpcError(error) {
   if (error instanceof WebAssembly.RuntimeError) {
+    // The CLI prints data.error.message for panics.
     const message = lastPanicMessage ?? error.message;
-    return { ...RPC_ENGINE_ERROR, data: { is_panic: true, message, backtrace: error.stack ?? null } };
+    const backtrace = error.stack ?? null;
+    return { ...RPC_ENGINE_ERROR, data: { is_panic: true, message, backtrace, error: { message } } };
   }
   const message = error instanceof Error ? error.message : String(error);
   if (typeof error?.code === "string" && /^P\d{4}$/.test(error.code)) {
@@ -496,10 +581,18 @@ function send(message) {
   process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
 }
 
+let printRequests = 0;
+
+/** Asks the CLI to write `content` to its standard output. */
+function print(content) {
+  send({ id: `print-${++printRequests}`, method: "print", params: { content } });
+}
+
 async function serve(options) {
-  const datamodels = await Promise.all(
-    options.datamodelPaths.map(async (path) => [path, await readFile(resolve(path), "utf8")]),
-  );
+  // Without schema files (e.g. `migrate diff`) the engine must get none rather than an empty list, or it panics.
+  const datamodels = options.datamodelPaths.length
+    ? await Promise.all(options.datamodelPaths.map(async (path) => [path, await readFile(resolve(path), "utf8")]))
+    : undefined;
   const server = new Server({ datamodels, datasource: options.datasource });
   void loadBindings();
 

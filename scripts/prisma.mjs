@@ -1,9 +1,10 @@
 // Runs the Prisma CLI (`npm run prisma -- <args>`). When Prisma's native schema engine is not installed, which is the
-// case on hosts that cannot download it from binaries.prisma.sh, the CLI is pointed at scripts/prisma-schema-engine.mjs,
-// a stand-in built on the WebAssembly schema engine. A PRISMA_SCHEMA_ENGINE_BINARY set by the user always wins.
+// case on hosts that cannot download it from binaries.prisma.sh, the CLI is pointed at
+// scripts/prisma-schema-engine.mjs, a stand-in built on the WebAssembly schema engine. A PRISMA_SCHEMA_ENGINE_BINARY
+// set by the user always wins.
 
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -36,10 +37,9 @@ function executableShim() {
     return shim;
   } catch {
     // Read-only install: go through a launcher instead.
-    const launcher = join(tmpdir(), `prisma-schema-engine-${process.getuid?.() ?? "user"}.sh`);
+    const launcher = join(mkdtempSync(join(tmpdir(), "prisma-schema-engine-")), "schema-engine");
     const quote = (value) => `'${value.replaceAll("'", "'\\''")}'`;
     writeFileSync(launcher, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(shim)} "$@"\n`, { mode: 0o755 });
-    chmodSync(launcher, 0o755);
     return launcher;
   }
 }

@@ -1,8 +1,8 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import type { AuditContext } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { ADMIN_ROLE } from "@/lib/policy/catalog";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 import { createUserInTx, prepareUser, type CreatedUser } from "@/lib/users/create-user";
 
 const SETUP_LOCK = 7_207_369_004;
@@ -26,11 +26,10 @@ export async function createFirstAdmin(
     password: input.password as string,
     roles: [ADMIN_ROLE],
   });
-  const user = await db().$transaction(async (tx) => {
+  const user = await changeTransaction(["policy"], async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`);
     if ((await tx.user.count()) > 0) throw new AppError("conflict", "Portcullis is already set up. Sign in instead.");
     return createUserInTx(tx, prepared, { ...ctx, actor: "setup" });
   });
-  invalidatePolicy();
   return user;
 }

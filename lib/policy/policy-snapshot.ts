@@ -1,6 +1,7 @@
 import { db, type Db } from "@/lib/db/client";
 import type { PolicySnapshot } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
+import { topicVersion } from "@/lib/changes/change-versions";
 
 /** Reads the whole policy in five queries. */
 export async function loadPolicySnapshot(database: Db, version = 0): Promise<PolicySnapshot> {
@@ -38,44 +39,28 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
 }
 
 interface PolicyCache {
-  version: number;
   snapshot?: PolicySnapshot;
   loading?: Promise<PolicySnapshot>;
-  listeners: Set<() => void>;
 }
 
-const cache = processState<PolicyCache>("policy-cache", () => ({ version: 0, listeners: new Set() }));
+const cache = processState<PolicyCache>("policy-cache", () => ({}));
 
 /**
- * The current policy, from memory. After a change, the first caller reloads it (once, shared by concurrent callers);
- * every decision after `invalidatePolicy()` has returned sees the change.
+ * The current policy, from memory. After a change (here, or seen from another process) the first caller reloads it
+ * — once, shared by concurrent callers — so every decision after `changeTransaction` returned sees the change.
  */
 export function policySnapshot(): Promise<PolicySnapshot> {
-  if (cache.snapshot && cache.snapshot.version === cache.version) return Promise.resolve(cache.snapshot);
-  if (cache.loading) return cache.loading;
-  const version = cache.version;
+  const version = topicVersion("policy");
+  if (cache.snapshot?.version === version) return Promise.resolve(cache.snapshot);
+  if (cache.loading) return cache.loading.then((snapshot) => (snapshot.version === topicVersion("policy") ? snapshot : policySnapshot()));
   const loading = loadPolicySnapshot(db(), version)
     .then((snapshot) => {
-      // A change that landed while loading bumped the version: this snapshot is already stale; keep it only if not.
-      if (cache.version === version) cache.snapshot = snapshot;
+      if (topicVersion("policy") === version) cache.snapshot = snapshot;
       return snapshot;
     })
     .finally(() => {
       if (cache.loading === loading) cache.loading = undefined;
     });
   cache.loading = loading;
-  return loading.then((snapshot) => (snapshot.version === cache.version ? snapshot : policySnapshot()));
-}
-
-/** Marks the policy changed. Call after the change has committed. */
-export function invalidatePolicy(): void {
-  cache.version += 1;
-  cache.loading = undefined;
-  for (const listener of cache.listeners) listener();
-}
-
-/** Subscribes to policy changes (used to propagate them to other instances). */
-export function onPolicyInvalidated(listener: () => void): () => void {
-  cache.listeners.add(listener);
-  return () => cache.listeners.delete(listener);
+  return loading.then((snapshot) => (snapshot.version === topicVersion("policy") ? snapshot : policySnapshot()));
 }

@@ -1,15 +1,14 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { findCycle } from "@/lib/policy/find-cycle";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 
 // Serialises role-graph edits so two concurrent edits cannot together close a cycle that each alone would not.
 const ROLE_GRAPH_LOCK = 7_207_369_003;
 
 /** Makes `parentName` a parent of `roleName` (the role inherits the parent's scopes). Refuses cycles. */
 export async function addRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changeTransaction(["policy"], async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLE_GRAPH_LOCK})`);
     const roles = await tx.role.findMany({ select: { id: true, name: true, parents: { select: { parentId: true } } } });
     const byName = new Map(roles.map((r) => [r.name, r]));
@@ -41,5 +40,4 @@ export async function addRoleParent(roleName: string, parentName: string, ctx: A
       },
     ]);
   });
-  invalidatePolicy();
 }

@@ -1,8 +1,7 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { z } from "zod";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db } from "@/lib/db/client";
 import { AppError, describeIssues } from "@/lib/errors";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 
 export const roleNameSchema = z
   .string()
@@ -21,7 +20,7 @@ export async function createRole(input: CreateRoleInput, ctx: AuditContext): Pro
   const parsed = createRoleInput.safeParse(input);
   if (!parsed.success) throw new AppError("invalid_input", describeIssues(parsed.error.issues));
   const { name, description, scopes } = parsed.data;
-  const role = await db().$transaction(async (tx) => {
+  const role = await changeTransaction(["policy"], async (tx) => {
     if (await tx.role.findUnique({ where: { name } })) throw new AppError("conflict", `Role ${name} already exists`);
     const known = await tx.scope.findMany({ where: { name: { in: scopes } }, select: { name: true } });
     const unknown = scopes.filter((s) => !known.some((k) => k.name === s));
@@ -42,6 +41,5 @@ export async function createRole(input: CreateRoleInput, ctx: AuditContext): Pro
     ]);
     return created;
   });
-  invalidatePolicy();
   return { id: role.id, name: role.name };
 }

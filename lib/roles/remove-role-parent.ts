@@ -1,10 +1,9 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 
 export async function removeRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changeTransaction(["policy"], async (tx) => {
     const [role, parent] = await Promise.all([
       tx.role.findUnique({ where: { name: roleName } }),
       tx.role.findUnique({ where: { name: parentName } }),
@@ -24,5 +23,4 @@ export async function removeRoleParent(roleName: string, parentName: string, ctx
       },
     ]);
   });
-  invalidatePolicy();
 }

@@ -1,11 +1,10 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 
 /** Gives a user a role. Takes effect on the user's next call (the policy cache is invalidated on return). */
 export async function assignRole(userId: string, roleName: string, ctx: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changeTransaction(["policy"], async (tx) => {
     const [user, role] = await Promise.all([
       tx.user.findUnique({ where: { id: userId } }),
       tx.role.findUnique({ where: { name: roleName } }),
@@ -26,5 +25,4 @@ export async function assignRole(userId: string, roleName: string, ctx: AuditCon
       },
     ]);
   });
-  invalidatePolicy();
 }

@@ -1,9 +1,9 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { z } from "zod";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db, type Tx } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/client";
 import { AppError, describeIssues } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 import { displayNameSchema, emailSchema, passwordSchema } from "@/lib/users/user-input";
 
 export const createUserInput = z.object({
@@ -74,7 +74,6 @@ export async function createUserInTx(tx: Tx, prepared: PreparedUser, ctx: AuditC
 
 export async function createUser(input: CreateUserInput, ctx: AuditContext): Promise<CreatedUser> {
   const prepared = await prepareUser(input);
-  const created = await db().$transaction((tx) => createUserInTx(tx, prepared, ctx));
-  invalidatePolicy();
+  const created = await changeTransaction(["policy"], (tx) => createUserInTx(tx, prepared, ctx));
   return created;
 }

@@ -1,12 +1,11 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { ADMIN_ROLE } from "@/lib/policy/catalog";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 
 /** Takes a role from a user, effective on their very next call — not at token expiry (DESIGN §1). */
 export async function removeRole(userId: string, roleName: string, ctx: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changeTransaction(["policy"], async (tx) => {
     const [user, role] = await Promise.all([
       tx.user.findUnique({ where: { id: userId } }),
       tx.role.findUnique({ where: { name: roleName } }),
@@ -34,5 +33,4 @@ export async function removeRole(userId: string, roleName: string, ctx: AuditCon
       },
     ]);
   });
-  invalidatePolicy();
 }

@@ -1,12 +1,11 @@
+import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { ADMIN_ROLE } from "@/lib/policy/catalog";
-import { invalidatePolicy } from "@/lib/policy/policy-snapshot";
 
 /** Disables (or re-enables) a user. Disabling also revokes every grant the user holds. */
 export async function setUserDisabled(userId: string, disabled: boolean, ctx: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changeTransaction(["policy", "revocations"], async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, include: { roles: { include: { role: true } } } });
     if (!user) throw new AppError("not_found", "User not found");
     if ((user.disabledAt !== null) === disabled) return;
@@ -37,5 +36,4 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
       },
     ]);
   });
-  invalidatePolicy();
 }

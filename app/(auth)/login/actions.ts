@@ -1,0 +1,34 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth/auth";
+import { LOGIN_FAILED_MESSAGE } from "@/lib/auth/verify-login";
+
+export interface LoginState {
+  error?: string;
+  email?: string;
+}
+
+/** Only same-site paths: a `from` parameter must never send a signed-in admin elsewhere. */
+function safeReturnPath(value: FormDataEntryValue | null): string {
+  const path = typeof value === "string" ? value : "/";
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+}
+
+export async function loginAction(_previous: LoginState, form: FormData): Promise<LoginState> {
+  const email = String(form.get("email") ?? "");
+  try {
+    await signIn("credentials", {
+      email,
+      password: String(form.get("password") ?? ""),
+      redirectTo: safeReturnPath(form.get("from")),
+    });
+    return {};
+  } catch (error) {
+    if (error instanceof AuthError && error.type === "CredentialsSignin") {
+      const throttled = (error as AuthError & { code?: string }).code === "throttled";
+      return { email, error: throttled ? "Too many failed sign-ins. Wait 15 minutes and try again." : LOGIN_FAILED_MESSAGE };
+    }
+    throw error;
+  }
+}

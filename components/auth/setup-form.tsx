@@ -1,0 +1,32 @@
+"use client";
+
+import { useActionState } from "react";
+import { setupAction } from "@/app/(auth)/setup/actions";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import type { ActionResult } from "@/lib/console/action-result";
+
+export function SetupForm() {
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(setupAction, null);
+  return (
+    <form action={action} className="space-y-4">
+      {state && !state.ok ? <Notice tone="error">{state.error}</Notice> : null}
+      <Field label="Your name">
+        <Input name="name" required maxLength={120} autoComplete="name" autoFocus />
+      </Field>
+      <Field label="Email">
+        <Input name="email" type="email" required autoComplete="username" />
+      </Field>
+      <Field label="Password" hint="At least 12 characters.">
+        <Input name="password" type="password" required minLength={12} autoComplete="new-password" />
+      </Field>
+      <Field label="Confirm password">
+        <Input name="confirm" type="password" required minLength={12} autoComplete="new-password" />
+      </Field>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Creating…" : "Create admin account"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+export interface NavItem {
+  href: string;
+  label: string;
+  /** The scope needed to open the page; items the user cannot open are not shown. */
+  scope: string;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Dashboard", scope: "account:read" },
+  { href: "/clients", label: "Clients", scope: "clients:read" },
+  { href: "/roles", label: "Roles", scope: "policy:read" },
+  { href: "/scopes", label: "Scopes & tools", scope: "policy:read" },
+  { href: "/users", label: "Users", scope: "users:read" },
+  { href: "/tokens", label: "Tokens & grants", scope: "tokens:read" },
+  { href: "/audit", label: "Audit log", scope: "audit:read" },
+  { href: "/connect", label: "Connect", scope: "account:read" },
+  { href: "/settings", label: "Settings", scope: "settings:read" },
+];

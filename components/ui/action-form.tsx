@@ -1,0 +1,53 @@
+"use client";
+
+import { useActionState } from "react";
+import { Notice } from "@/components/ui/notice";
+import type { ActionResult } from "@/lib/console/action-result";
+
+type Action = (previous: ActionResult | null, form: FormData) => Promise<ActionResult>;
+
+/**
+ * A form bound to a server action that answers with an ActionResult; shows the outcome above the fields.
+ * `confirm` asks before submitting (destructive actions).
+ */
+export function ActionForm({
+  action,
+  children,
+  className,
+  confirm,
+  resetOnSuccess = false,
+  "aria-label": ariaLabel,
+}: {
+  action: Action;
+  children: React.ReactNode | ((pending: boolean) => React.ReactNode);
+  className?: string;
+  confirm?: string;
+  resetOnSuccess?: boolean;
+  "aria-label"?: string;
+}) {
+  // The server action itself (not a wrapper) so the form works before hydration too (progressive enhancement).
+  const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(action, null);
+  return (
+    <form
+      aria-label={ariaLabel}
+      action={dispatch}
+      className={className}
+      onSubmit={(event) => {
+        if (confirm && !window.confirm(confirm)) event.preventDefault();
+      }}
+      key={resetOnSuccess && state?.ok ? state.message : undefined}
+    >
+      {state && !state.ok ? (
+        <div className="mb-3">
+          <Notice tone="error">{state.error}</Notice>
+        </div>
+      ) : null}
+      {state?.ok && state.message ? (
+        <div className="mb-3">
+          <Notice tone="success">{state.message}</Notice>
+        </div>
+      ) : null}
+      {typeof children === "function" ? children(pending) : children}
+    </form>
+  );
+}

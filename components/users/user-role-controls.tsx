@@ -1,0 +1,70 @@
+"use client";
+
+import { assignRoleAction, removeRoleAction, setUserDisabledAction } from "@/app/(console)/users/actions";
+import { ActionForm } from "@/components/ui/action-form";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/field";
+
+export function UserRoleControls({
+  userId,
+  roles,
+  availableRoles,
+  canWrite,
+}: {
+  userId: string;
+  roles: string[];
+  availableRoles: string[];
+  canWrite: boolean;
+}) {
+  const unassigned = availableRoles.filter((r) => !roles.includes(r));
+  return (
+    <div className="space-y-4">
+      <ul className="flex flex-wrap gap-2" aria-label="Assigned roles">
+        {roles.length === 0 ? <li className="text-sm text-slate-500">No roles: this user can do nothing.</li> : null}
+        {roles.map((role) => (
+          <li key={role} className="flex items-center gap-1">
+            <Badge tone="brand">{role}</Badge>
+            {canWrite ? (
+              <ActionForm action={removeRoleAction} confirm={`Remove role ${role}? It takes effect on the user's next call.`}>
+                <input type="hidden" name="userId" value={userId} />
+                <input type="hidden" name="role" value={role} />
+                <Button variant="ghost" type="submit" aria-label={`Remove role ${role}`} className="px-1.5 py-0.5 text-xs">
+                  ✕
+                </Button>
+              </ActionForm>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {canWrite && unassigned.length > 0 ? (
+        <ActionForm action={assignRoleAction} aria-label="Assign role" className="flex max-w-md items-end gap-2">
+          <input type="hidden" name="userId" value={userId} />
+          <label className="flex-1 text-sm">
+            <span className="sr-only">Role to assign</span>
+            <Select name="role" defaultValue="" required aria-label="Role to assign">
+              <option value="" disabled>Choose a role…</option>
+              {unassigned.map((r) => (
+                <option key={r} value={r}>{r}</option>
+              ))}
+            </Select>
+          </label>
+          <Button type="submit">Assign role</Button>
+        </ActionForm>
+      ) : null}
+    </div>
+  );
+}
+
+export function UserStatusControl({ userId, disabled }: { userId: string; disabled: boolean }) {
+  return (
+    <ActionForm
+      action={setUserDisabledAction}
+      confirm={disabled ? "Enable this user?" : "Disable this user? Every grant they hold is revoked at once."}
+    >
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="disabled" value={disabled ? "false" : "true"} />
+      <Button type="submit" variant={disabled ? "secondary" : "danger"}>{disabled ? "Enable user" : "Disable user"}</Button>
+    </ActionForm>
+  );
+}

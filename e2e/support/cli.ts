@@ -1,0 +1,25 @@
+import { spawnSync } from "node:child_process";
+import { e2eServerEnv } from "./server";
+
+/** Runs the Portcullis CLI against the running e2e server's data (as a guest of its embedded database). */
+export function portcullis(args: string[], stdin?: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync("node_modules/.bin/tsx", ["lib/cli/main.ts", ...args], {
+    input: stdin,
+    encoding: "utf8",
+    env: { ...process.env, ...e2eServerEnv() },
+    timeout: 60_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+let counter = 0;
+
+/** Creates a user through the CLI and returns its credentials. */
+export function createUser(roles: string[], prefix = "user"): { email: string; password: string; id: string } {
+  counter += 1;
+  const email = `${prefix}-${Date.now().toString(36)}-${counter}@example.test`;
+  const password = `pw-${Math.random().toString(36).slice(2)}-long-enough`;
+  const result = portcullis(["users", "create", "--email", email, ...roles.flatMap((r) => ["--role", r]), "--password-stdin", "--json"], password);
+  if (result.code !== 0) throw new Error(`users create failed (${result.code}): ${result.stderr}`);
+  return { email, password, id: JSON.parse(result.stdout).id };
+}

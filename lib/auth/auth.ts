@@ -1,0 +1,57 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { recordAudit } from "@/lib/audit";
+import { verifyLogin } from "@/lib/auth/verify-login";
+import { deriveKey } from "@/lib/derive-key";
+import { isAppError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-address";
+
+class InvalidLogin extends CredentialsSignin {
+  code = "invalid";
+}
+
+class ThrottledLogin extends CredentialsSignin {
+  code = "throttled";
+}
+
+const SESSION_HOURS = 8;
+
+// Configuration is built per request (the function form) so nothing reads the environment during `next build`.
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: deriveKey("console-session").toString("base64url"),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: SESSION_HOURS * 3600 },
+  pages: { signIn: "/login", error: "/login" },
+  providers: [
+    Credentials({
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(credentials, request) {
+        try {
+          const user = await verifyLogin(credentials.email, credentials.password, clientIp(request.headers));
+          return { id: user.id, email: user.email, name: user.name };
+        } catch (error) {
+          if (isAppError(error) && error.code === "rate_limited") throw new ThrottledLogin();
+          if (isAppError(error) && error.code === "unauthenticated") throw new InvalidLogin();
+          throw error;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sub = "token" in message ? message.token?.sub : undefined;
+      if (sub) await recordAudit({ kind: "admin.logout", actor: `user:${sub}`, subject: sub, reason: "signed out" });
+    },
+  },
+}));
+

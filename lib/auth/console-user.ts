@@ -1,0 +1,66 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { recordAudit, type AuditContext } from "@/lib/audit";
+import { auth } from "@/lib/auth/auth";
+import { noteChanged } from "@/lib/changes/change-versions";
+import { AppError } from "@/lib/errors";
+import { clientIp, requestId } from "@/lib/http/client-address";
+import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
+import { policySnapshot } from "@/lib/policy/policy-snapshot";
+
+export interface ConsoleUser {
+  id: string;
+  email: string;
+  name: string;
+  scopes: Set<string>;
+  roles: string[];
+  /** For audit events written by this user's actions. */
+  context: AuditContext;
+}
+
+/**
+ * The signed-in console user, read fresh from the current policy on every request: a disabled user or a removed role
+ * takes effect at once, whatever the session cookie says. Redirects to sign-in when there is no usable session.
+ */
+export async function consoleUser(): Promise<ConsoleUser> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) redirect("/login");
+  let snapshot = await policySnapshot();
+  if (!snapshot.users.has(id)) {
+    // Created moments ago by another process (the CLI) whose change this process has not polled yet.
+    noteChanged(["policy"]);
+    snapshot = await policySnapshot();
+  }
+  const user = snapshot.users.get(id);
+  if (!user || user.disabled) redirect("/login?error=session");
+  const h = await headers();
+  return {
+    id,
+    email: user.email,
+    name: user.name,
+    scopes: new Set(userEffectiveScopes(snapshot, id).keys()),
+    roles: user.roleIds.map((roleId) => snapshot.roles.get(roleId)?.name ?? roleId).sort(),
+    context: { actor: `user:${id}`, ip: clientIp(h), requestId: requestId(h) },
+  };
+}
+
+/**
+ * The console user, who must hold `scope`. Without it: an audit event and a 403 AppError (pages render it as a
+ * "not allowed" screen, server actions return it as an error).
+ */
+export async function requireScope(scope: string, action: string): Promise<ConsoleUser> {
+  const user = await consoleUser();
+  if (user.scopes.has(scope)) return user;
+  await recordAudit({
+    kind: "console.denied",
+    actor: user.context.actor,
+    subject: user.id,
+    ip: user.context.ip,
+    requestId: user.context.requestId,
+    scopes: [scope],
+    decision: "deny",
+    reason: `user ${user.email} lacks ${scope} to ${action}`,
+  });
+  throw new AppError("forbidden", `You need the ${scope} scope to ${action}.`, { scope });
+}

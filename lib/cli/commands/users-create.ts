@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { CLI_CONTEXT } from "@/lib/audit";
+import { defineCommand, type CliIo } from "@/lib/cli/command";
+import { createUser } from "@/lib/users/create-user";
+
+export default defineCommand({
+  name: "users create",
+  summary: "Create a user with the given roles",
+  options: {
+    email: { type: "string", value: "<email>", description: "Sign-in email (required)" },
+    name: { type: "string", value: "<name>", description: "Display name (defaults to the email's local part)" },
+    role: { type: "string", value: "<role>", multiple: true, description: "A role to give (repeat for several)" },
+    "password-stdin": { type: "boolean", description: "Read the password from standard input instead of generating one" },
+  },
+  schema: z.object({
+    email: z.string({ error: "--email is required" }),
+    name: z.string().optional(),
+    role: z.array(z.string()).default([]),
+    "password-stdin": z.boolean().default(false),
+  }),
+  run: (options, io) =>
+    createUserFromCli(io, { email: options.email, name: options.name, roles: options.role, passwordStdin: options["password-stdin"] }),
+});
+
+/** Creates a user with a password read from stdin, or a generated one printed once. */
+export async function createUserFromCli(
+  io: CliIo,
+  options: { email: string; name?: string; roles: string[]; passwordStdin: boolean },
+): Promise<number> {
+  const generated = options.passwordStdin ? undefined : randomBytes(18).toString("base64url");
+  const password = generated ?? (await io.readStdin()).replace(/\r?\n$/, "");
+  const user = await createUser(
+    { email: options.email, name: options.name ?? options.email.split("@")[0], password, roles: options.roles },
+    CLI_CONTEXT,
+  );
+  if (io.json) {
+    io.out(JSON.stringify({ ...user, ...(generated ? { password: generated } : {}) }));
+    return 0;
+  }
+  io.out(`Created ${user.email} (${user.id}) with roles: ${user.roles.join(", ") || "none"}.`);
+  if (generated) io.out(`Password (shown once, change it after signing in): ${generated}`);
+  return 0;
+}

@@ -1,0 +1,116 @@
+/**
+ * The Portcullis server: validates configuration, opens the database (hosting the embedded one), applies migrations
+ * and seeds policy, then serves the Next.js app. It owns the socket, so it is the one place that knows the client's
+ * address; it hands it to the app in a header that clients cannot forge.
+ */
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import next from "next";
+import { describeDatabaseUrl } from "@/lib/db/open-database";
+import { ConfigError, env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
+import { startPortcullis } from "@/lib/startup";
+
+const dev = process.argv.includes("--dev");
+
+function fail(message: string): never {
+  process.stderr.write(`\n${message}\n\n`);
+  process.exit(1);
+}
+
+function newestSource(paths: string[]): number {
+  let newest = 0;
+  const walk = (path: string) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== "node_modules" && !entry.endsWith(".test.ts")) walk(join(path, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  paths.forEach(walk);
+  return newest;
+}
+
+/** `npm start` on a fresh clone (or after a change) builds first, so one command always runs the current code. */
+function ensureBuild(): void {
+  const buildId = join(".next", "BUILD_ID");
+  const sources = ["app", "components", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource(sources)) return;
+  process.stdout.write("Building Portcullis (first start, or the sources changed)…\n");
+  const build = spawnSync(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit" });
+  if (build.status !== 0) fail("The build failed; see the output above.");
+}
+
+async function main() {
+  let config: ReturnType<typeof env>;
+  try {
+    config = env();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  if (!dev) ensureBuild();
+
+  let started: Awaited<ReturnType<typeof startPortcullis>>;
+  try {
+    started = await startPortcullis("server");
+  } catch (error) {
+    if (isAppError(error) || error instanceof ConfigError) fail(`Portcullis cannot start: ${error.message}`);
+    throw error;
+  }
+
+  const app = next({ dev, hostname: config.host, port: config.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    delete req.headers[CLIENT_IP_HEADER];
+    const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"] as string | undefined, config.trustedProxies);
+    if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+    const incomingId = req.headers[REQUEST_ID_HEADER];
+    const id = typeof incomingId === "string" && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
+    req.headers[REQUEST_ID_HEADER] = id;
+    res.setHeader("X-Request-Id", id);
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 60_000;
+
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    const why = error.code === "EADDRINUSE" ? `port ${config.port} is already in use (set PORT to use another)` : error.message;
+    void started.stop().finally(() => fail(`Portcullis cannot listen on ${config.host}:${config.port}: ${why}`));
+  });
+  server.listen(config.port, config.host, () => {
+    const database = started.database.embedded ? `embedded (${config.dataDir})` : `PostgreSQL ${describeDatabaseUrl(started.database.url)}`;
+    process.stdout.write(
+      [
+        `Portcullis is listening on ${config.issuer}`,
+        `  console:   ${config.issuer}/`,
+        `  MCP:       ${config.mcpResource}`,
+        `  issuer:    ${config.issuer} (${config.issuerMode})`,
+        `  database:  ${database}${started.database.applied.length ? `, applied ${started.database.applied.length} migration(s)` : ""}`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping Portcullis…\n`);
+    server.close();
+    server.closeAllConnections();
+    void started.stop().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error) => fail(`Portcullis stopped on an unexpected error: ${(error as Error)?.stack ?? String(error)}`));
