@@ -2,6 +2,7 @@ import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
+import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { seedPolicy } from "@/lib/policy/seed-policy";
 
 export interface Started {
@@ -13,6 +14,7 @@ export interface Started {
 export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   const database = await openDatabase(role);
   await seedPolicy(db());
+  await ensureSigningKey();
   // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
   const watcher = role === "server" ? await watchChanges(database.url, { listen: !database.embedded }) : undefined;
   return {

@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import { verifyLogin } from "@/lib/auth/verify-login";
 import { deriveKey } from "@/lib/derive-key";
 import { isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import { clientIp } from "@/lib/http/client-address";
 
 class InvalidLogin extends CredentialsSignin {
@@ -22,6 +23,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_HOURS * 3600 },
   pages: { signIn: "/login", error: "/login" },
+  // A failed sign-in is an expected outcome (already audited), not an error worth a stack trace.
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin") return;
+      logger.error("console sign-in error", { error });
+    },
+    warn(code) {
+      logger.warn("console sign-in warning", { code });
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },

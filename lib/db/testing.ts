@@ -3,6 +3,7 @@ import pg from "pg";
 import { closeDatabase, db, useDatabaseUrl } from "@/lib/db/client";
 import { openEphemeralDatabase } from "@/lib/db/embedded";
 import { applyPendingMigrations } from "@/lib/db/migrate";
+import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { seedPolicy } from "@/lib/policy/seed-policy";
 
 /**
@@ -36,6 +37,7 @@ export async function openTestDatabase(): Promise<{ url: string; kind: "pglite" 
   await applyPendingMigrations(url);
   useDatabaseUrl(url);
   await seedPolicy(db());
+  await ensureSigningKey();
   return {
     url,
     kind: serverUrl ? "postgres" : "pglite",

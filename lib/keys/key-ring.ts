@@ -1,0 +1,74 @@
+import { importJWK, type CryptoKey, type JWK } from "jose";
+import { topicVersion } from "@/lib/changes/change-versions";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { SIGNING_ALG } from "@/lib/keys/create-signing-key";
+import { unseal } from "@/lib/keys/seal";
+import { processState } from "@/lib/process-state";
+
+export interface KeyRing {
+  version: number;
+  /** When a retired key stops being published: the ring reloads then, without any change event. */
+  staleAt: number;
+  /** The key new tokens are signed with. */
+  active: { kid: string; privateKey: CryptoKey };
+  /** Keys whose tokens are still accepted: the active one and retired ones until their last token expires. */
+  published: Map<string, { jwk: JWK; publicKey: CryptoKey }>;
+}
+
+const cache = processState<{ ring?: KeyRing; loading?: Promise<KeyRing> }>("key-ring", () => ({}));
+
+async function loadKeyRing(version: number): Promise<KeyRing> {
+  const now = new Date();
+  const rows = await db().signingKey.findMany({
+    where: { OR: [{ retiredAt: null }, { publishUntil: { gt: now } }] },
+    orderBy: { createdAt: "desc" },
+  });
+  const current = rows.find((r) => r.retiredAt === null);
+  if (!current) throw new AppError("unavailable", "No active signing key: start-up did not complete.");
+  const published = new Map<string, { jwk: JWK; publicKey: CryptoKey }>();
+  for (const row of rows) {
+    const jwk = row.publicJwk as JWK;
+    published.set(row.kid, { jwk, publicKey: (await importJWK(jwk, SIGNING_ALG)) as CryptoKey });
+  }
+  let privateJwk: JWK;
+  try {
+    privateJwk = JSON.parse(await unseal(current.privateJwkSealed)) as JWK;
+  } catch {
+    throw new AppError(
+      "unavailable",
+      "The signing key cannot be decrypted: PORTCULLIS_SECRET differs from the one the key was sealed with.",
+    );
+  }
+  const expiries = rows.filter((r) => r.publishUntil).map((r) => r.publishUntil!.getTime());
+  return {
+    version,
+    staleAt: expiries.length ? Math.min(...expiries) : Number.POSITIVE_INFINITY,
+    active: { kid: current.kid, privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey },
+    published,
+  };
+}
+
+/** The signing keys, imported once and cached until a key change (rotation here or elsewhere). */
+export function keyRing(): Promise<KeyRing> {
+  const version = topicVersion("keys");
+  if (cache.ring?.version === version && Date.now() < cache.ring.staleAt) return Promise.resolve(cache.ring);
+  if (!cache.loading) {
+    const loading = loadKeyRing(version)
+      .then((ring) => {
+        if (topicVersion("keys") === version) cache.ring = ring;
+        return ring;
+      })
+      .finally(() => {
+        if (cache.loading === loading) cache.loading = undefined;
+      });
+    cache.loading = loading;
+  }
+  return cache.loading!;
+}
+
+/** The public JWK Set served at the JWKS endpoint. */
+export async function publicJwks(): Promise<{ keys: JWK[] }> {
+  const ring = await keyRing();
+  return { keys: [...ring.published.values()].map((k) => k.jwk) };
+}

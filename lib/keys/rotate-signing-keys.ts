@@ -1,0 +1,33 @@
+import { appendAudit, type AuditContext } from "@/lib/audit";
+import { changeTransaction } from "@/lib/changes/change-transaction";
+import { env } from "@/lib/env";
+import { createSigningKey } from "@/lib/keys/create-signing-key";
+
+// Covers clock skew between instances and a token minted just before the rotation committed.
+const PUBLISH_MARGIN_SECONDS = 60;
+
+/**
+ * Makes a new key the signing key. The previous key stays published (so its tokens keep verifying) until the last
+ * token it could have signed has expired.
+ */
+export async function rotateSigningKeys(ctx: AuditContext): Promise<{ kid: string; retired: string[] }> {
+  return changeTransaction(["keys"], async (tx) => {
+    const now = new Date();
+    const previous = await tx.signingKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
+    const publishUntil = new Date(now.getTime() + (env().accessTokenTtl + PUBLISH_MARGIN_SECONDS) * 1000);
+    await tx.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: now, publishUntil } });
+    const { kid } = await createSigningKey(tx);
+    const retired = previous.map((k) => k.kid);
+    await appendAudit(tx, [
+      {
+        kind: "key.rotated",
+        actor: ctx.actor,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        reason: `signing key ${kid} active; ${retired.join(", ") || "no key"} retired, published until ${publishUntil.toISOString()}`,
+        detail: { kid, retired, publishUntil: publishUntil.toISOString() },
+      },
+    ]);
+    return { kid, retired };
+  });
+}
