@@ -57,7 +57,8 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const MIN_SECRET_LENGTH = 32;
 
 function buildEnv(source: NodeJS.ProcessEnv) {
-  const parsed = schema.safeParse(source);
+  // An empty variable (`FOO=` in a compose file) means "not set", not "set to nothing".
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }

@@ -7,7 +7,7 @@ import { processState } from "@/lib/process-state";
 export interface RateLimit {
   /** Counts one hit; returns the seconds to wait if the key is over its limit, else 0. */
   hit(key: string): number;
-  /** Seconds to wait if the key is over its limit, without counting. */
+  /** Seconds to wait if the key has used up its limit, without counting. */
   check(key: string): number;
   reset(key: string): void;
 }
@@ -25,18 +25,19 @@ export function rateLimit(name: string, limit: number, windowSeconds: number): R
     windows.set(key, fresh);
     return fresh;
   };
-  const wait = (entry: { start: number; count: number }, now: number) =>
-    entry.count > limit ? Math.ceil((entry.start + windowMs - now) / 1000) : 0;
+  const wait = (entry: { start: number; count: number }, now: number, allowed: number) =>
+    entry.count > allowed ? Math.ceil((entry.start + windowMs - now) / 1000) : 0;
   return {
     hit(key) {
       const now = Date.now();
       const entry = current(key, now);
       entry.count += 1;
-      return wait(entry, now);
+      return wait(entry, now, limit);
     },
     check(key) {
       const now = Date.now();
-      return wait(current(key, now), now);
+      // Spent: the next hit would be over the limit.
+      return wait(current(key, now), now, limit - 1);
     },
     reset(key) {
       windows.delete(key);
