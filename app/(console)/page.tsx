@@ -23,19 +23,29 @@ function Stat({ label, value, href, tone }: { label: string; value: number; href
 export default async function DashboardPage() {
   const user = await consoleUser();
   const counts = await dashboardCounts();
+  // Each figure is shown only to someone allowed to read the area it counts.
+  const stats = [
+    { scope: "clients:read", label: "Clients awaiting approval", value: counts.clients.pending, href: "/clients", tone: "amber" as const },
+    { scope: "clients:read", label: "Active clients", value: counts.clients.active, href: "/clients" },
+    { scope: "clients:read", label: "Suspended clients", value: counts.clients.suspended, href: "/clients" },
+    { scope: "tokens:read", label: "Active grants", value: counts.activeGrants, href: "/tokens" },
+    { scope: "users:read", label: "Users", value: counts.users.total, href: "/users" },
+    { scope: "policy:read", label: "Roles", value: counts.roles, href: "/roles" },
+    { scope: "audit:read", label: "Allowed calls (24 h)", value: counts.last24h.allow, href: "/audit" },
+    { scope: "audit:read", label: "Denied calls (24 h)", value: counts.last24h.deny, href: "/audit", tone: "red" as const },
+  ]
+    .filter((stat) => user.scopes.has(stat.scope))
+    .map(({ scope: _scope, ...stat }) => stat);
   return (
     <>
       <PageHeader title={`Welcome, ${user.name}`} description="Which MCP clients exist, who may use them, and what they did." />
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="dashboard-counts">
-        <Stat label="Clients awaiting approval" value={counts.clients.pending} href="/clients" tone="amber" />
-        <Stat label="Active clients" value={counts.clients.active} href="/clients" />
-        <Stat label="Suspended clients" value={counts.clients.suspended} href="/clients" />
-        <Stat label="Active grants" value={counts.activeGrants} href="/tokens" />
-        <Stat label="Users" value={counts.users.total} href="/users" />
-        <Stat label="Roles" value={counts.roles} href="/roles" />
-        <Stat label="Allowed calls (24 h)" value={counts.last24h.allow} href="/audit" />
-        <Stat label="Denied calls (24 h)" value={counts.last24h.deny} href="/audit" tone="red" />
-      </div>
+      {stats.length > 0 ? (
+        <div className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="dashboard-counts">
+          {stats.map((stat) => (
+            <Stat key={stat.label} {...stat} />
+          ))}
+        </div>
+      ) : null}
       <Card className="mt-6" title="Your access">
         <p className="text-sm text-slate-600">
           Roles: <span className="font-medium text-slate-900">{user.roles.join(", ") || "none"}</span>
