@@ -34,9 +34,26 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof Error && error.name === "AppError" && "code" in error && "status" in error;
 }
 
+// Prisma's codes for "the database cannot be reached right now" (connection, timeout, pool exhaustion), and the driver
+// adapter's kinds for the same.
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2037"]);
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
+
+/** True when the failure is the database being down or overloaded — a 503 to retry, not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } }; cause?: { kind?: unknown } };
+  if (typeof e?.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+  const kind = e?.meta?.driverAdapterError?.cause?.kind ?? e?.cause?.kind;
+  if (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind)) return true;
+  return typeof e?.code === "string" && ["ECONNREFUSED", "ECONNRESET", "57P01", "57P03"].includes(e.code);
+}
+
 /** What a user may be shown of any error: its own message for AppError, nothing for the rest. */
 export function publicError(error: unknown): { code: AppErrorCode; message: string; status: number } {
   if (isAppError(error)) return { code: error.code, message: error.message, status: error.status };
+  if (isDatabaseUnavailable(error)) {
+    return { code: "unavailable", message: "The database is unavailable right now. Try again shortly.", status: 503 };
+  }
   return { code: "internal", message: "Something went wrong on our side. The error has been logged.", status: 500 };
 }
 

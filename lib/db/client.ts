@@ -36,7 +36,7 @@ export function db(): Database {
     throw new AppError("unavailable", "The database is not open yet: Portcullis is still starting.");
   }
   registry.client = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: registry.url, max: 10, connectionTimeoutMillis: 5_000 }),
+    adapter: new PrismaPg({ connectionString: registry.url, max: 10, connectionTimeoutMillis: 3_000 }),
   });
   return registry.client;
 }
