@@ -12,6 +12,7 @@ import next from "next";
 import { describeDatabaseUrl } from "@/lib/db/open-database";
 import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
 import { startPortcullis } from "@/lib/startup";
 
@@ -75,6 +76,12 @@ async function main() {
     const id = typeof incomingId === "string" && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
     req.headers[REQUEST_ID_HEADER] = id;
     res.setHeader("X-Request-Id", id);
+    const started = process.hrtime.bigint();
+    res.once("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = (req.url ?? "/").split("?")[0];
+      logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
+    });
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
