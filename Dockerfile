@@ -7,7 +7,7 @@ COPY prisma ./prisma
 COPY scripts ./scripts
 RUN npm install
 COPY . .
-RUN node_modules/.bin/next build && npm prune --omit=dev
+RUN node_modules/.bin/next build && npm prune --omit=dev && touch .next/BUILD_ID
 
 FROM node:20-bookworm-slim
 WORKDIR /app
