@@ -16,6 +16,7 @@ export function ActionForm({
   className,
   confirm,
   resetOnSuccess = false,
+  id,
   "aria-label": ariaLabel,
 }: {
   action: Action;
@@ -23,12 +24,15 @@ export function ActionForm({
   className?: string;
   confirm?: string;
   resetOnSuccess?: boolean;
+  /** Lets controls elsewhere (e.g. in other table cells) join the form through their `form` attribute. */
+  id?: string;
   "aria-label"?: string;
 }) {
   // The server action itself (not a wrapper) so the form works before hydration too (progressive enhancement).
   const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(action, null);
   return (
     <form
+      id={id}
       aria-label={ariaLabel}
       action={dispatch}
       className={className}
