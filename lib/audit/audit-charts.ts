@@ -1,4 +1,4 @@
-import { auditConditions, type ResolvedAuditFilter } from "@/lib/audit/audit-conditions";
+import { auditConditions, resolveSeqRange, type ResolvedAuditFilter } from "@/lib/audit/audit-conditions";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 
@@ -44,7 +44,8 @@ export async function auditCharts(database: Db, filter: ResolvedAuditFilter, now
   const to = filter.to ?? now;
   const from = filter.from ?? new Date(to.getTime() - DEFAULT_WINDOW);
   const bucket = bucketFor(to.getTime() - from.getTime());
-  const windowed: ResolvedAuditFilter = { ...filter, from, to };
+  const seqRange = filter.from && filter.to ? filter.seqRange : await resolveSeqRange(database, from, to);
+  const windowed: ResolvedAuditFilter = { ...filter, from, to, seqRange };
   const unit = Prisma.raw(`'${bucket}'`);
 
   const [series, denied, clients] = await Promise.all([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditCharts } from "@/lib/audit/audit-charts";
-import { resolveAuditFilter } from "@/lib/audit/audit-conditions";
+import { resolveAuditFilter, resolveSeqRange } from "@/lib/audit/audit-conditions";
 import { auditFilterInput, auditFilterParams, auditFilterSchema, type AuditFilter } from "@/lib/audit/audit-filter";
 import { exportAuditEvents } from "@/lib/audit/export-audit-events";
 import { getAuditEvent } from "@/lib/audit/get-audit-event";
@@ -110,6 +110,21 @@ describe("listAuditPage", () => {
     const page = await listAuditPage(db(), await filterOf({ kind: "decision.*", tool: "t3" }), { size: 5 });
     expect(seqs(page.events)).toEqual([120, 116, 112, 108, 104]);
     expect((await listAuditPage(db(), await filterOf({ kind: "client.*" }))).events).toEqual([]);
+  });
+});
+
+describe("time ranges", () => {
+  it("resolve to the run of seq they cover, bounds exact", async () => {
+    expect(await resolveSeqRange(db(), new Date(T0 + 30 * MINUTE), new Date(T0 + 60 * MINUTE))).toEqual({ first: 31n, last: 60n });
+    expect(await resolveSeqRange(db(), new Date(T0 + 30 * MINUTE + 1), undefined)).toEqual({ first: 32n, last: 120n });
+    expect(await resolveSeqRange(db(), undefined, new Date(T0))).toBeNull();
+    expect(await resolveSeqRange(db(), new Date("2027-01-01T00:00:00Z"), undefined)).toBeNull();
+  });
+
+  it("show nothing when no event falls inside", async () => {
+    const filter = await filterOf({ from: "2027-01-01T00:00", to: "2027-01-02T00:00" });
+    expect(filter.seqRange).toBeNull();
+    expect((await listAuditPage(db(), filter)).events).toEqual([]);
   });
 });
 
