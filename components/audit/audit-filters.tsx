@@ -5,12 +5,13 @@ import type { AuditFilterOptions } from "@/lib/audit/audit-filter-options";
 
 export type AuditFilterValues = Partial<Record<"kind" | "decision" | "client" | "user" | "tool" | "from" | "to", string>>;
 
-function Labelled({ label, children, wide }: { label: string; children: React.ReactNode; wide?: boolean }) {
+/** A label bound by id, so a select's name is its label alone (not its options too). */
+function Labelled({ label, id, children, wide }: { label: string; id: string; children: React.ReactNode; wide?: boolean }) {
   return (
-    <label className={`text-sm ${wide ? "min-w-56 flex-[2]" : "min-w-40 flex-1"}`}>
-      <span className="mb-1 block font-medium text-slate-700">{label}</span>
+    <div className={`text-sm ${wide ? "min-w-56 flex-[2]" : "min-w-40 flex-1"}`}>
+      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">{label}</label>
       {children}
-    </label>
+    </div>
   );
 }
 
@@ -21,8 +22,8 @@ function Labelled({ label, children, wide }: { label: string; children: React.Re
 export function AuditFilters({ values, options, filtered }: { values: AuditFilterValues; options: AuditFilterOptions; filtered: boolean }) {
   return (
     <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
-      <Labelled label="Event">
-        <Select name="kind" defaultValue={values.kind ?? ""}>
+      <Labelled label="Event" id="audit-filter-kind">
+        <Select id="audit-filter-kind" name="kind" defaultValue={values.kind ?? ""}>
           <option value="">Any event</option>
           <optgroup label="Every event of an area">
             {options.areas.map((a) => (
@@ -36,37 +37,37 @@ export function AuditFilters({ values, options, filtered }: { values: AuditFilte
           </optgroup>
         </Select>
       </Labelled>
-      <Labelled label="Decision">
-        <Select name="decision" defaultValue={values.decision ?? ""}>
+      <Labelled label="Decision" id="audit-filter-decision">
+        <Select id="audit-filter-decision" name="decision" defaultValue={values.decision ?? ""}>
           <option value="">Any</option>
           <option value="allow">Allowed</option>
           <option value="deny">Denied</option>
         </Select>
       </Labelled>
-      <Labelled label="Client" wide>
-        <Input name="client" list="audit-clients" defaultValue={values.client ?? ""} placeholder="Client id" autoComplete="off" />
+      <Labelled label="Client" id="audit-filter-client" wide>
+        <Input id="audit-filter-client" name="client" list="audit-clients" defaultValue={values.client ?? ""} placeholder="Client id" autoComplete="off" />
         <datalist id="audit-clients">
           {options.clients.map((c) => (
             <option key={c.id} value={c.id}>{c.name}</option>
           ))}
         </datalist>
       </Labelled>
-      <Labelled label="User" wide>
-        <Input name="user" defaultValue={values.user ?? ""} placeholder="Email or id (as actor or subject)" autoComplete="off" />
+      <Labelled label="User" id="audit-filter-user" wide>
+        <Input id="audit-filter-user" name="user" defaultValue={values.user ?? ""} placeholder="Email or id (as actor or subject)" autoComplete="off" />
       </Labelled>
-      <Labelled label="Tool">
-        <Input name="tool" list="audit-tools" defaultValue={values.tool ?? ""} placeholder="Tool name" autoComplete="off" />
+      <Labelled label="Tool" id="audit-filter-tool">
+        <Input id="audit-filter-tool" name="tool" list="audit-tools" defaultValue={values.tool ?? ""} placeholder="Tool name" autoComplete="off" />
         <datalist id="audit-tools">
           {options.tools.map((t) => (
             <option key={t} value={t} />
           ))}
         </datalist>
       </Labelled>
-      <Labelled label="From (UTC)">
-        <Input name="from" type="datetime-local" step={1} defaultValue={values.from ?? ""} />
+      <Labelled label="From (UTC)" id="audit-filter-from">
+        <Input id="audit-filter-from" name="from" type="datetime-local" step={1} defaultValue={values.from ?? ""} />
       </Labelled>
-      <Labelled label="To (UTC)">
-        <Input name="to" type="datetime-local" step={1} defaultValue={values.to ?? ""} />
+      <Labelled label="To (UTC)" id="audit-filter-to">
+        <Input id="audit-filter-to" name="to" type="datetime-local" step={1} defaultValue={values.to ?? ""} />
       </Labelled>
       <div className="flex items-center gap-3">
         <Button type="submit">Apply filters</Button>

@@ -1,4 +1,4 @@
-import type { ReasonStep } from "@/lib/policy/types";
+import { formatReason, type ReasonStep } from "@/lib/policy/types";
 
 const STEP_STYLE: Record<string, string> = {
   user: "bg-slate-100 text-slate-800",
@@ -15,10 +15,11 @@ export function ReasonPath({ steps, text }: { steps?: readonly ReasonStep[]; tex
   const links = steps ?? parseReason(text ?? "");
   if (links.length === 0) return <span className="text-xs text-slate-400">—</span>;
   return (
-    <ol className="flex flex-wrap items-center gap-1 text-xs" aria-label="Reason path" data-testid="reason-path">
+    <ol className="flex flex-wrap items-center gap-y-1 text-xs" aria-label="Reason path" title={formatReason(links)} data-testid="reason-path">
       {links.map((step, i) => (
-        <li key={i} className="flex items-center gap-1">
-          {i > 0 ? <span aria-hidden className="text-slate-400">→</span> : null}
+        <li key={i} className="flex items-center">
+          {/* Spaces kept in the text, so the path reads (and copies) as "user a → role b → scope c". */}
+          {i > 0 ? <span aria-hidden className="whitespace-pre text-slate-400">{" → "}</span> : null}
           <span className={`rounded px-1.5 py-0.5 ${STEP_STYLE[step.kind] ?? STEP_STYLE.user}`}>
             {step.kind === "check" ? step.label : <><span className="opacity-70">{step.kind}</span> <span className="font-medium">{step.label}</span></>}
           </span>

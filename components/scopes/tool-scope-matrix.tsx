@@ -1,9 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { setToolScopeAction } from "@/app/(console)/scopes/actions";
-import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import type { ActionResult } from "@/lib/console/action-result";
 
 export interface MatrixTool {
   name: string;
@@ -15,41 +16,69 @@ export interface MatrixTool {
 
 /**
  * Tools × scopes. Each tool requires exactly one scope, so each row is a radio group (arrow keys move within it);
- * a row's Save applies the change. Read-only users see the same grid with marks instead of controls.
+ * a row's Save applies the change. The outcome shows above the grid. Read-only users see marks instead of controls.
  */
 export function ToolScopeMatrix({ tools, scopes, canWrite }: { tools: MatrixTool[]; scopes: string[]; canWrite: boolean }) {
+  const [outcome, setOutcome] = useState<ActionResult | null>(null);
   return (
-    <div className="overflow-x-auto" data-testid="tool-scope-matrix">
-      <table className="border-separate border-spacing-0 text-sm">
-        <caption className="sr-only">Which scope each MCP tool requires</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="sticky left-0 z-10 min-w-56 border-b border-slate-200 bg-white px-3 py-2 text-left align-bottom text-xs font-medium uppercase tracking-wide text-slate-500">
-              Tool
-            </th>
-            {scopes.map((scope) => (
-              <th key={scope} scope="col" className="h-32 border-b border-slate-200 px-1 pb-2 align-bottom font-mono text-xs font-normal text-slate-700">
-                <span className="inline-block [writing-mode:vertical-rl] rotate-180 whitespace-nowrap">{scope}</span>
+    <div data-testid="tool-scope-matrix">
+      {outcome ? (
+        <div className="mb-3">
+          {outcome.ok ? <Notice tone="success">{outcome.message}</Notice> : <Notice tone="error">{outcome.error}</Notice>}
+        </div>
+      ) : null}
+      <div className="overflow-x-auto">
+        <table className="border-separate border-spacing-0 text-sm">
+          <caption className="sr-only">Which scope each MCP tool requires</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="sticky left-0 z-10 min-w-56 border-b border-slate-200 bg-white px-3 py-2 text-left align-bottom text-xs font-medium uppercase tracking-wide text-slate-500">
+                Tool
               </th>
+              {scopes.map((scope) => (
+                <th key={scope} scope="col" className="h-32 border-b border-slate-200 px-1 pb-2 align-bottom font-mono text-xs font-normal text-slate-700">
+                  <span className="inline-block rotate-180 whitespace-nowrap [writing-mode:vertical-rl]">{scope}</span>
+                </th>
+              ))}
+              <th scope="col" className="border-b border-slate-200 px-3 py-2 text-left align-bottom text-xs font-medium uppercase tracking-wide text-slate-500">
+                Callable by roles
+              </th>
+              {canWrite ? <th scope="col" className="border-b border-slate-200 px-3 py-2"><span className="sr-only">Save</span></th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {tools.map((tool) => (
+              <MatrixRow key={tool.name} tool={tool} scopes={scopes} canWrite={canWrite} onOutcome={setOutcome} />
             ))}
-            <th scope="col" className="border-b border-slate-200 px-3 py-2 text-left align-bottom text-xs font-medium uppercase tracking-wide text-slate-500">
-              Callable by roles
-            </th>
-            {canWrite ? <th scope="col" className="border-b border-slate-200 px-3 py-2"><span className="sr-only">Save</span></th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {tools.map((tool) => (
-            <MatrixRow key={`${tool.name}:${tool.requiredScope}`} tool={tool} scopes={scopes} canWrite={canWrite} />
-          ))}
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
 
-function MatrixRow({ tool, scopes, canWrite }: { tool: MatrixTool; scopes: string[]; canWrite: boolean }) {
+function MatrixRow({
+  tool,
+  scopes,
+  canWrite,
+  onOutcome,
+}: {
+  tool: MatrixTool;
+  scopes: string[];
+  canWrite: boolean;
+  onOutcome(outcome: ActionResult): void;
+}) {
   const [selected, setSelected] = useState(tool.requiredScope);
+  // When the saved scope changes (this save, or someone else's), the choice follows it.
+  const [saved, setSaved] = useState(tool.requiredScope);
+  if (saved !== tool.requiredScope) {
+    setSaved(tool.requiredScope);
+    setSelected(tool.requiredScope);
+  }
+  const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(setToolScopeAction, null);
+  useEffect(() => {
+    if (state) onOutcome(state);
+  }, [state, onOutcome]);
   const changed = selected !== tool.requiredScope;
   return (
     <tr data-testid={`tool-row-${tool.name}`} className={changed ? "bg-amber-50" : "hover:bg-slate-50"}>
@@ -81,17 +110,13 @@ function MatrixRow({ tool, scopes, canWrite }: { tool: MatrixTool; scopes: strin
       <td className="border-b border-slate-100 px-3 py-2 font-mono text-xs text-slate-600">{tool.roles.join(", ") || <span className="text-red-700">none</span>}</td>
       {canWrite ? (
         <td className="border-b border-slate-100 px-3 py-2">
-          <ActionForm action={setToolScopeAction} aria-label={`Required scope of ${tool.name}`} className="min-w-28">
-            {(pending) => (
-              <>
-                <input type="hidden" name="tool" value={tool.name} />
-                <input type="hidden" name="scope" value={selected} />
-                <Button type="submit" variant={changed ? "primary" : "secondary"} disabled={!changed || pending} aria-label={`Save required scope of ${tool.name}`}>
-                  {pending ? "Saving…" : "Save"}
-                </Button>
-              </>
-            )}
-          </ActionForm>
+          <form action={dispatch} aria-label={`Required scope of ${tool.name}`}>
+            <input type="hidden" name="tool" value={tool.name} />
+            <input type="hidden" name="scope" value={selected} />
+            <Button type="submit" variant={changed ? "primary" : "secondary"} disabled={!changed || pending} aria-label={`Save required scope of ${tool.name}`}>
+              {pending ? "Saving…" : "Save"}
+            </Button>
+          </form>
         </td>
       ) : null}
     </tr>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import { Notice } from "@/components/ui/notice";
 import type { ActionResult } from "@/lib/console/action-result";
 
@@ -37,7 +37,12 @@ export function ActionForm({
       action={dispatch}
       className={className}
       onSubmit={(event) => {
-        if (confirm && !window.confirm(confirm)) event.preventDefault();
+        // Dispatched by hand rather than through `action`: React resets a form after an action it ran, which would
+        // wipe what the user typed whenever the server answers with an error. On success, resetOnSuccess remounts.
+        event.preventDefault();
+        if (confirm && !window.confirm(confirm)) return;
+        const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+        startTransition(() => dispatch(data));
       }}
       key={resetOnSuccess && state?.ok ? state.message : undefined}
     >
