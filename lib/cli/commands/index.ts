@@ -1,5 +1,6 @@
 import type { CliCommand } from "@/lib/cli/command";
 import adminCreate from "@/lib/cli/commands/admin-create";
+import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
@@ -27,5 +28,6 @@ export const COMMANDS: CliCommand<any>[] = [
   toolsList,
   toolsSetScope,
   auditTail,
+  auditExport,
   auditVerify,
 ];
