@@ -13,7 +13,7 @@ function niceMax(value: number): number {
 }
 
 function label(start: string, bucket: AuditCharts["window"]["bucket"]): string {
-  return bucket === "hour" ? `${start.slice(11, 13)}:00` : start.slice(5, 10);
+  return bucket === "hour" ? `${start.slice(11, 13)}:00` : bucket === "month" ? start.slice(0, 7) : start.slice(5, 10);
 }
 
 /** Allowed vs denied decisions per bucket, stacked bars, drawn on the server; the numbers are in a table below. */

@@ -2,7 +2,7 @@ import { auditConditions, resolveSeqRange, type ResolvedAuditFilter } from "@/li
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 
-export type ChartBucket = "hour" | "day" | "week";
+export type ChartBucket = "hour" | "day" | "week" | "month";
 
 export interface AuditCharts {
   window: { from: string; to: string; bucket: ChartBucket; defaulted: boolean };
@@ -20,7 +20,8 @@ const DEFAULT_WINDOW = DAY;
 function bucketFor(spanMs: number): ChartBucket {
   if (spanMs <= 2 * DAY) return "hour";
   if (spanMs <= 92 * DAY) return "day";
-  return "week";
+  if (spanMs <= 2 * 365 * DAY) return "week";
+  return "month";
 }
 
 function truncate(date: Date, bucket: ChartBucket): Date {
@@ -29,10 +30,12 @@ function truncate(date: Date, bucket: ChartBucket): Date {
   if (bucket !== "hour") d.setUTCHours(0);
   // date_trunc('week') starts weeks on Monday (ISO 8601).
   if (bucket === "week") d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  if (bucket === "month") d.setUTCDate(1);
   return d;
 }
 
 function step(date: Date, bucket: ChartBucket): Date {
+  if (bucket === "month") return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
   return new Date(date.getTime() + (bucket === "hour" ? HOUR : bucket === "day" ? DAY : 7 * DAY));
 }
 

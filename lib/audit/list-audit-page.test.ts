@@ -186,6 +186,13 @@ describe("auditCharts", () => {
     expect(charts.mostActiveClients).toEqual([{ clientId: "c0", name: null, count: 20 }]);
   });
 
+  it("widens its buckets with the window: a decade is drawn by month", async () => {
+    const charts = await auditCharts(db(), await filterOf({ from: "2020-01-01", to: "2030-01-01" }));
+    expect(charts.window.bucket).toBe("month");
+    expect(charts.decisions).toHaveLength(120);
+    expect(charts.decisions.find((d) => d.start === "2026-11-01T00:00:00.000Z")).toEqual({ start: "2026-11-01T00:00:00.000Z", allow: 60, deny: 60 });
+  });
+
   it("defaults to the last day before now", async () => {
     const now = new Date(T0 + 90 * MINUTE);
     const charts = await auditCharts(db(), await filterOf({}), now);

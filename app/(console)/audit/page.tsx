@@ -25,6 +25,7 @@ export const metadata = { title: "Audit log" };
 type SearchParams = Record<string, string | string[] | undefined>;
 
 const SEQ = /^\d{1,19}$/;
+const MAX_SEQ = 9_223_372_036_854_775_807n; // PostgreSQL bigint
 
 function one(params: SearchParams, key: string): string | undefined {
   const value = params[key];
@@ -33,7 +34,9 @@ function one(params: SearchParams, key: string): string | undefined {
 
 function seqParam(params: SearchParams, key: string): bigint | undefined {
   const value = one(params, key);
-  return value && SEQ.test(value) ? BigInt(value) : undefined;
+  if (!value || !SEQ.test(value)) return undefined;
+  const seq = BigInt(value);
+  return seq <= MAX_SEQ ? seq : undefined;
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
