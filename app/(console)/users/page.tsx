@@ -25,27 +25,27 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <PageHeader title="Users" description="People and service identities, their roles, and what those roles let them do." />
       <Card>
         <form method="get" role="search" aria-label="Filter users" className="mb-4 flex flex-wrap items-end gap-3">
-          <label className="min-w-48 flex-1 text-sm">
-            <span className="mb-1 block font-medium text-slate-700">Search</span>
-            <Input name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Name or email" />
-          </label>
-          <label className="text-sm">
-            <span className="mb-1 block font-medium text-slate-700">Role</span>
-            <Select name="role" defaultValue={filter.role ?? ""}>
+          <div className="min-w-48 flex-1 text-sm">
+            <label htmlFor="users-q" className="mb-1 block font-medium text-slate-700">Search</label>
+            <Input id="users-q" name="q" type="search" defaultValue={filter.q ?? ""} placeholder="Name or email" />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="users-role" className="mb-1 block font-medium text-slate-700">Role</label>
+            <Select id="users-role" name="role" defaultValue={filter.role ?? ""}>
               <option value="">Any role</option>
               {roles.map((r) => (
                 <option key={r.id} value={r.name}>{r.name}</option>
               ))}
             </Select>
-          </label>
-          <label className="text-sm">
-            <span className="mb-1 block font-medium text-slate-700">Status</span>
-            <Select name="status" defaultValue={filter.status ?? ""}>
+          </div>
+          <div className="text-sm">
+            <label htmlFor="users-status" className="mb-1 block font-medium text-slate-700">Status</label>
+            <Select id="users-status" name="status" defaultValue={filter.status ?? ""}>
               <option value="">Any status</option>
               <option value="enabled">Enabled</option>
               <option value="disabled">Disabled</option>
             </Select>
-          </label>
+          </div>
           <Button type="submit" variant="secondary">Filter</Button>
           {filtered ? <Link href="/users" className="py-2 text-sm text-brand-700 hover:underline">Clear</Link> : null}
         </form>
