@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import { Notice } from "@/components/ui/notice";
 import type { ActionResult } from "@/lib/console/action-result";
 
@@ -16,6 +16,7 @@ export function ActionForm({
   className,
   confirm,
   resetOnSuccess = false,
+  id,
   "aria-label": ariaLabel,
 }: {
   action: Action;
@@ -23,17 +24,25 @@ export function ActionForm({
   className?: string;
   confirm?: string;
   resetOnSuccess?: boolean;
+  /** Lets controls elsewhere (e.g. in other table cells) join the form through their `form` attribute. */
+  id?: string;
   "aria-label"?: string;
 }) {
   // The server action itself (not a wrapper) so the form works before hydration too (progressive enhancement).
   const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(action, null);
   return (
     <form
+      id={id}
       aria-label={ariaLabel}
       action={dispatch}
       className={className}
       onSubmit={(event) => {
-        if (confirm && !window.confirm(confirm)) event.preventDefault();
+        // Dispatched by hand rather than through `action`: React resets a form after an action it ran, which would
+        // wipe what the user typed whenever the server answers with an error. On success, resetOnSuccess remounts.
+        event.preventDefault();
+        if (confirm && !window.confirm(confirm)) return;
+        const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+        startTransition(() => dispatch(data));
       }}
       key={resetOnSuccess && state?.ok ? state.message : undefined}
     >

@@ -7,6 +7,11 @@ const VARIANTS = {
   ghost: "text-slate-700 hover:bg-slate-100",
 } as const;
 
+/** Button looks for things that are links (downloads, navigation). */
+export function buttonClasses(variant: keyof typeof VARIANTS = "primary", className = ""): string {
+  return `inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium transition disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`;
+}
+
 export function Button({
   variant = "primary",
   className = "",
@@ -15,7 +20,7 @@ export function Button({
   return (
     <button
       {...props}
-      className={`inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium transition disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`}
+      className={buttonClasses(variant, className)}
     />
   );
 }

@@ -23,3 +23,23 @@ export function createUser(roles: string[], prefix = "user"): { email: string; p
   if (result.code !== 0) throw new Error(`users create failed (${result.code}): ${result.stderr}`);
   return { email, password, id: JSON.parse(result.stdout).id };
 }
+
+/** Registers MCP tools (name → required scope) in the e2e server's database; existing ones are left as they are. */
+export function seedTools(tools: Record<string, string>): void {
+  const result = spawnSync("node_modules/.bin/tsx", ["e2e/support/seed-tools.ts", JSON.stringify(tools)], {
+    encoding: "utf8",
+    env: { ...process.env, ...e2eServerEnv() },
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`seeding tools failed (${result.status}): ${result.stderr}`);
+}
+
+/** Records audit events (as the MCP endpoint would record decisions) in the e2e server's hash-chained log. */
+export function recordEvents(events: Array<Record<string, unknown>>): void {
+  const result = spawnSync("node_modules/.bin/tsx", ["e2e/support/record-events.ts", JSON.stringify(events)], {
+    encoding: "utf8",
+    env: { ...process.env, ...e2eServerEnv() },
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`recording events failed (${result.status}): ${result.stderr}`);
+}

@@ -12,11 +12,14 @@ const AUDIT_CHAIN_LOCK = 7_207_369_002;
 export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<AuditRecord[]> {
   if (events.length === 0) return [];
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, at: true } });
   let seq = tail?.seq ?? 0n;
   let prevHash = tail?.hash ?? GENESIS_HASH;
-  // Millisecond precision: exactly what timestamptz(3) stores, so the hash recomputes from the row.
-  const at = new Date();
+  // Millisecond precision: exactly what timestamptz(3) stores, so the hash recomputes from the row. Never earlier than
+  // the tail's: time never runs backwards along the chain (another instance's clock may be ahead of ours), so a time
+  // range is a contiguous run of seq and the viewer can search it through the (…, seq) indexes.
+  const now = Date.now();
+  const at = new Date(tail && tail.at.getTime() > now ? tail.at.getTime() : now);
   const records = events.map((event): AuditRecord => {
     seq += 1n;
     const unhashed = {

@@ -29,6 +29,7 @@ export const AUDIT_KINDS = [
   "decision.allow",
   "decision.deny",
   "audit.verified",
+  "audit.exported",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

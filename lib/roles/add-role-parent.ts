@@ -2,9 +2,7 @@ import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { findCycle } from "@/lib/policy/find-cycle";
-
-// Serialises role-graph edits so two concurrent edits cannot together close a cycle that each alone would not.
-const ROLE_GRAPH_LOCK = 7_207_369_003;
+import { ROLE_GRAPH_LOCK } from "@/lib/roles/role-graph-lock";
 
 /** Makes `parentName` a parent of `roleName` (the role inherits the parent's scopes). Refuses cycles. */
 export async function addRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 
 export interface UserSummary {
   id: string;
@@ -9,12 +11,37 @@ export interface UserSummary {
   roles: string[];
   createdAt: Date;
   lastLoginAt: Date | null;
+  activeGrants: number;
 }
 
-export async function listUsers(): Promise<UserSummary[]> {
+/** Filters from the users page's query string; anything unrecognised is ignored rather than an error. */
+export const userFilterSchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  role: z.string().trim().max(63).optional().catch(undefined),
+  status: z.enum(["enabled", "disabled"]).optional().catch(undefined),
+  kind: z.enum(["human", "service"]).optional().catch(undefined),
+});
+
+export type UserFilter = z.infer<typeof userFilterSchema>;
+
+export async function listUsers(filter: UserFilter = {}): Promise<UserSummary[]> {
+  const where: Prisma.UserWhereInput = {};
+  if (filter.q) {
+    where.OR = [
+      { email: { contains: filter.q, mode: "insensitive" } },
+      { name: { contains: filter.q, mode: "insensitive" } },
+    ];
+  }
+  if (filter.role) where.roles = { some: { role: { name: filter.role } } };
+  if (filter.status) where.disabledAt = filter.status === "disabled" ? { not: null } : null;
+  if (filter.kind) where.kind = filter.kind;
   const users = await db().user.findMany({
+    where,
     orderBy: { email: "asc" },
-    include: { roles: { include: { role: { select: { name: true } } } } },
+    include: {
+      roles: { include: { role: { select: { name: true } } } },
+      _count: { select: { grants: { where: { revokedAt: null } } } },
+    },
   });
   return users.map((u) => ({
     id: u.id,
@@ -25,5 +52,6 @@ export async function listUsers(): Promise<UserSummary[]> {
     roles: u.roles.map((r) => r.role.name).sort(),
     createdAt: u.createdAt,
     lastLoginAt: u.lastLoginAt,
+    activeGrants: u._count.grants,
   }));
 }

@@ -1,10 +1,33 @@
 import type { CliCommand } from "@/lib/cli/command";
 import adminCreate from "@/lib/cli/commands/admin-create";
+import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
+import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
+import rolesCreate from "@/lib/cli/commands/roles-create";
+import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
+import scopesCreate from "@/lib/cli/commands/scopes-create";
+import scopesList from "@/lib/cli/commands/scopes-list";
+import toolsList from "@/lib/cli/commands/tools-list";
+import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
 import usersList from "@/lib/cli/commands/users-list";
 
 /** Every CLI command. Adding a command is adding a file here and a line below. */
-export const COMMANDS: CliCommand<any>[] = [adminCreate, usersCreate, usersList, rolesList, auditTail, auditVerify];
+export const COMMANDS: CliCommand<any>[] = [
+  adminCreate,
+  usersCreate,
+  usersList,
+  rolesList,
+  rolesCreate,
+  rolesAddParent,
+  rolesDelete,
+  scopesList,
+  scopesCreate,
+  toolsList,
+  toolsSetScope,
+  auditTail,
+  auditExport,
+  auditVerify,
+];

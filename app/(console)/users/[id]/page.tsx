@@ -1,6 +1,9 @@
 import { notFound } from "next/navigation";
 import { Forbidden } from "@/components/console/forbidden";
+import Link from "next/link";
+import { ReasonPath } from "@/components/console/reason-path";
 import { Badge } from "@/components/ui/badge";
+import { Time } from "@/components/ui/time";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { UserRoleControls, UserStatusControl } from "@/components/users/user-role-controls";
 import { consoleUser } from "@/lib/auth/console-user";
@@ -42,9 +45,9 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           ) : (
             <ul className="space-y-2" data-testid="effective-scopes">
               {user.effectiveScopes.map((s) => (
-                <li key={s.scope} className="text-sm">
+                <li key={s.scope} className="text-sm" data-scope={s.scope} title={s.reason}>
                   <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-900">{s.scope}</code>
-                  <div className="mt-0.5 text-xs text-slate-500">{s.reason}</div>
+                  <div className="mt-1"><ReasonPath steps={s.path} /></div>
                 </li>
               ))}
             </ul>
@@ -52,19 +55,62 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         </Card>
       </div>
       <Card title="Grants" className="mt-6">
+        <p className="mb-3 text-sm text-slate-600">
+          What this user let MCP clients do. Every token belongs to a grant; a revoked grant stops its tokens on their next call.
+        </p>
         {user.grants.length === 0 ? (
           <p className="text-sm text-slate-500">This user has not authorized any MCP client.</p>
         ) : (
-          <ul className="divide-y divide-slate-100 text-sm">
-            {user.grants.map((g) => (
-              <li key={g.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-                <span className="font-medium">{g.clientName}</span>
-                <span className="text-xs text-slate-500">{g.scopes.join(" ")}</span>
-                {g.revokedAt ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}
-              </li>
-            ))}
-          </ul>
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[760px] text-left text-sm" data-testid="user-grants">
+              <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="py-2 pr-4 font-medium">Client</th>
+                  <th scope="col" className="py-2 pr-4 font-medium">Scopes</th>
+                  <th scope="col" className="py-2 pr-4 font-medium">Granted</th>
+                  <th scope="col" className="py-2 pr-4 font-medium">Last used</th>
+                  <th scope="col" className="py-2 pr-4 font-medium text-right">Live tokens</th>
+                  <th scope="col" className="py-2 pr-4 font-medium">Status</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {user.grants.map((g) => (
+                  <tr key={g.id} className="align-top" data-testid={`grant-row-${g.id}`}>
+                    <td className="py-2 pr-4">
+                      <span className="font-medium">{g.clientName}</span>
+                      {g.clientStatus !== "active" ? <span className="ml-2"><Badge tone="amber">client {g.clientStatus}</Badge></span> : null}
+                      <div className="max-w-56 truncate font-mono text-xs text-slate-500" title={g.clientId}>{g.clientId}</div>
+                      <div className="text-xs text-slate-500">{g.grantType.replace(/_/g, " ")}</div>
+                    </td>
+                    <td className="py-2 pr-4">
+                      <div className="flex max-w-72 flex-wrap gap-1">
+                        {g.scopes.map((s) => <code key={s} className="rounded bg-slate-100 px-1 text-xs">{s}</code>)}
+                      </div>
+                    </td>
+                    <td className="py-2 pr-4 text-xs"><Time value={g.createdAt} /></td>
+                    <td className="py-2 pr-4 text-xs"><Time value={g.lastUsedAt} /></td>
+                    <td className="py-2 pr-4 text-right tabular-nums">{g.revokedAt ? "—" : g.liveAccessTokens}</td>
+                    <td className="py-2 pr-4">
+                      {g.revokedAt ? (
+                        <>
+                          <Badge tone="red">revoked</Badge>
+                          <div className="mt-1 text-xs text-slate-500"><Time value={g.revokedAt} />{g.revokedReason ? ` · ${g.revokedReason}` : ""}</div>
+                        </>
+                      ) : (
+                        <Badge tone="green">active</Badge>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
+        {me.scopes.has("audit:read") ? (
+          <p className="mt-3 text-xs">
+            <Link href={`/audit?user=${encodeURIComponent(user.email)}`} className="text-brand-700 hover:underline">This user's events in the audit log →</Link>
+          </p>
+        ) : null}
       </Card>
     </>
   );

@@ -1,0 +1,74 @@
+"use client";
+
+import { createColumnHelper, tableFeatures, useTable, type ColumnDef, type RowData } from "@tanstack/react-table";
+
+/**
+ * The console's data table: TanStack Table (v9) for the column model, our markup for everything a reader sees.
+ * Sorting, filtering and pagination happen on the server (the URL holds them), so the table registers no client-side
+ * row-model features: it renders exactly the rows the server sent, in that order.
+ */
+export const dataTableFeatures = tableFeatures({});
+export type DataTableFeatures = typeof dataTableFeatures;
+export type DataTableColumn<T extends RowData> = ColumnDef<DataTableFeatures, T, any>;
+
+export function dataTableColumns<T extends RowData>() {
+  return createColumnHelper<DataTableFeatures, T>();
+}
+
+export function DataTable<T extends RowData>({
+  columns,
+  data,
+  rowId,
+  caption,
+  empty,
+  minWidth = 720,
+  rowTestId,
+  highlighted,
+}: {
+  columns: DataTableColumn<T>[];
+  data: T[];
+  rowId: (row: T) => string;
+  caption: string;
+  empty: React.ReactNode;
+  minWidth?: number;
+  rowTestId?: (row: T) => string;
+  /** The id of a row to mark as selected (e.g. the one open in a drawer). */
+  highlighted?: string;
+}) {
+  const table = useTable({ features: dataTableFeatures, columns, data, getRowId: (row) => rowId(row) });
+  if (data.length === 0) return <div className="py-10 text-center text-sm text-slate-600">{empty}</div>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" style={{ minWidth }}>
+        <caption className="sr-only">{caption}</caption>
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => (
+                <th key={header.id} scope="col" className="whitespace-nowrap px-2 py-2 font-medium first:pl-0">
+                  {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {table.getRowModel().rows.map((row) => (
+            <tr
+              key={row.id}
+              data-testid={rowTestId?.(row.original)}
+              aria-selected={highlighted === row.id ? true : undefined}
+              className={`align-top ${highlighted === row.id ? "bg-brand-50" : "hover:bg-slate-50"}`}
+            >
+              {row.getAllCells().map((cell) => (
+                <td key={cell.id} className="px-2 py-2 first:pl-0">
+                  <table.FlexRender cell={cell} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

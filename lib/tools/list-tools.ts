@@ -1,0 +1,16 @@
+import type { Db } from "@/lib/db/client";
+
+export interface ToolSummary {
+  name: string;
+  description: string;
+  requiredScope: string;
+  updatedAt: Date;
+}
+
+/** The MCP tools mirrored from code, with the scope each currently requires. */
+export async function listTools(database: Db): Promise<ToolSummary[]> {
+  return database.tool.findMany({
+    orderBy: { name: "asc" },
+    select: { name: true, description: true, requiredScope: true, updatedAt: true },
+  });
+}
