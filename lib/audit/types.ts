@@ -24,11 +24,15 @@ export const AUDIT_KINDS = [
   "token.revoked",
   "token.reuse_detected",
   "grant.revoked",
+  "revocation.lifted",
   "key.rotated",
   "settings.changed",
   "decision.allow",
   "decision.deny",
   "audit.verified",
+  "bridge.started",
+  "bridge.completed",
+  "bridge.failed",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
