@@ -3,8 +3,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { processState } from "@/lib/process-state";
 
-// Each WorkOS call runs inside a user's request (sign-in, bridge completion): answer within seconds, retry once.
-const TIMEOUT_MS = 10_000;
+// Each WorkOS call runs inside a user's request (sign-in, bridge completion): retry a failure once, no more.
 const MAX_RETRIES = 1;
 
 const clients = processState("workos-clients", () => new Map<string, WorkOS>());
@@ -14,11 +13,11 @@ const clients = processState("workos-clients", () => new Map<string, WorkOS>());
  * process and configuration.
  */
 export function workosClient(): WorkOS {
-  const { apiKey, clientId, apiUrl } = env().workos;
+  const { apiKey, clientId, apiUrl, apiTimeoutMs } = env().workos;
   if (!apiKey && !clientId) {
     throw new AppError("unavailable", "WorkOS is not configured: set WORKOS_API_KEY (and WORKOS_CLIENT_ID).");
   }
-  const key = `${apiUrl}|${apiKey ?? ""}|${clientId ?? ""}`;
+  const key = `${apiUrl}|${apiKey ?? ""}|${clientId ?? ""}|${apiTimeoutMs}`;
   let client = clients.get(key);
   if (!client) {
     const url = new URL(apiUrl);
@@ -28,7 +27,7 @@ export function workosClient(): WorkOS {
       apiHostname: url.hostname,
       https: url.protocol === "https:",
       port: url.port ? Number(url.port) : undefined,
-      timeout: TIMEOUT_MS,
+      timeout: apiTimeoutMs,
       maxRetries: MAX_RETRIES,
     });
     clients.set(key, client);

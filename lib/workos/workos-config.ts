@@ -18,6 +18,7 @@ export const workosEnvSchema = {
   WORKOS_AUTHKIT_SCOPES: z.enum(["token", "policy"]).default("token"),
   WORKOS_AUTHKIT_ALLOW_CLIENT_AUDIENCE: booleanFlag.default(false),
   WORKOS_CONSOLE_SIGN_IN: booleanFlag.default(false),
+  WORKOS_API_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 };
 
 type Raw = z.output<z.ZodObject<typeof workosEnvSchema>>;
@@ -38,6 +39,8 @@ export interface WorkosConfig {
   /** Also accept tokens whose `aud` is the client's own id (clients that do not send RFC 8707 `resource`). */
   allowClientAudience: boolean;
   consoleSignIn: boolean;
+  /** Each WorkOS API call runs inside someone's request: give up after this long (and retry once). */
+  apiTimeoutMs: number;
   /** Registered in the WorkOS dashboard as a redirect URI when console sign-in is on. */
   consoleRedirectUri: string;
 }
@@ -92,6 +95,7 @@ export function workosConfig(raw: Raw, issuer: string): WorkosConfig {
     scopeMode: raw.WORKOS_AUTHKIT_SCOPES,
     allowClientAudience: raw.WORKOS_AUTHKIT_ALLOW_CLIENT_AUDIENCE,
     consoleSignIn: raw.WORKOS_CONSOLE_SIGN_IN,
+    apiTimeoutMs: raw.WORKOS_API_TIMEOUT_MS,
     consoleRedirectUri: `${issuer}/auth/workos/callback`,
   };
 }
