@@ -6,6 +6,8 @@ import { deriveKey } from "@/lib/derive-key";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { clientIp } from "@/lib/http/client-address";
+import { env } from "@/lib/env";
+import { workosCredentials } from "@/lib/workos/workos-credentials-provider";
 
 class InvalidLogin extends CredentialsSignin {
   code = "invalid";
@@ -47,6 +49,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         }
       },
     }),
+    // Console sign-in through WorkOS (WORKOS_CONSOLE_SIGN_IN): /auth/workos/callback hands the code over to this provider.
+    ...(env().workos.consoleSignIn ? [workosCredentials()] : []),
   ],
   callbacks: {
     jwt({ token, user }) {

@@ -8,13 +8,15 @@ export interface WorkosFailure {
 }
 
 export function workosFailure(error: unknown): WorkosFailure {
-  const e = error as { status?: unknown; message?: unknown; code?: unknown; name?: unknown };
+  const e = error as { status?: unknown; message?: unknown; code?: unknown; error?: unknown; errorDescription?: unknown };
   const status = typeof e?.status === "number" ? e.status : null;
-  const code = typeof e?.code === "string" ? ` (${e.code})` : "";
+  // OAuth-style refusals (OauthException) carry `error` and `error_description`; the rest a `code` and a `message`.
+  const code = typeof e?.code === "string" ? ` (${e.code})` : typeof e?.error === "string" ? ` (${e.error})` : "";
   if (status === null) return { status, rejected: false, message: "WorkOS did not answer" };
   if (status === 408) return { status, rejected: false, message: "WorkOS did not answer in time" };
   if (status === 429) return { status, rejected: false, message: "WorkOS is rate-limiting requests" };
   if (status >= 500) return { status, rejected: false, message: `WorkOS failed with status ${status}` };
-  const text = typeof e.message === "string" ? e.message.slice(0, 200) : "request refused";
+  const described = typeof e.errorDescription === "string" ? e.errorDescription : e.message;
+  const text = typeof described === "string" ? described.slice(0, 200) : "request refused";
   return { status, rejected: true, message: `WorkOS refused the request with status ${status}${code}: ${text}` };
 }

@@ -16,7 +16,7 @@ export async function GET(request: Request): Promise<Response> {
       return problemPage(404, "Not available", "Portcullis is not set up as AuthKit's Login URI (PORTCULLIS_ISSUER_MODE is not bridge).");
     case "rate_limited":
       return problemPage(429, "Too many attempts", `Too many sign-in attempts from your address. Try again in ${start.retryAfter} seconds.`, {
-        "retry-after": String(start.retryAfter),
+        headers: { "retry-after": String(start.retryAfter) },
       });
     case "invalid":
       return problemPage(400, "This sign-in link is not valid", start.message);
