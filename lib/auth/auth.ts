@@ -28,7 +28,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // A failed sign-in is an expected outcome (already audited), not an error worth a stack trace.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin") return;
+      // By `type`, not `name`: the production build minifies class names.
+      if ((error as Error & { type?: string }).type === "CredentialsSignin") return;
       logger.error("console sign-in error", { error });
     },
     warn(code) {
