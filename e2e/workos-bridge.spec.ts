@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startWorkosStandin, type WorkosStandin } from "../lib/workos/testing/workos-standin";
-import { errorNotice } from "./support/console";
+import { createUser } from "./support/cli";
+import { errorNotice, signIn, signOut } from "./support/console";
 import { startExtraServer, type ExtraServer } from "./support/extra-server";
 import { E2E_PORT } from "./support/server";
 
@@ -133,8 +134,16 @@ test("WorkOS refusing or failing the completion shows a clear page, never a 500"
   expect(failures).toContain("WorkOS failed with status 503");
 });
 
-test("outside bridge mode there is no Login URI (the shared server runs builtin)", async ({ request }) => {
+test("in builtin mode (the shared server) there is no Login URI, no WorkOS sign-in and no WorkOS page in the nav", async ({ page, request }) => {
   const response = await request.get("/authkit/login?external_auth_id=ext_auth_01ANY");
   expect(response.status()).toBe(404);
   expect(await response.text()).toContain("Portcullis is not set up as AuthKit&#39;s Login URI");
+  expect((await request.get("/auth/workos/start", { maxRedirects: 0 })).status()).toBe(404);
+
+  const admin = createUser(["iam_admin"], "admin");
+  await signIn(page, admin.email, admin.password);
+  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users", exact: true })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "WorkOS", exact: true })).toHaveCount(0);
+  await signOut(page);
+  await expect(page.getByRole("link", { name: "Sign in with WorkOS" })).toHaveCount(0);
 });
