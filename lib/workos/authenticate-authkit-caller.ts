@@ -25,6 +25,21 @@ export interface RequestContext {
   requestId?: string | null;
 }
 
+/*
+ * How /mcp uses this (issuer mode `authkit` or `bridge`; `builtin` keeps verifyAccessToken + the grant revocation state):
+ *
+ *   const principal = await authenticateAuthkitCaller(bearer, { ip: clientIp(headers), requestId: requestId(headers) });
+ *     InvalidAuthkitToken e → 401, WWW-Authenticate: Bearer error="invalid_token", error_description="<e.why>",
+ *                             resource_metadata="<PRM URL>"   (bad token, revoked token/client/user, unknown bridge user)
+ *     AppError unavailable  → 503 (AuthKit JWKS or WorkOS unreachable: fail closed)
+ *     AppError rate_limited → 429 (a burst of never-seen clients)
+ *   tools/list:  allowedTools(await policySnapshot(), { userId, clientId, tokenScopes, extraRoles })
+ *   tools/call:  decide(await policySnapshot(), { userId, clientId, tokenScopes, extraRoles, tool }), audited exactly
+ *                as for the built-in issuer (decision.allow|deny, actor client:<clientId>, subject userId, the
+ *                decision's reason path), plus detail { issuer: "authkit", jti, workosUserId: caller.subject }.
+ *   Protected Resource Metadata: authorization_servers = resourceAuthorizationServers().
+ */
+
 /**
  * Authenticates a bearer token at /mcp in `authkit` and `bridge` modes, in this order:
  *   1. verify the token against AuthKit (signature, issuer, audience, times)      → InvalidAuthkitToken (401)
