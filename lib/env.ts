@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
+import { workosConfig, workosConfigProblems, workosEnvSchema } from "@/lib/workos/workos-config";
 
 /**
  * Portcullis configuration, read once from the environment and validated. Nothing else reads process.env.
@@ -37,11 +38,8 @@ const schema = z.object({
   PORTCULLIS_CIMD_ALLOW_PRIVATE: booleanFlag.default(false),
   PORTCULLIS_ALLOWED_ORIGINS: z.string().default(""),
   PORTCULLIS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  PORTCULLIS_ISSUER_MODE: z.enum(["builtin", "authkit", "bridge"]).default("builtin"),
-  WORKOS_API_KEY: z.string().optional(),
-  WORKOS_CLIENT_ID: z.string().optional(),
-  WORKOS_API_URL: z.url().optional(),
-  WORKOS_AUTHKIT_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+  // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
+  ...workosEnvSchema,
 });
 
 export type Env = ReturnType<typeof buildEnv>;
@@ -86,6 +84,7 @@ function buildEnv(source: NodeJS.ProcessEnv) {
       "PORTCULLIS_SECRET is required with DATABASE_URL: every instance must share it (openssl rand -base64 48)",
     );
   }
+  problems.push(...workosConfigProblems(raw, raw.PORTCULLIS_ALLOW_INSECURE_ISSUER));
   if (problems.length > 0) throw new ConfigError(problems);
   secret ??= embeddedSecret(dataDir);
 
@@ -109,12 +108,7 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     allowedOrigins: [baseUrl.origin, ...split(raw.PORTCULLIS_ALLOWED_ORIGINS)],
     logLevel: raw.PORTCULLIS_LOG_LEVEL,
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
-    workos: {
-      apiKey: raw.WORKOS_API_KEY,
-      clientId: raw.WORKOS_CLIENT_ID,
-      apiUrl: raw.WORKOS_API_URL,
-      authkitDomain: raw.WORKOS_AUTHKIT_DOMAIN,
-    },
+    workos: workosConfig(raw, issuer),
   };
 }
 

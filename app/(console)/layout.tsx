@@ -4,10 +4,11 @@ import { ConsoleNav } from "@/components/console/console-nav";
 import { NAV_ITEMS } from "@/components/console/nav-items";
 import { Button } from "@/components/ui/button";
 import { consoleUser } from "@/lib/auth/console-user";
+import { env } from "@/lib/env";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await consoleUser();
-  const items = NAV_ITEMS.filter((item) => user.scopes.has(item.scope));
+  const items = NAV_ITEMS.filter((item) => user.scopes.has(item.scope) && (item.when !== "external-issuer" || env().issuerMode !== "builtin"));
   return (
     <div className="min-h-screen md:flex">
       <aside className="border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">

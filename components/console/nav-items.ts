@@ -3,6 +3,8 @@ export interface NavItem {
   label: string;
   /** The scope needed to open the page; items the user cannot open are not shown. */
   scope: string;
+  /** Shown only in this configuration: `external-issuer` = issuer mode authkit or bridge. */
+  when?: "external-issuer";
 }
 
 export const NAV_ITEMS: NavItem[] = [
@@ -15,4 +17,5 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/audit", label: "Audit log", scope: "audit:read" },
   { href: "/connect", label: "Connect", scope: "account:read" },
   { href: "/settings", label: "Settings", scope: "settings:read" },
+  { href: "/workos", label: "WorkOS", scope: "policy:read", when: "external-issuer" },
 ];

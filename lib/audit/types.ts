@@ -24,12 +24,16 @@ export const AUDIT_KINDS = [
   "token.revoked",
   "token.reuse_detected",
   "grant.revoked",
+  "revocation.lifted",
   "key.rotated",
   "settings.changed",
   "decision.allow",
   "decision.deny",
   "audit.verified",
   "audit.exported",
+  "bridge.started",
+  "bridge.completed",
+  "bridge.failed",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -6,6 +6,8 @@ import { deriveKey } from "@/lib/derive-key";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { clientIp } from "@/lib/http/client-address";
+import { env } from "@/lib/env";
+import { workosCredentials } from "@/lib/workos/workos-credentials-provider";
 
 class InvalidLogin extends CredentialsSignin {
   code = "invalid";
@@ -26,7 +28,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // A failed sign-in is an expected outcome (already audited), not an error worth a stack trace.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin") return;
+      // By `type`, not `name`: the production build minifies class names.
+      if ((error as Error & { type?: string }).type === "CredentialsSignin") return;
       logger.error("console sign-in error", { error });
     },
     warn(code) {
@@ -47,6 +50,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         }
       },
     }),
+    // Console sign-in through WorkOS (WORKOS_CONSOLE_SIGN_IN): /auth/workos/callback hands the code over to this provider.
+    ...(env().workos.consoleSignIn ? [workosCredentials()] : []),
   ],
   callbacks: {
     jwt({ token, user }) {

@@ -3,6 +3,12 @@ import adminCreate from "@/lib/cli/commands/admin-create";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
+import authkitMappingsAdd from "@/lib/cli/commands/authkit-mappings-add";
+import authkitMappingsList from "@/lib/cli/commands/authkit-mappings-list";
+import authkitMappingsRemove from "@/lib/cli/commands/authkit-mappings-remove";
+import authkitRevocationsLift from "@/lib/cli/commands/authkit-revocations-lift";
+import authkitRevocationsList from "@/lib/cli/commands/authkit-revocations-list";
+import authkitRevoke from "@/lib/cli/commands/authkit-revoke";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
@@ -30,4 +36,10 @@ export const COMMANDS: CliCommand<any>[] = [
   auditTail,
   auditExport,
   auditVerify,
+  authkitRevoke,
+  authkitRevocationsList,
+  authkitRevocationsLift,
+  authkitMappingsList,
+  authkitMappingsAdd,
+  authkitMappingsRemove,
 ];
