@@ -1,0 +1,48 @@
+import { readRequestBody } from "@modelcontextprotocol/sdk/server/requestBody.js";
+import { CallToolRequestSchema, JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestMeta } from "@/lib/mcp/record-decision";
+
+/** Large enough for any governance tool's arguments; small enough that a flood of bodies cannot exhaust memory. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type McpMessage =
+  | { kind: "too_large" }
+  | { kind: "not_json" }
+  | { kind: "batch" }
+  | { kind: "invalid"; id: string | number | null; method?: string; why: string }
+  | { kind: "message"; message: JSONRPCMessage; toolCall: { id: string | number; name: string } | null };
+
+/**
+ * Reads the body once, within the size limit, and classifies it: the route decides on the parsed message and hands
+ * that same object to the SDK's transport, which then does not read the body again.
+ */
+export async function readMcpMessage(request: Request): Promise<McpMessage> {
+  const body = await readRequestBody(request, MAX_BODY_BYTES);
+  if (body.tooLarge) return { kind: "too_large" };
+  let value: unknown;
+  try {
+    value = JSON.parse(body.text);
+  } catch {
+    return { kind: "not_json" };
+  }
+  // JSON-RPC batching was removed from MCP in 2025-06-18 and the SDK client never sends one; refusing batches keeps
+  // one decision (and one HTTP status) per request.
+  if (Array.isArray(value)) return { kind: "batch" };
+  const parsed = JSONRPCMessageSchema.safeParse(value);
+  const loose = (typeof value === "object" && value !== null ? value : {}) as { id?: unknown; method?: unknown };
+  const id = typeof loose.id === "string" || typeof loose.id === "number" ? loose.id : null;
+  const method = typeof loose.method === "string" ? loose.method : undefined;
+  if (!parsed.success) return { kind: "invalid", id, method, why: "not a JSON-RPC 2.0 message" };
+  if (method !== "tools/call" || id === null) return { kind: "message", message: parsed.data, toolCall: null };
+  const call = CallToolRequestSchema.safeParse(value);
+  if (!call.success) return { kind: "invalid", id, method, why: "tools/call needs params.name (a string) and params.arguments (an object)" };
+  return { kind: "message", message: parsed.data, toolCall: { id, name: call.data.params.name } };
+}
+
+/** What the audit can say about a request whose body was read, before anything else is known. */
+export function describeMessage(message: McpMessage, meta: RequestMeta): RequestMeta {
+  if (message.kind === "invalid") return { ...meta, method: message.method, jsonRpcId: message.id };
+  if (message.kind !== "message") return meta;
+  const m = message.message as { method?: string; id?: string | number };
+  return { ...meta, method: m.method, jsonRpcId: m.id ?? null, tool: message.toolCall?.name };
+}
