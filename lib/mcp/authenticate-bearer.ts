@@ -5,7 +5,8 @@ import type { PolicySnapshot } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
 import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS, revocationState, type RevocationState } from "@/lib/revocation";
 import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
-import { InvalidAccessToken, verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import { InvalidAccessToken } from "@/lib/tokens/verify-access-token";
+import { verifyAccessTokenCached } from "@/lib/mcp/verify-access-token-cached";
 
 export type AuthenticationCheck =
   | "bearer_present"
@@ -80,7 +81,7 @@ const CHECKS: Check[] = [
     error: "invalid_token",
     run: async (ctx) => {
       try {
-        ctx.claims = await verifyAccessToken(ctx.token!);
+        ctx.claims = await verifyAccessTokenCached(ctx.token!);
         return null;
       } catch (error) {
         if (error instanceof InvalidAccessToken) return error.why;
