@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { keyRing, publicJwks } from "@/lib/keys";
+import { logger } from "@/lib/logger";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { issueTestToken } from "@/lib/mcp/testing";
@@ -315,6 +316,7 @@ describe("durable decision audit", () => {
     const issued = await issueTestToken({ userId: admin.id, scopes: ["clients:write", "account:read"] });
     const victim = await issueTestToken({ userId: alice.id, scopes: ["account:read"] });
     const runs = vi.spyOn(findTool("suspend_client")!, "run");
+    const errors = vi.spyOn(logger, "error").mockImplementation(() => {});
     await db().$executeRawUnsafe(`ALTER TABLE "AuditEvent" ADD CONSTRAINT audit_unavailable CHECK (seq < 0) NOT VALID`);
     try {
       const response = await callTool(issued.token, "suspend_client", { client_id: victim.clientId, reason: "test" });
@@ -324,6 +326,7 @@ describe("durable decision audit", () => {
       await db().$executeRawUnsafe(`ALTER TABLE "AuditEvent" DROP CONSTRAINT audit_unavailable`);
     }
     expect(runs).not.toHaveBeenCalled();
+    expect(errors).toHaveBeenCalledWith("mcp decision could not be recorded; refusing the call", expect.objectContaining({ tool: "suspend_client" }));
     expect((await db().client.findUniqueOrThrow({ where: { id: victim.clientId } })).status).toBe("active");
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
   });
