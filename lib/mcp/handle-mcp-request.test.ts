@@ -242,6 +242,17 @@ describe("decisions with the current policy", () => {
     expect(await lastDecision()).toMatchObject({ kind: "decision.deny", reason: "denied: user bob@example.test has no role granting clients:read" });
   });
 
+  it("denies a tool whose scope the client's allow-list lacks, even when token and role carry it", async () => {
+    const issued = await issueTestToken({ userId: alice.id, scopes: ["account:read", "clients:write"], allowedScopes: ["account:read"], clientName: "Narrow" });
+    const response = await callTool(issued.token, "approve_client", { client_id: "x" });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("www-authenticate")).toBeNull();
+    expect(await lastDecision()).toMatchObject({
+      kind: "decision.deny",
+      reason: "user alice@example.test → role editor → scope clients:write → denied: client Narrow is not allowed clients:write",
+    });
+  });
+
   it("refuses every token of a suspended client from the next call, and serves it again once reactivated", async () => {
     const issued = await issueTestToken({ userId: alice.id, scopes: ["account:read"], clientName: "Sketchy" });
     expect((await callTool(issued.token, "whoami")).status).toBe(200);
