@@ -2,6 +2,7 @@ import { logger } from "@/lib/logger";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import type { McpCaller } from "@/lib/mcp/caller";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
+import { noteUsage } from "@/lib/mcp/note-usage";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { findTool } from "@/lib/mcp/tools";
 import { decide, type Decision } from "@/lib/policy/decide";
@@ -56,7 +57,10 @@ export async function authorizeToolCall(
       }),
     };
   }
-  if (decision.allow) return { allowed: true, decision };
+  if (decision.allow) {
+    noteUsage(caller.clientId, caller.grantId);
+    return { allowed: true, decision };
+  }
   return { allowed: false, response: denialResponse(decision, caller, call) };
 }
 

@@ -11,6 +11,7 @@ import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { keyRing, publicJwks } from "@/lib/keys";
 import { logger } from "@/lib/logger";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
+import { flushUsage } from "@/lib/mcp/note-usage";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { issueTestToken } from "@/lib/mcp/testing";
 import { findTool } from "@/lib/mcp/tools";
@@ -186,6 +187,11 @@ describe("decisions with the current policy", () => {
     });
     expect(event.detail).toMatchObject({ method: "tools/call", grantId: issued.grantId, jti: issued.jti, check: "allowed", requiredScope: "account:read" });
     await client.close();
+    // Last use is written in the background, never on the call's path.
+    expect((await db().client.findUniqueOrThrow({ where: { id: issued.clientId } })).lastUsedAt).toBeNull();
+    await flushUsage();
+    expect((await db().client.findUniqueOrThrow({ where: { id: issued.clientId } })).lastUsedAt).toBeInstanceOf(Date);
+    expect((await db().grant.findUniqueOrThrow({ where: { id: issued.grantId } })).lastUsedAt).toBeInstanceOf(Date);
   });
 
   it("lists only the tools the caller may call", async () => {
