@@ -86,6 +86,20 @@ describe("authentication challenges (RFC 6750 §3, RFC 9728 §5.1)", () => {
     expect(query.headers.get("www-authenticate")).toContain('error_description="access tokens are accepted in the Authorization header only"');
   });
 
+  it("throttles an address that keeps being refused, recording one event instead of one per request", async () => {
+    const from = { "x-portcullis-client-ip": "198.51.100.7" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 125; i++) statuses.push((await post({ jsonrpc: "2.0", id: i, method: "tools/list" }, from)).status);
+    expect(statuses.slice(0, 120).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(120)).toEqual([429, 429, 429, 429, 429]);
+    const events = await db().auditEvent.findMany({ where: { ip: "198.51.100.7" }, orderBy: { seq: "asc" } });
+    expect(events).toHaveLength(121);
+    expect(events.at(-1)!.reason).toMatch(/^denied: more than 120 refused requests a minute from 198\.51\.100\.7/);
+    // A caller with a valid token from the same address is not affected.
+    const issued = await issueTestToken({ userId: alice.id, scopes: ["account:read"] });
+    expect((await post({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { ...from, Authorization: `Bearer ${issued.token}` })).status).toBe(200);
+  });
+
   it("gives the SDK client what it needs to start authorization on a 401", async () => {
     const response = await callTool(null, "whoami");
     const params = extractWWWAuthenticateParams(response);

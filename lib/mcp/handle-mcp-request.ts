@@ -13,6 +13,7 @@ import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-pol
 import { resourceScopes } from "@/lib/mcp/protected-resource-metadata";
 import { describeMessage, MAX_BODY_BYTES, readMcpMessage } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
+import { REFUSALS_PER_MINUTE, throttleRefusal } from "@/lib/mcp/throttle-refusal";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
 /**
@@ -27,7 +28,8 @@ import { policySnapshot } from "@/lib/policy/policy-snapshot";
  * 6. Decision — a `tools/call` is decided with the current policy and recorded durably before the tool runs (403
  *    `insufficient_scope` for step-up; 503 if the audit write fails).
  * 7. The SDK's Streamable HTTP transport (stateless, JSON responses) serves the message.
- * Every refusal at steps 1, 4 and 6 is recorded as a `decision.deny` with its reason.
+ * Every refusal at steps 1, 4 and 6 is recorded as a `decision.deny` with its reason; an address that keeps being
+ * refused at steps 1 and 4 is throttled (429) so that refusals cannot be used to flood the audit log.
  */
 export async function handleMcpRequest(request: Request): Promise<Response> {
   const origin = request.headers.get("origin");
@@ -42,6 +44,8 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
 
 async function serve(request: Request, origin: string | null, meta: RequestMeta): Promise<Response> {
   if (!originAllowed(origin)) {
+    const throttled = throttledRefusal(meta);
+    if (throttled) return throttled;
     await recordRefusal({ decision: "deny", reason: `denied: origin ${origin} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin, status: 403 } });
     return jsonRpcErrorResponse(403, JSON_RPC.serverError, `Forbidden: requests from origin ${origin} are not accepted`);
   }
@@ -102,6 +106,8 @@ function checkTransportHeaders(request: Request): Response | null {
 }
 
 async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>, meta: RequestMeta): Promise<Response> {
+  const throttled = throttledRefusal(meta);
+  if (throttled) return throttled;
   // 400 for a malformed request, 401 otherwise (RFC 6750 §3.1).
   const status = auth.error === "invalid_request" ? 400 : 401;
   await recordRefusal({
@@ -115,6 +121,24 @@ async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>
   const challenge = bearerChallenge({ error: auth.error ?? undefined, scopes: resourceScopes(snapshot), description: auth.reason });
   const message = auth.error === null ? "Unauthorized: an access token is required." : `Unauthorized: ${auth.reason}.`;
   return jsonRpcErrorResponse(status, JSON_RPC.unauthorized, message, { id: meta.jsonRpcId ?? null, headers: { "WWW-Authenticate": challenge } });
+}
+
+/** Past the per-address bound on refusals: 429, and one audit event per minute saying so instead of one per request. */
+function throttledRefusal(meta: RequestMeta): Promise<Response> | null {
+  const throttle = throttleRefusal(meta.ip);
+  if (!throttle.throttled) return null;
+  const respond = () =>
+    jsonRpcErrorResponse(429, JSON_RPC.serverError, "Too many refused requests from this address; try again later.", {
+      id: meta.jsonRpcId ?? null,
+      headers: { "Retry-After": String(throttle.retryAfter) },
+    });
+  if (!throttle.firstInWindow) return Promise.resolve(respond());
+  return recordRefusal({
+    decision: "deny",
+    reason: `denied: more than ${REFUSALS_PER_MINUTE} refused requests a minute from ${meta.ip}; further refusals for ${throttle.retryAfter} s are answered 429 and not recorded one by one`,
+    meta,
+    detail: { stage: "throttle", check: "refusal_rate", status: 429 },
+  }).then(respond);
 }
 
 /** A refusal is recorded before it is answered; if that write fails the request is refused all the same. */
