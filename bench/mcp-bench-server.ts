@@ -3,7 +3,8 @@
  * One HTTP server, one database, two routes serving the same `whoami` tool through the same SDK transport:
  *   POST /mcp   the full protected path: token verification, revocation view, policy decision, durable audit;
  *   POST /bare  the bare SDK transport: no token, no policy, no audit;
- *   POST /control/revoke  revokes a grant (the revocation check), answering once the revocation has committed.
+ *   POST /control/revoke  revokes a grant (the revocation check), answering once the revocation has committed;
+ *   POST /control/cpu     this process's CPU time, so the cost per call can be measured apart from the machine's load.
  * Both routes go through the same Node ⇄ fetch adapter, so the difference measured is exactly the protection.
  * Never part of the product: it lives in bench/ and listens on loopback only.
  */
@@ -77,6 +78,10 @@ const http = createServer((req, res) => {
       const { grantId } = (await request.json()) as { grantId: string };
       await revokeGrant(grantId, SYSTEM_CONTEXT, "benchmark revocation check");
       return send(res, Response.json({ revoked: grantId }));
+    }
+    if (path === "/control/cpu") {
+      const { user, system } = process.cpuUsage();
+      return send(res, Response.json({ micros: user + system }));
     }
     if (path === "/control/stats") {
       const decisions = await db().auditEvent.groupBy({ by: ["kind"], where: { kind: { startsWith: "decision." } }, _count: true });

@@ -69,7 +69,9 @@ const CHECKS: Check[] = [
     error: "invalid_request",
     run: (ctx) => {
       // bearer_methods_supported is ["header"]: a token in the query string would end up in logs (RFC 6750 §5.3).
-      if (new URL(ctx.request.url).searchParams.has("access_token")) return "access tokens are accepted in the Authorization header only";
+      if (ctx.request.url.includes("access_token=") && new URL(ctx.request.url).searchParams.has("access_token")) {
+        return "access tokens are accepted in the Authorization header only";
+      }
       const match = BEARER.exec(ctx.request.headers.get("authorization") ?? "");
       if (!match) return "the Authorization header is not a Bearer token";
       ctx.token = match[1];

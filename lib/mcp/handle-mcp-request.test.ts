@@ -397,8 +397,10 @@ describe("transport hygiene", () => {
   it.each([
     ["not JSON", "{nope", 400, -32700],
     ["a batch", JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "tools/list" }]), 400, -32600],
-    ["not JSON-RPC", JSON.stringify({ hello: "world" }), 400, -32600],
+    ["not JSON-RPC", JSON.stringify({ hello: "world" }), 400, -32700],
+    ["not an object", "42", 400, -32600],
     ["a tools/call without a name", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: {} }), 400, -32602],
+    ["a tools/call with arguments that are not an object", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: [1] } }), 400, -32602],
   ])("answers %s with a JSON-RPC error, never a 500", async (_what, body, status, code) => {
     const response = await post(body, { Authorization: `Bearer ${token}` });
     expect(response.status).toBe(status);

@@ -150,6 +150,9 @@ async function recordRefusal(event: Parameters<typeof recordDecision>[0]): Promi
   }
 }
 
+let resource: URL | undefined;
+const resourceUrl = () => (resource ??= new URL(env().mcpResource));
+
 async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: McpRequestScope): Promise<Response> {
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const server = buildMcpServer(scope);
@@ -163,7 +166,7 @@ async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: Mc
         clientId: caller.clientId,
         scopes: caller.scopes,
         expiresAt: caller.expiresAt,
-        resource: new URL(env().mcpResource),
+        resource: resourceUrl(),
         extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti },
       },
     });

@@ -1,5 +1,5 @@
 import { readRequestBody } from "@modelcontextprotocol/sdk/server/requestBody.js";
-import { CallToolRequestSchema, JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, JSONRPCRequestSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { RequestMeta } from "@/lib/mcp/record-decision";
 
 /** Large enough for any governance tool's arguments; small enough that a flood of bodies cannot exhaust memory. */
@@ -14,7 +14,8 @@ export type McpMessage =
 
 /**
  * Reads the body once, within the size limit, and classifies it: the route decides on the parsed message and hands
- * that same object to the SDK's transport, which then does not read the body again.
+ * that same object to the SDK's transport, which then does not read the body again (and validates every other kind
+ * of message itself).
  */
 export async function readMcpMessage(request: Request): Promise<McpMessage> {
   const body = await readRequestBody(request, MAX_BODY_BYTES);
@@ -28,15 +29,17 @@ export async function readMcpMessage(request: Request): Promise<McpMessage> {
   // JSON-RPC batching was removed from MCP in 2025-06-18 and the SDK client never sends one; refusing batches keeps
   // one decision (and one HTTP status) per request.
   if (Array.isArray(value)) return { kind: "batch" };
-  const parsed = JSONRPCMessageSchema.safeParse(value);
-  const loose = (typeof value === "object" && value !== null ? value : {}) as { id?: unknown; method?: unknown };
+  if (typeof value !== "object" || value === null) return { kind: "invalid", id: null, why: "not a JSON-RPC 2.0 message" };
+  const loose = value as { id?: unknown; method?: unknown };
   const id = typeof loose.id === "string" || typeof loose.id === "number" ? loose.id : null;
-  const method = typeof loose.method === "string" ? loose.method : undefined;
-  if (!parsed.success) return { kind: "invalid", id, method, why: "not a JSON-RPC 2.0 message" };
-  if (method !== "tools/call" || id === null) return { kind: "message", message: parsed.data, toolCall: null };
-  const call = CallToolRequestSchema.safeParse(value);
-  if (!call.success) return { kind: "invalid", id, method, why: "tools/call needs params.name (a string) and params.arguments (an object)" };
-  return { kind: "message", message: parsed.data, toolCall: { id, name: call.data.params.name } };
+  if (loose.method !== "tools/call" || id === null) return { kind: "message", message: value as JSONRPCMessage, toolCall: null };
+  // The SDK's own schemas, so that the SDK, validating the same message after us, cannot refuse a call already recorded
+  // as allowed. Other messages involve no decision and are left to the SDK.
+  const call = JSONRPCRequestSchema.safeParse(value).success ? CallToolRequestSchema.safeParse(value) : undefined;
+  if (!call?.success) {
+    return { kind: "invalid", id, method: "tools/call", why: "tools/call needs params.name (a string) and params.arguments (an object)" };
+  }
+  return { kind: "message", message: value as JSONRPCMessage, toolCall: { id, name: call.data.params.name } };
 }
 
 /** What the audit can say about a request whose body was read, before anything else is known. */
