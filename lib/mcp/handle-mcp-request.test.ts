@@ -400,6 +400,7 @@ describe("transport hygiene", () => {
     ["not JSON-RPC", JSON.stringify({ hello: "world" }), 400, -32700],
     ["not an object", "42", 400, -32600],
     ["a tools/call without a name", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: {} }), 400, -32602],
+    ["a tools/call naming no possible tool", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "x".repeat(129) } }), 400, -32602],
     ["a tools/call with arguments that are not an object", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: [1] } }), 400, -32602],
   ])("answers %s with a JSON-RPC error, never a 500", async (_what, body, status, code) => {
     const response = await post(body, { Authorization: `Bearer ${token}` });

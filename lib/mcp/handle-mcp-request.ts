@@ -46,8 +46,10 @@ async function serve(request: Request, origin: string | null, meta: RequestMeta)
   if (!originAllowed(origin)) {
     const throttled = throttledRefusal(meta);
     if (throttled) return throttled;
-    await recordRefusal({ decision: "deny", reason: `denied: origin ${origin} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin, status: 403 } });
-    return jsonRpcErrorResponse(403, JSON_RPC.serverError, `Forbidden: requests from origin ${origin} are not accepted`);
+    // The header is the sender's to choose: keep what is written and echoed short.
+    const shown = origin!.length > 200 ? `${origin!.slice(0, 200)}…` : origin!;
+    await recordRefusal({ decision: "deny", reason: `denied: origin ${shown} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin: shown, status: 403 } });
+    return jsonRpcErrorResponse(403, JSON_RPC.serverError, `Forbidden: requests from origin ${shown} are not accepted`);
   }
   if (request.method === "OPTIONS") return preflightResponse();
   if (request.method !== "POST") {

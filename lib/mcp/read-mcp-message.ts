@@ -5,6 +5,10 @@ import type { RequestMeta } from "@/lib/mcp/record-decision";
 /** Large enough for any governance tool's arguments; small enough that a flood of bodies cannot exhaust memory. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+// What of the request itself goes into audit events: short, or nothing.
+const MAX_AUDITED_LENGTH = 128;
+
 export type McpMessage =
   | { kind: "too_large" }
   | { kind: "not_json" }
@@ -39,13 +43,19 @@ export async function readMcpMessage(request: Request): Promise<McpMessage> {
   if (!call?.success) {
     return { kind: "invalid", id, method: "tools/call", why: "tools/call needs params.name (a string) and params.arguments (an object)" };
   }
+  // MCP tool names are 1–128 characters of A–Z, a–z, 0–9, `_`, `-` and `.`; anything else names no tool, and is kept
+  // out of the audit log.
+  if (!TOOL_NAME.test(call.data.params.name)) {
+    return { kind: "invalid", id, method: "tools/call", why: "params.name is not a tool name (1-128 characters: letters, digits, _ - .)" };
+  }
   return { kind: "message", message: value as JSONRPCMessage, toolCall: { id, name: call.data.params.name } };
 }
 
 /** What the audit can say about a request whose body was read, before anything else is known. */
 export function describeMessage(message: McpMessage, meta: RequestMeta): RequestMeta {
-  if (message.kind === "invalid") return { ...meta, method: message.method, jsonRpcId: message.id };
+  const short = (value: unknown) => (typeof value === "string" && value.length <= MAX_AUDITED_LENGTH) || typeof value === "number" ? value : undefined;
+  if (message.kind === "invalid") return { ...meta, method: short(message.method) as string | undefined, jsonRpcId: message.id };
   if (message.kind !== "message") return meta;
-  const m = message.message as { method?: string; id?: string | number };
-  return { ...meta, method: m.method, jsonRpcId: m.id ?? null, tool: message.toolCall?.name };
+  const m = message.message as { method?: unknown; id?: string | number };
+  return { ...meta, method: short(m.method) as string | undefined, jsonRpcId: m.id ?? null, tool: message.toolCall?.name };
 }

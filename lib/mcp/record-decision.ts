@@ -40,7 +40,7 @@ export function recordDecision(event: DecisionEvent): Promise<AuditRecord> {
     ip: meta.ip,
     detail: {
       ...(meta.method ? { method: meta.method } : {}),
-      ...(meta.jsonRpcId !== undefined && meta.jsonRpcId !== null ? { jsonRpcId: meta.jsonRpcId } : {}),
+      ...(typeof meta.jsonRpcId === "number" || (typeof meta.jsonRpcId === "string" && meta.jsonRpcId.length <= 128) ? { jsonRpcId: meta.jsonRpcId } : {}),
       ...(claims ? { grantId: claims.grant_id, jti: claims.jti } : {}),
       ...event.detail,
     },
