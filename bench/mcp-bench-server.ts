@@ -1,6 +1,7 @@
 /**
  * The server side of `npm run bench:mcp` (a child process, so the load generator does not share its event loop).
- * One HTTP server, one database, two routes serving the same `whoami` tool through the same SDK transport:
+ * One HTTP server, one database, two routes serving the same tool (BENCH_TOOL, default whoami) through the same SDK
+ * transport:
  *   POST /mcp   the full protected path: token verification, revocation view, policy decision, durable audit;
  *   POST /bare  the bare SDK transport: no token, no policy, no audit;
  *   POST /control/revoke  revokes a grant (the revocation check), answering once the revocation has committed;
@@ -26,6 +27,8 @@ import { verifyAccessToken } from "@/lib/tokens/verify-access-token";
 import { createUser } from "@/lib/users/create-user";
 
 const grants = Number(process.env.BENCH_GRANTS ?? 8);
+const tool = process.env.BENCH_TOOL ?? "whoami";
+const scopes = ["account:read", "clients:read", "policy:read"];
 
 async function toRequest(req: IncomingMessage): Promise<Request> {
   const chunks: Buffer[] = [];
@@ -42,22 +45,22 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 const started = await startPortcullis("server");
-const user = await createUser({ email: `bench-${Date.now()}@example.test`, name: "Bench", roles: ["developer"] }, SYSTEM_CONTEXT);
+const user = await createUser({ email: `bench-${Date.now()}@example.test`, name: "Bench", roles: ["reader"] }, SYSTEM_CONTEXT);
 const issued: Array<{ token: string; grantId: string }> = [];
 let clientId: string | undefined;
 for (let i = 0; i < grants; i++) {
-  const token = await issueTestToken({ userId: user.id, scopes: ["account:read"], clientId, clientName: "Bench client" });
+  const token = await issueTestToken({ userId: user.id, scopes, clientId, clientName: "Bench client" });
   clientId = token.clientId;
   issued.push({ token: token.token, grantId: token.grantId });
 }
 
-// The bare route's caller is fixed: the same whoami, with nothing checked and nothing recorded.
+// The bare route's caller is fixed: the same tool, with nothing checked and nothing recorded.
 const claims = await verifyAccessToken(issued[0].token);
 const bareCaller = callerFromClaims(issued[0].token, claims);
 
 async function serveBare(request: Request): Promise<Response> {
   const snapshot = await policySnapshot();
-  const allowed = decide(snapshot, { userId: bareCaller.userId, clientId: bareCaller.clientId, tokenScopes: bareCaller.scopes, tool: "whoami" });
+  const allowed = decide(snapshot, { userId: bareCaller.userId, clientId: bareCaller.clientId, tokenScopes: bareCaller.scopes, tool });
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const server = buildMcpServer({ caller: bareCaller, snapshot, audit: SYSTEM_CONTEXT, allowed });
   await server.connect(transport);

@@ -12,6 +12,8 @@
  *   BENCH_SECONDS       measured seconds per target (default 15)
  *   BENCH_DATABASE      "embedded" (default: PGlite, as `npm start` runs) or a postgresql:// URL of a server on which a
  *                       scratch database is created and dropped
+ *   BENCH_TOOL          the tool called (default whoami, answered from memory: the protection's worst case relative
+ *                       to the work; list_roles reads the database like most governance tools)
  *   BENCH_PORT          default 3419
  */
 import { spawn } from "node:child_process";
@@ -35,7 +37,8 @@ interface Ready {
 }
 
 const HEADERS = { "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25" };
-const CALL = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } });
+const TOOL = process.env.BENCH_TOOL ?? "whoami";
+const CALL = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: TOOL, arguments: {} } });
 
 async function call(path: string, token: string): Promise<{ ok: boolean; status: number; ms: number; sentAt: number }> {
   const sentAt = performance.now();
@@ -168,7 +171,7 @@ async function main() {
       });
     });
     const say = (line = "") => process.stdout.write(`${line}\n`);
-    say(`Portcullis /mcp benchmark — tool whoami, ${CONCURRENCY} calls in flight, ${SECONDS}×1 s slices per target, alternating, ${ready.database}`);
+    say(`Portcullis /mcp benchmark — tool ${TOOL}, ${CONCURRENCY} calls in flight, ${SECONDS}×1 s slices per target, alternating, ${ready.database}`);
     say("warming up…");
     await round("/bare", ready.tokens, 2);
     await round("/mcp", ready.tokens, 2);
