@@ -3,6 +3,7 @@ import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
+import { syncTools } from "@/lib/mcp/sync-tools";
 import { seedPolicy } from "@/lib/policy/seed-policy";
 
 export interface Started {
@@ -10,10 +11,11 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Everything a Portcullis process needs before it serves anything: database, migrations, seeded policy. */
+/** Everything a Portcullis process needs before it serves anything: database, migrations, seeded policy and tools. */
 export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   const database = await openDatabase(role);
   await seedPolicy(db());
+  await syncTools();
   await ensureSigningKey();
   // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
   const watcher = role === "server" ? await watchChanges(database.url, { listen: !database.embedded }) : undefined;

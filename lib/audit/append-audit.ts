@@ -3,16 +3,21 @@ import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import type { Tx } from "@/lib/db/client";
 
 // Every writer, in every instance, appends under this transaction-scoped lock, so the chain has one order.
-const AUDIT_CHAIN_LOCK = 7_207_369_002;
+export const AUDIT_CHAIN_LOCK = 7_207_369_002;
+const COLUMNS = `"seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"`;
+// One statement with one JSON parameter: a batch of decisions costs about what one row does through createMany, which
+// is what lets group commit keep up with the MCP endpoint (bench/mcp-throughput.ts).
+export const INSERT_RECORDS = `INSERT INTO "AuditEvent" (${COLUMNS}) SELECT ${COLUMNS} FROM jsonb_populate_recordset(NULL::"AuditEvent", $1::jsonb)`;
 
-/**
- * Appends events to the hash chain inside the caller's transaction, so an event commits exactly when the change it
- * records does. Call it last in the transaction: the chain lock is held until commit.
- */
-export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<AuditRecord[]> {
-  if (events.length === 0) return [];
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, at: true } });
+/** The last link of the chain: where the next event attaches. */
+export interface ChainTail {
+  seq: bigint;
+  hash: string;
+  at: Date;
+}
+
+/** Numbers and hashes events after `tail` (null: the chain is empty). */
+export function chainRecords(tail: ChainTail | null, events: AuditEventInput[]): AuditRecord[] {
   let seq = tail?.seq ?? 0n;
   let prevHash = tail?.hash ?? GENESIS_HASH;
   // Millisecond precision: exactly what timestamptz(3) stores, so the hash recomputes from the row. Never earlier than
@@ -20,7 +25,7 @@ export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<Au
   // range is a contiguous run of seq and the viewer can search it through the (…, seq) indexes.
   const now = Date.now();
   const at = new Date(tail && tail.at.getTime() > now ? tail.at.getTime() : now);
-  const records = events.map((event): AuditRecord => {
+  return events.map((event): AuditRecord => {
     seq += 1n;
     const unhashed = {
       seq,
@@ -42,6 +47,21 @@ export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<Au
     prevHash = hash;
     return record;
   });
-  await tx.auditEvent.createMany({ data: records.map((r) => ({ ...r, detail: r.detail as object })) });
+}
+
+export function recordsJson(records: AuditRecord[]): string {
+  return JSON.stringify(records, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+}
+
+/**
+ * Appends events to the hash chain inside the caller's transaction, so an event commits exactly when the change it
+ * records does. Call it last in the transaction: the chain lock is held until commit.
+ */
+export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<AuditRecord[]> {
+  if (events.length === 0) return [];
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, at: true } });
+  const records = chainRecords(tail, events);
+  await tx.$executeRawUnsafe(INSERT_RECORDS, recordsJson(records));
   return records;
 }

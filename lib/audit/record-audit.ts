@@ -1,4 +1,5 @@
-import { appendAudit } from "@/lib/audit/append-audit";
+import { appendAudit, type ChainTail } from "@/lib/audit/append-audit";
+import { appendAuditAfter } from "@/lib/audit/append-audit-after";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import { db } from "@/lib/db/client";
 import { processState } from "@/lib/process-state";
@@ -10,7 +11,13 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false }));
+const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false, tail: null as ChainTail | null }));
+
+/** One batch: after the tail this process last wrote (one statement), else through the locked transaction. */
+async function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
+  const fast = state.tail ? await appendAuditAfter(db(), state.tail, events) : null;
+  return fast ?? (await db().$transaction((tx) => appendAudit(tx, events)));
+}
 
 async function flush(): Promise<void> {
   const { queue } = state;
@@ -20,9 +27,12 @@ async function flush(): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const records = await db().$transaction((tx) => appendAudit(tx, batch.map((p) => p.event)));
+        const records = await append(batch.map((p) => p.event));
+        const last = records[records.length - 1];
+        state.tail = { seq: last.seq, hash: last.hash, at: last.at };
         batch.forEach((p, i) => p.resolve(records[i]));
       } catch (error) {
+        state.tail = null;
         batch.forEach((p) => p.reject(error));
       }
     }
@@ -33,8 +43,8 @@ async function flush(): Promise<void> {
 
 /**
  * Records an event that is not part of a larger change (a decision, a login) and resolves once it is durable.
- * Group commit: events that arrive while a transaction is in flight share the next one, so throughput grows with
- * load while every caller still waits for its own commit. Rejects if the write fails — callers fail closed.
+ * Group commit: events that arrive while a write is in flight share the next one, so throughput grows with load while
+ * every caller still waits for its own commit. Rejects if the write fails — callers fail closed.
  */
 export function recordAudit(event: AuditEventInput): Promise<AuditRecord> {
   return new Promise<AuditRecord>((resolve, reject) => {

@@ -1,0 +1,29 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { E2E_BASE_URL } from "./server";
+
+export const MCP_URL = `${E2E_BASE_URL}/mcp`;
+
+/** The official MCP SDK client, connected to the e2e server's /mcp with a bearer token. */
+export async function mcpClient(token: string): Promise<Client> {
+  const client = new Client({ name: "portcullis-e2e", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(MCP_URL), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+let id = 0;
+
+/** One raw tools/call over HTTP, for exact statuses and headers. */
+export function callToolOverHttp(token: string | null, name: string, args: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(MCP_URL, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json, text/event-stream",
+      "MCP-Protocol-Version": "2025-11-25",
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method: "tools/call", params: { name, arguments: args } }),
+  });
+}

@@ -1,0 +1,74 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { AuditContext } from "@/lib/audit";
+import { describeIssues, isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import type { McpCaller } from "@/lib/mcp/caller";
+import { SERVER_INFO, SERVER_INSTRUCTIONS } from "@/lib/mcp/server-info";
+import { findTool, toolDescriptor, type ToolContext } from "@/lib/mcp/tools";
+import { allowedTools, type Decision } from "@/lib/policy/decide";
+import type { PolicySnapshot } from "@/lib/policy/types";
+import { processState } from "@/lib/process-state";
+
+export interface McpRequestScope {
+  caller: McpCaller;
+  snapshot: PolicySnapshot;
+  audit: AuditContext;
+  /** The recorded decision that allows this request's one tool call, if it is one. */
+  allowed?: Decision;
+}
+
+// The SDK builds an Ajv instance per Server unless given one; compiling it for every request would dominate the cost.
+const shared = processState("mcp-json-schema-validator", () => ({ validator: new AjvJsonSchemaValidator() }));
+
+function textResult(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value };
+}
+
+function toolError(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/**
+ * The MCP server for one request (the transport is stateless, so each request gets its own, bound to its caller).
+ * `tools/list` shows what the current policy lets this caller call; `tools/call` runs only the tool whose allow
+ * decision has already been recorded for this request.
+ */
+export function buildMcpServer(scope: McpRequestScope): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions: SERVER_INSTRUCTIONS,
+    jsonSchemaValidator: shared.validator,
+  });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: allowedTools(scope.snapshot, {
+      userId: scope.caller.userId,
+      clientId: scope.caller.clientId,
+      tokenScopes: scope.caller.scopes,
+    })
+      .map((name) => toolDescriptor(name))
+      .filter((d) => d !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const { name, arguments: args } = request.params;
+    const decision = scope.allowed;
+    // Defence in depth: the route decides and records before the SDK sees the message; nothing else may run.
+    if (!decision?.allow || decision.tool !== name) throw new McpError(ErrorCode.InvalidRequest, `The call to ${name} was not authorized`);
+    const tool = findTool(name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    // MCP 2025-11-25: argument errors are tool execution errors, so the model can read them and correct itself.
+    const input = tool.input.safeParse(args ?? {});
+    if (!input.success) return toolError(`Invalid arguments for ${name}: ${describeIssues(input.error.issues)}`);
+    const ctx: ToolContext = { caller: scope.caller, snapshot: scope.snapshot, decision, audit: scope.audit };
+    try {
+      return textResult(await tool.run(input.data, ctx));
+    } catch (error) {
+      if (isAppError(error)) return toolError(error.message);
+      logger.error("mcp tool failed", { tool: name, requestId: scope.audit.requestId, error });
+      return toolError(`${name} failed on our side; the error has been logged.`);
+    }
+  });
+  return server;
+}

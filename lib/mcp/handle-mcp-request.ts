@@ -1,0 +1,178 @@
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { mediaTypeEssence } from "@modelcontextprotocol/sdk/shared/mediaType.js";
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { env } from "@/lib/env";
+import { clientIp, requestId } from "@/lib/http/client-address";
+import { logger } from "@/lib/logger";
+import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-bearer";
+import { authorizeToolCall } from "@/lib/mcp/authorize-tool-call";
+import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
+import { buildMcpServer, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
+import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
+import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-policy";
+import { resourceScopes } from "@/lib/mcp/protected-resource-metadata";
+import { describeMessage, MAX_BODY_BYTES, readMcpMessage } from "@/lib/mcp/read-mcp-message";
+import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
+import { REFUSALS_PER_MINUTE, throttleRefusal } from "@/lib/mcp/throttle-refusal";
+import { policySnapshot } from "@/lib/policy/policy-snapshot";
+
+/**
+ * `/mcp`: the protected MCP endpoint (DESIGN §5). The order of the steps is the policy:
+ * 1. Origin — a browser page from elsewhere is refused (403) before anything else is looked at.
+ * 2. Method — POST; GET is 405 (no server-initiated messages), OPTIONS is CORS.
+ * 3. Body — read once, at most 1 MiB (413).
+ * 4. Authentication — a valid, unrevoked token for an active client and an enabled user (401, RFC 6750 §3), before
+ *    anything else about the request is judged, so discovery by a 401 works for any POST.
+ * 5. Transport headers and message — Accept, Content-Type, protocol version; one well-formed JSON-RPC message (406,
+ *    415, 400 with a JSON-RPC error, never a 500).
+ * 6. Decision — a `tools/call` is decided with the current policy and recorded durably before the tool runs (403
+ *    `insufficient_scope` for step-up; 503 if the audit write fails).
+ * 7. The SDK's Streamable HTTP transport (stateless, JSON responses) serves the message.
+ * Every refusal at steps 1, 4 and 6 is recorded as a `decision.deny` with its reason; an address that keeps being
+ * refused at steps 1 and 4 is throttled (429) so that refusals cannot be used to flood the audit log.
+ */
+export async function handleMcpRequest(request: Request): Promise<Response> {
+  const origin = request.headers.get("origin");
+  const meta: RequestMeta = { ip: clientIp(request.headers), requestId: requestId(request.headers) };
+  try {
+    return withCors(await serve(request, origin, meta), origin);
+  } catch (error) {
+    logger.error("mcp request failed", { requestId: meta.requestId, error });
+    return withCors(jsonRpcErrorResponse(500, JSON_RPC.internalError, "Internal error; it has been logged."), origin);
+  }
+}
+
+async function serve(request: Request, origin: string | null, meta: RequestMeta): Promise<Response> {
+  if (!originAllowed(origin)) {
+    const throttled = throttledRefusal(meta);
+    if (throttled) return throttled;
+    // The header is the sender's to choose: keep what is written and echoed short.
+    const shown = origin!.length > 200 ? `${origin!.slice(0, 200)}…` : origin!;
+    await recordRefusal({ decision: "deny", reason: `denied: origin ${shown} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin: shown, status: 403 } });
+    return jsonRpcErrorResponse(403, JSON_RPC.serverError, `Forbidden: requests from origin ${shown} are not accepted`);
+  }
+  if (request.method === "OPTIONS") return preflightResponse();
+  if (request.method !== "POST") {
+    // Streamable HTTP §2.2: a server that offers no server-initiated stream answers GET with 405. Stateless: no
+    // session to DELETE either.
+    return jsonRpcErrorResponse(405, JSON_RPC.serverError, "Method not allowed: this endpoint accepts POST only.", { headers: { Allow: "POST, OPTIONS" } });
+  }
+  const message = await readMcpMessage(request);
+  if (message.kind === "too_large") {
+    return jsonRpcErrorResponse(413, JSON_RPC.invalidRequest, `Payload too large: the request body must not exceed ${MAX_BODY_BYTES} bytes.`);
+  }
+  const described = describeMessage(message, meta);
+
+  const auth = await authenticateBearer(request);
+  if (!auth.ok) return refuseAuthentication(auth, described);
+
+  const transportProblem = checkTransportHeaders(request);
+  if (transportProblem) return transportProblem;
+
+  switch (message.kind) {
+    case "not_json":
+      return jsonRpcErrorResponse(400, JSON_RPC.parseError, "Parse error: the body is not valid JSON.");
+    case "batch":
+      return jsonRpcErrorResponse(400, JSON_RPC.invalidRequest, "Invalid request: JSON-RPC batches are not accepted (MCP removed batching in 2025-06-18); send one message per request.");
+    case "invalid":
+      return jsonRpcErrorResponse(400, message.method === "tools/call" ? JSON_RPC.invalidParams : JSON_RPC.invalidRequest, `Invalid request: ${message.why}.`, { id: message.id });
+  }
+
+  const scope: McpRequestScope = {
+    caller: auth.caller,
+    snapshot: auth.snapshot,
+    audit: { actor: `user:${auth.caller.userId}`, ip: meta.ip, requestId: meta.requestId },
+  };
+  if (message.toolCall) {
+    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, described);
+    if (!authorization.allowed) return authorization.response;
+    scope.allowed = authorization.decision;
+  }
+  return serveWithSdk(request, message.message, scope);
+}
+
+/** The transport's own header rules, checked before a decision is recorded, so an allow is never followed by a refusal. */
+function checkTransportHeaders(request: Request): Response | null {
+  const accept = request.headers.get("accept") ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+    return jsonRpcErrorResponse(406, JSON_RPC.serverError, "Not acceptable: the client must accept both application/json and text/event-stream.");
+  }
+  if (mediaTypeEssence(request.headers.get("content-type")) !== "application/json") {
+    return jsonRpcErrorResponse(415, JSON_RPC.serverError, "Unsupported media type: Content-Type must be application/json.");
+  }
+  const version = request.headers.get("mcp-protocol-version");
+  if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+    return jsonRpcErrorResponse(400, JSON_RPC.serverError, `Unsupported MCP protocol version ${version}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}.`);
+  }
+  return null;
+}
+
+async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>, meta: RequestMeta): Promise<Response> {
+  const throttled = throttledRefusal(meta);
+  if (throttled) return throttled;
+  // 400 for a malformed request, 401 otherwise (RFC 6750 §3.1).
+  const status = auth.error === "invalid_request" ? 400 : 401;
+  await recordRefusal({
+    decision: "deny",
+    reason: `denied: ${auth.reason}`,
+    claims: auth.claims,
+    meta,
+    detail: { stage: "authenticate", check: auth.check, status },
+  });
+  const snapshot = await policySnapshot();
+  const challenge = bearerChallenge({ error: auth.error ?? undefined, scopes: resourceScopes(snapshot), description: auth.reason });
+  const message = auth.error === null ? "Unauthorized: an access token is required." : `Unauthorized: ${auth.reason}.`;
+  return jsonRpcErrorResponse(status, JSON_RPC.unauthorized, message, { id: meta.jsonRpcId ?? null, headers: { "WWW-Authenticate": challenge } });
+}
+
+/** Past the per-address bound on refusals: 429, and one audit event per minute saying so instead of one per request. */
+function throttledRefusal(meta: RequestMeta): Promise<Response> | null {
+  const throttle = throttleRefusal(meta.ip);
+  if (!throttle.throttled) return null;
+  const respond = () =>
+    jsonRpcErrorResponse(429, JSON_RPC.serverError, "Too many refused requests from this address; try again later.", {
+      id: meta.jsonRpcId ?? null,
+      headers: { "Retry-After": String(throttle.retryAfter) },
+    });
+  if (!throttle.firstInWindow) return Promise.resolve(respond());
+  return recordRefusal({
+    decision: "deny",
+    reason: `denied: more than ${REFUSALS_PER_MINUTE} refused requests a minute from ${meta.ip}; further refusals for ${throttle.retryAfter} s are answered 429 and not recorded one by one`,
+    meta,
+    detail: { stage: "throttle", check: "refusal_rate", status: 429 },
+  }).then(respond);
+}
+
+/** A refusal is recorded before it is answered; if that write fails the request is refused all the same. */
+async function recordRefusal(event: Parameters<typeof recordDecision>[0]): Promise<void> {
+  try {
+    await recordDecision(event);
+  } catch (error) {
+    logger.error("mcp refusal could not be recorded", { requestId: event.meta.requestId, reason: event.reason, error });
+  }
+}
+
+let resource: URL | undefined;
+const resourceUrl = () => (resource ??= new URL(env().mcpResource));
+
+async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: McpRequestScope): Promise<Response> {
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const server = buildMcpServer(scope);
+  await server.connect(transport);
+  try {
+    const { caller } = scope;
+    return await transport.handleRequest(request, {
+      parsedBody: message,
+      authInfo: {
+        token: caller.token,
+        clientId: caller.clientId,
+        scopes: caller.scopes,
+        expiresAt: caller.expiresAt,
+        resource: resourceUrl(),
+        extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti },
+      },
+    });
+  } finally {
+    void server.close().catch(() => {});
+  }
+}

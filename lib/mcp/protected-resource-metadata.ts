@@ -1,0 +1,38 @@
+import { env } from "@/lib/env";
+import type { PolicySnapshot } from "@/lib/policy/types";
+
+/** RFC 9728 §2: what a client needs to find our authorization server and the scopes this resource understands. */
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported: string[];
+  bearer_methods_supported: ["header"];
+  resource_name: string;
+}
+
+/**
+ * RFC 9728 §3.1: the metadata URL inserts the well-known segment between the host and the resource's path, so the
+ * resource `https://host/mcp` is described at `https://host/.well-known/oauth-protected-resource/mcp`.
+ */
+export function resourceMetadataUrl(): string {
+  const resource = new URL(env().mcpResource);
+  return `${resource.origin}/.well-known/oauth-protected-resource${resource.pathname.replace(/\/$/, "")}`;
+}
+
+/** The scopes tools require under the current policy: what a client should ask for to use this resource. */
+export function resourceScopes(snapshot: PolicySnapshot): string[] {
+  return [...new Set([...snapshot.tools.values()].map((t) => t.requiredScope))].sort();
+}
+
+export function protectedResourceMetadata(snapshot: PolicySnapshot): ProtectedResourceMetadata {
+  const config = env();
+  // In AuthKit mode AuthKit issues the tokens clients present here; otherwise the built-in issuer does.
+  const issuer = config.issuerMode === "authkit" && config.workos.authkitDomain ? config.workos.authkitDomain.replace(/\/$/, "") : config.issuer;
+  return {
+    resource: config.mcpResource,
+    authorization_servers: [issuer],
+    scopes_supported: resourceScopes(snapshot),
+    bearer_methods_supported: ["header"],
+    resource_name: "Portcullis",
+  };
+}

@@ -1,0 +1,48 @@
+import { recordAudit, type AuditRecord } from "@/lib/audit";
+import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
+
+export interface RequestMeta {
+  ip: string | null;
+  requestId: string | null;
+  /** The JSON-RPC method and id, and the tool named, when the body could be read. */
+  method?: string;
+  jsonRpcId?: string | number | null;
+  tool?: string;
+}
+
+export interface DecisionEvent {
+  decision: "allow" | "deny";
+  /** The reason path: `user … → role … → scope … → tool …`, or the first failing link. */
+  reason: string;
+  /** Verified claims of the token, when there was a sound one. */
+  claims?: AccessTokenClaims;
+  meta: RequestMeta;
+  /** The failed check (or `allowed`), the HTTP status answered, and anything a reviewer needs to follow up. */
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Writes a decision to the audit log and resolves once it is durable (group commit). For an allow the caller must
+ * await it before running anything, and refuse the call if it rejects (DESIGN §6: fail closed).
+ */
+export function recordDecision(event: DecisionEvent): Promise<AuditRecord> {
+  const { claims, meta } = event;
+  return recordAudit({
+    kind: event.decision === "allow" ? "decision.allow" : "decision.deny",
+    actor: claims ? `user:${claims.sub}` : "anonymous",
+    subject: claims?.sub ?? null,
+    clientId: claims?.client_id ?? null,
+    tool: meta.tool ?? null,
+    scopes: claims ? claims.scope.split(" ").filter(Boolean) : [],
+    decision: event.decision,
+    reason: event.reason,
+    requestId: meta.requestId,
+    ip: meta.ip,
+    detail: {
+      ...(meta.method ? { method: meta.method } : {}),
+      ...(typeof meta.jsonRpcId === "number" || (typeof meta.jsonRpcId === "string" && meta.jsonRpcId.length <= 128) ? { jsonRpcId: meta.jsonRpcId } : {}),
+      ...(claims ? { grantId: claims.grant_id, jti: claims.jti } : {}),
+      ...event.detail,
+    },
+  });
+}

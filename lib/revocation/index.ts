@@ -1,0 +1,6 @@
+export {
+  loadRevocationState,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  revocationState,
+  type RevocationState,
+} from "@/lib/revocation/revocation-state";
