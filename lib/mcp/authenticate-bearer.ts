@@ -1,5 +1,7 @@
 import { noteChanged } from "@/lib/changes/change-versions";
-import { callerFromClaims, type McpCaller } from "@/lib/mcp/caller";
+import { env } from "@/lib/env";
+import { clientIp, requestId } from "@/lib/http/client-address";
+import { callerFromAuthkit, callerFromClaims, type DecisionParty, type McpCaller } from "@/lib/mcp/caller";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import type { PolicySnapshot } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
@@ -7,38 +9,48 @@ import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS, revocationState, type RevocationStat
 import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
 import { InvalidAccessToken } from "@/lib/tokens/verify-access-token";
 import { verifyAccessTokenCached } from "@/lib/mcp/verify-access-token-cached";
+import { authenticateAuthkitCaller, type AuthkitPrincipal } from "@/lib/workos/authenticate-authkit-caller";
+import { InvalidAuthkitToken } from "@/lib/workos/verify-authkit-token";
 
 export type AuthenticationCheck =
   | "bearer_present"
   | "bearer_well_formed"
   | "token_valid"
+  | "authkit_token"
   | "token_lifetime"
   | "token_not_revoked"
   | "grant_not_revoked"
   | "client_active"
   | "user_enabled";
 
+/**
+ * RFC 6750 §3.1 code; none when the request carried no credentials at all. `forbidden` (403, no challenge): the token
+ * is sound but its client or user may not use this resource, and asking the issuer for a new token would not help —
+ * an AuthKit client awaiting approval, or a user disabled here while AuthKit still issues them tokens.
+ */
+export type AuthenticationError = "invalid_request" | "invalid_token" | "forbidden" | null;
+
 export type Authentication =
   | { ok: true; caller: McpCaller; snapshot: PolicySnapshot }
   | {
       ok: false;
       check: AuthenticationCheck;
-      /** RFC 6750 §3.1 code; none when the request carried no credentials at all. */
-      error: "invalid_request" | "invalid_token" | null;
+      error: AuthenticationError;
       reason: string;
-      /** The verified claims, when the token itself was sound (refused for revocation or status). */
-      claims?: AccessTokenClaims;
+      /** Who the token speaks for, when the token itself was sound (refused for revocation or status). */
+      party?: DecisionParty;
     };
 
 interface Context {
   request: Request;
   token?: string;
   claims?: AccessTokenClaims;
+  principal?: AuthkitPrincipal;
   snapshot?: PolicySnapshot;
   revocations?: RevocationState;
 }
 
-type Check = { name: AuthenticationCheck; error: "invalid_request" | "invalid_token" | null; run(ctx: Context): Promise<string | null> | string | null };
+type Check = { name: AuthenticationCheck; error: AuthenticationError; run(ctx: Context): Promise<string | null> | string | null };
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -54,11 +66,7 @@ async function currentPolicyKnowing(snapshot: PolicySnapshot, claims: AccessToke
   return policySnapshot();
 }
 
-/**
- * Establishes the caller of a request. Each rule is one check; they run in this order, the first to fail names the
- * problem. Everything is read from memory (key ring, revocation view, policy snapshot): no database read per request.
- */
-const CHECKS: Check[] = [
+const PRESENT_AND_WELL_FORMED: Check[] = [
   {
     name: "bearer_present",
     error: null,
@@ -78,6 +86,15 @@ const CHECKS: Check[] = [
       return null;
     },
   },
+];
+
+/**
+ * Establishes the caller of a request bearing a token of the built-in issuer. Each rule is one check; they run in this
+ * order, the first to fail names the problem. Everything is read from memory (key ring, revocation view, policy
+ * snapshot): no database read per request.
+ */
+const BUILTIN_CHECKS: Check[] = [
+  ...PRESENT_AND_WELL_FORMED,
   {
     name: "token_valid",
     error: "invalid_token",
@@ -137,13 +154,64 @@ const CHECKS: Check[] = [
   },
 ];
 
+/**
+ * The same for a token issued by AuthKit (issuer modes `authkit` and `bridge`): AuthKit's signature and claims, the
+ * deny-list, first sight of a client (recorded pending) and of a user, role mappings — then the client's approval and
+ * the user's status here. AuthKit or WorkOS being unreachable throws AppError `unavailable`: the call is refused.
+ */
+const AUTHKIT_CHECKS: Check[] = [
+  ...PRESENT_AND_WELL_FORMED,
+  {
+    name: "authkit_token",
+    error: "invalid_token",
+    run: async (ctx) => {
+      try {
+        const headers = ctx.request.headers;
+        ctx.principal = await authenticateAuthkitCaller(ctx.token!, { ip: clientIp(headers), requestId: requestId(headers) });
+        return null;
+      } catch (error) {
+        if (error instanceof InvalidAuthkitToken) return error.why;
+        throw error;
+      }
+    },
+  },
+  {
+    name: "client_active",
+    error: "forbidden",
+    run: async (ctx) => {
+      ctx.snapshot = await policySnapshot();
+      const client = ctx.snapshot.clients.get(ctx.principal!.clientId);
+      if (!client) return `client ${ctx.principal!.clientId} is not registered`;
+      if (client.status === "pending") return `client ${client.name} is awaiting approval by an IAM admin`;
+      return client.status === "active" ? null : `client ${client.name} is ${client.status}`;
+    },
+  },
+  {
+    name: "user_enabled",
+    error: "forbidden",
+    run: ({ principal, snapshot }) => {
+      const user = snapshot!.users.get(principal!.userId);
+      if (!user) return `user ${principal!.userId} does not exist`;
+      return user.disabled ? `user ${user.email} is disabled` : null;
+    },
+  },
+];
+
 export async function authenticateBearer(request: Request): Promise<Authentication> {
   const ctx: Context = { request };
-  for (const check of CHECKS) {
+  const authkit = env().issuerMode !== "builtin";
+  for (const check of authkit ? AUTHKIT_CHECKS : BUILTIN_CHECKS) {
     const pending = check.run(ctx);
     // Most checks answer synchronously from memory; awaiting only the ones that do not keeps the hot path tight.
     const failure = typeof pending === "string" || pending === null ? pending : await pending;
-    if (failure !== null) return { ok: false, check: check.name, error: check.error, reason: failure, claims: ctx.claims };
+    if (failure !== null) return { ok: false, check: check.name, error: check.error, reason: failure, party: party(ctx) };
   }
-  return { ok: true, caller: callerFromClaims(ctx.token!, ctx.claims!), snapshot: ctx.snapshot! };
+  const caller = authkit ? callerFromAuthkit(ctx.token!, ctx.principal!) : callerFromClaims(ctx.token!, ctx.claims!);
+  return { ok: true, caller, snapshot: ctx.snapshot! };
+}
+
+function party(ctx: Context): DecisionParty | undefined {
+  if (ctx.principal) return callerFromAuthkit(ctx.token!, ctx.principal);
+  if (ctx.claims) return callerFromClaims(ctx.token!, ctx.claims);
+  return undefined;
 }

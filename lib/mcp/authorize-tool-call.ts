@@ -27,7 +27,13 @@ export async function authorizeToolCall(
   call: { id: string | number; name: string },
   meta: RequestMeta,
 ): Promise<ToolCallAuthorization> {
-  const decided = decide(snapshot, { userId: caller.userId, clientId: caller.clientId, tokenScopes: caller.scopes, tool: call.name });
+  const decided = decide(snapshot, {
+    userId: caller.userId,
+    clientId: caller.clientId,
+    tokenScopes: caller.scopes,
+    extraRoles: caller.extraRoles,
+    tool: call.name,
+  });
   // A tool row with no code behind it (removed, not yet synced) cannot run: treat it as unknown.
   const decision: Decision =
     decided.allow && !findTool(call.name)
@@ -38,7 +44,7 @@ export async function authorizeToolCall(
     await recordDecision({
       decision: decision.allow ? "allow" : "deny",
       reason: decision.reason,
-      claims: caller.claims,
+      party: caller,
       meta,
       detail: {
         stage: "authorize",

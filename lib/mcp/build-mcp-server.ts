@@ -46,6 +46,7 @@ export function buildMcpServer(scope: McpRequestScope): Server {
       userId: scope.caller.userId,
       clientId: scope.caller.clientId,
       tokenScopes: scope.caller.scopes,
+      extraRoles: scope.caller.extraRoles,
     })
       .map((name) => toolDescriptor(name))
       .filter((d) => d !== undefined)

@@ -2,6 +2,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { mediaTypeEssence } from "@modelcontextprotocol/sdk/shared/mediaType.js";
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { env } from "@/lib/env";
+import { publicError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
 import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-bearer";
@@ -37,8 +38,14 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
   try {
     return withCors(await serve(request, origin, meta), origin);
   } catch (error) {
-    logger.error("mcp request failed", { requestId: meta.requestId, error });
-    return withCors(jsonRpcErrorResponse(500, JSON_RPC.internalError, "Internal error; it has been logged."), origin);
+    // The database, AuthKit or WorkOS unreachable, a flood of first-seen clients: refused with their own status
+    // (503, 429), never let through. Anything else is a bug: logged, and a 500 that says nothing more.
+    const { status, message } = publicError(error);
+    if (status === 500) logger.error("mcp request failed", { requestId: meta.requestId, error });
+    else logger.warn("mcp request refused", { requestId: meta.requestId, status, reason: message });
+    const code = status === 500 ? JSON_RPC.internalError : JSON_RPC.serverError;
+    const headers: Record<string, string> = status === 503 || status === 429 ? { "Retry-After": "1" } : {};
+    return withCors(jsonRpcErrorResponse(status, code, status === 500 ? "Internal error; it has been logged." : message, { headers }), origin);
   }
 }
 
@@ -110,15 +117,18 @@ function checkTransportHeaders(request: Request): Response | null {
 async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>, meta: RequestMeta): Promise<Response> {
   const throttled = throttledRefusal(meta);
   if (throttled) return throttled;
-  // 400 for a malformed request, 401 otherwise (RFC 6750 §3.1).
-  const status = auth.error === "invalid_request" ? 400 : 401;
+  // 400 for a malformed request, 401 otherwise (RFC 6750 §3.1); 403 when a new token would not help.
+  const status = auth.error === "invalid_request" ? 400 : auth.error === "forbidden" ? 403 : 401;
   await recordRefusal({
     decision: "deny",
     reason: `denied: ${auth.reason}`,
-    claims: auth.claims,
+    party: auth.party,
     meta,
     detail: { stage: "authenticate", check: auth.check, status },
   });
+  if (auth.error === "forbidden") {
+    return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Forbidden: ${auth.reason}.`, { id: meta.jsonRpcId ?? null });
+  }
   const snapshot = await policySnapshot();
   const challenge = bearerChallenge({ error: auth.error ?? undefined, scopes: resourceScopes(snapshot), description: auth.reason });
   const message = auth.error === null ? "Unauthorized: an access token is required." : `Unauthorized: ${auth.reason}.`;
@@ -169,7 +179,7 @@ async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: Mc
         scopes: caller.scopes,
         expiresAt: caller.expiresAt,
         resource: resourceUrl(),
-        extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti },
+        extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti, issuer: caller.issuer },
       },
     });
   } finally {

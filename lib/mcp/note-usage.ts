@@ -17,9 +17,9 @@ const usage = processState<Usage>("mcp-usage", () => ({ clients: new Map(), gran
  * Remembers that a client and a grant were just used, for the "last used" the console shows reviewers. Kept in memory
  * and written every few seconds in one statement per table — never a write on the call's own path.
  */
-export function noteUsage(clientId: string, grantId: string, at = new Date()): void {
+export function noteUsage(clientId: string, grantId: string | null, at = new Date()): void {
   usage.clients.set(clientId, at);
-  usage.grants.set(grantId, at);
+  if (grantId) usage.grants.set(grantId, at);
   if (!usage.timer) {
     usage.timer = setInterval(() => void flushUsage(), FLUSH_EVERY_MS);
     usage.timer.unref();

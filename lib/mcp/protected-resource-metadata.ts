@@ -1,5 +1,6 @@
 import { env } from "@/lib/env";
 import type { PolicySnapshot } from "@/lib/policy/types";
+import { resourceAuthorizationServers } from "@/lib/workos/resource-authorization-servers";
 
 /** RFC 9728 §2: what a client needs to find our authorization server and the scopes this resource understands. */
 export interface ProtectedResourceMetadata {
@@ -25,12 +26,9 @@ export function resourceScopes(snapshot: PolicySnapshot): string[] {
 }
 
 export function protectedResourceMetadata(snapshot: PolicySnapshot): ProtectedResourceMetadata {
-  const config = env();
-  // In AuthKit mode AuthKit issues the tokens clients present here; otherwise the built-in issuer does.
-  const issuer = config.issuerMode === "authkit" && config.workos.authkitDomain ? config.workos.authkitDomain.replace(/\/$/, "") : config.issuer;
   return {
-    resource: config.mcpResource,
-    authorization_servers: [issuer],
+    resource: env().mcpResource,
+    authorization_servers: resourceAuthorizationServers(),
     scopes_supported: resourceScopes(snapshot),
     bearer_methods_supported: ["header"],
     resource_name: "Portcullis",

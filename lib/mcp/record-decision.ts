@@ -1,5 +1,5 @@
 import { recordAudit, type AuditRecord } from "@/lib/audit";
-import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
+import type { DecisionParty } from "@/lib/mcp/caller";
 
 export interface RequestMeta {
   ip: string | null;
@@ -14,8 +14,8 @@ export interface DecisionEvent {
   decision: "allow" | "deny";
   /** The reason path: `user … → role … → scope … → tool …`, or the first failing link. */
   reason: string;
-  /** Verified claims of the token, when there was a sound one. */
-  claims?: AccessTokenClaims;
+  /** Who the token speaks for, when there was a sound one. */
+  party?: DecisionParty;
   meta: RequestMeta;
   /** The failed check (or `allowed`), the HTTP status answered, and anything a reviewer needs to follow up. */
   detail: Record<string, unknown>;
@@ -26,14 +26,14 @@ export interface DecisionEvent {
  * await it before running anything, and refuse the call if it rejects (DESIGN §6: fail closed).
  */
 export function recordDecision(event: DecisionEvent): Promise<AuditRecord> {
-  const { claims, meta } = event;
+  const { party, meta } = event;
   return recordAudit({
     kind: event.decision === "allow" ? "decision.allow" : "decision.deny",
-    actor: claims ? `user:${claims.sub}` : "anonymous",
-    subject: claims?.sub ?? null,
-    clientId: claims?.client_id ?? null,
+    actor: party ? `user:${party.userId}` : "anonymous",
+    subject: party?.userId ?? null,
+    clientId: party?.clientId ?? null,
     tool: meta.tool ?? null,
-    scopes: claims ? claims.scope.split(" ").filter(Boolean) : [],
+    scopes: party?.scopes ?? [],
     decision: event.decision,
     reason: event.reason,
     requestId: meta.requestId,
@@ -41,7 +41,7 @@ export function recordDecision(event: DecisionEvent): Promise<AuditRecord> {
     detail: {
       ...(meta.method ? { method: meta.method } : {}),
       ...(typeof meta.jsonRpcId === "number" || (typeof meta.jsonRpcId === "string" && meta.jsonRpcId.length <= 128) ? { jsonRpcId: meta.jsonRpcId } : {}),
-      ...(claims ? { grantId: claims.grant_id, jti: claims.jti } : {}),
+      ...party?.auditDetail,
       ...event.detail,
     },
   });
