@@ -3,7 +3,8 @@ import { appendAudit, type AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { createGrant } from "@/lib/grants/create-grant";
-import { issueTokens, type IssuedTokens } from "@/lib/grants/issue-tokens";
+import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import { recordTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidGrant, InvalidTarget } from "@/lib/oauth/errors";
@@ -63,20 +64,21 @@ export async function exchangeAuthorizationCode(
 
   const grantId = randomUUID();
   const withRefresh = client.grantTypes.includes(GRANT_TYPES.refreshToken);
+  const prepared = await prepareTokens({
+    grantId,
+    subject: code.userId,
+    clientId: client.id,
+    scopes,
+    resource: code.resource,
+    refreshScopes: withRefresh ? scopes : undefined,
+  });
   try {
     return await db().$transaction(async (tx) => {
       // Consumed before anything is issued; the conditional update lets exactly one concurrent exchange win.
       const consumed = await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: new Date(), grantId } });
       if (consumed.count !== 1) throw new CodeAlreadyConsumed();
       await createGrant(tx, { id: grantId, userId: code.userId, clientId: client.id, scopes, resource: code.resource, grantType: GRANT_TYPES.authorizationCode });
-      const issued = await issueTokens(tx, {
-        grantId,
-        subject: code.userId,
-        clientId: client.id,
-        scopes,
-        resource: code.resource,
-        refreshScopes: withRefresh ? scopes : undefined,
-      });
+      const issued = await recordTokens(tx, prepared);
       await appendAudit(tx, [
         {
           kind: "token.issued",

@@ -3,9 +3,10 @@ import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { createGrant } from "@/lib/grants/create-grant";
-import { issueTokens, type IssuedTokens } from "@/lib/grants/issue-tokens";
+import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import { recordTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
-import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
+import { InvalidGrant, InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
 import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
@@ -41,28 +42,40 @@ export async function issueClientCredentialsToken(
   if (refused.length > 0) throw new InvalidScope(`Not allowed for this client's service identity: ${refused.join(", ")}.`);
   if (scopes.length === 0) throw new InvalidScope("This client's service identity holds none of the client's allowed scopes.");
 
-  return db().$transaction(async (tx) => {
-    const live = await tx.grant.findFirst({
-      where: { clientId: client.id, userId: service.id, grantType: GRANT_TYPES.clientCredentials, resource: mcpResource, revokedAt: null },
-      select: { id: true },
+  for (let attempt = 0; ; attempt++) {
+    const grantId = await clientCredentialsGrant(client, service.id, mcpResource);
+    const prepared = await prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
+    const issued = await db().$transaction(async (tx) => {
+      // The grant may have been revoked since it was looked up: then its tokens would be dead on arrival.
+      const live = await tx.grant.updateMany({ where: { id: grantId, revokedAt: null }, data: { lastUsedAt: new Date() } });
+      if (live.count !== 1) return null;
+      const recorded = await recordTokens(tx, prepared);
+      await appendAudit(tx, [
+        {
+          kind: "token.issued",
+          actor: ctx.actor,
+          subject: service.id,
+          clientId: client.id,
+          scopes,
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
+          detail: { grantId, jti: recorded.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: recorded.expiresIn },
+        },
+      ]);
+      return recorded;
     });
-    const grantId =
-      live?.id ??
-      (await createGrant(tx, { userId: service.id, clientId: client.id, scopes: client.allowedScopes, resource: mcpResource, grantType: GRANT_TYPES.clientCredentials }));
-    const issued = await issueTokens(tx, { grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
-    await appendAudit(tx, [
-      {
-        kind: "token.issued",
-        actor: ctx.actor,
-        subject: service.id,
-        clientId: client.id,
-        scopes,
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-        reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
-        detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn },
-      },
-    ]);
-    return issued;
-  });
+    if (issued) return issued;
+    if (attempt >= 2) throw new InvalidGrant("The client's grant was revoked while the token was being issued; try again.");
+  }
+}
+
+/** The live client_credentials grant of a client and its service identity, created on first use. */
+async function clientCredentialsGrant(client: Client, serviceUserId: string, resource: string): Promise<string> {
+  const where = { clientId: client.id, userId: serviceUserId, grantType: GRANT_TYPES.clientCredentials, resource, revokedAt: null };
+  const live = await db().grant.findFirst({ where, select: { id: true } });
+  if (live) return live.id;
+  return db().$transaction((tx) =>
+    createGrant(tx, { userId: serviceUserId, clientId: client.id, scopes: client.allowedScopes, resource, grantType: GRANT_TYPES.clientCredentials }),
+  );
 }

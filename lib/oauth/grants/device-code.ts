@@ -3,7 +3,8 @@ import { appendAudit, type AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { createGrant } from "@/lib/grants/create-grant";
-import { issueTokens, type IssuedTokens } from "@/lib/grants/issue-tokens";
+import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import { recordTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, InvalidTarget, SlowDown } from "@/lib/oauth/errors";
@@ -64,19 +65,20 @@ export async function exchangeDeviceCode(
   if (scopes.length === 0) throw new InvalidGrant("None of the approved scopes is still available to this user and client.");
   const grantId = randomUUID();
   const withRefresh = client.grantTypes.includes(GRANT_TYPES.refreshToken);
+  const prepared = await prepareTokens({
+    grantId,
+    subject: userId,
+    clientId: client.id,
+    scopes,
+    resource: device.resource,
+    refreshScopes: withRefresh ? scopes : undefined,
+  });
   try {
     return await db().$transaction(async (tx) => {
       const consumed = await tx.deviceCode.updateMany({ where: { deviceCodeHash, status: "approved" }, data: { status: "used", grantId, lastPolledAt: now } });
       if (consumed.count !== 1) throw new DeviceCodeAlreadyExchanged();
       await createGrant(tx, { id: grantId, userId, clientId: client.id, scopes, resource: device.resource, grantType: GRANT_TYPES.deviceCode });
-      const issued = await issueTokens(tx, {
-        grantId,
-        subject: userId,
-        clientId: client.id,
-        scopes,
-        resource: device.resource,
-        refreshScopes: withRefresh ? scopes : undefined,
-      });
+      const issued = await recordTokens(tx, prepared);
       await appendAudit(tx, [
         {
           kind: "token.issued",

@@ -1,7 +1,8 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
-import { issueTokens, type IssuedTokens } from "@/lib/grants/issue-tokens";
+import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import { recordTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidGrant, InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
@@ -44,19 +45,20 @@ export async function exchangeRefreshToken(
   const scopes = intersectScopes(requested.length > 0 ? requested : token.scopes, await currentUserScopes(grant.userId), client.allowedScopes);
   if (scopes.length === 0) throw new InvalidGrant("None of the granted scopes is still available to this user and client.");
 
+  const prepared = await prepareTokens({
+    grantId: grant.id,
+    subject: grant.userId,
+    clientId: client.id,
+    scopes,
+    resource: grant.resource,
+    refreshScopes: token.scopes,
+  });
   try {
     return await db().$transaction(async (tx) => {
       const spent = await tx.refreshToken.updateMany({ where: { tokenHash, usedAt: null, revokedAt: null }, data: { usedAt: new Date() } });
       if (spent.count !== 1) throw new RefreshTokenAlreadySpent();
       await tx.grant.update({ where: { id: grant.id }, data: { lastUsedAt: new Date() } });
-      const issued = await issueTokens(tx, {
-        grantId: grant.id,
-        subject: grant.userId,
-        clientId: client.id,
-        scopes,
-        resource: grant.resource,
-        refreshScopes: token.scopes,
-      });
+      const issued = await recordTokens(tx, prepared);
       await appendAudit(tx, [
         {
           kind: "token.refreshed",
