@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { ConsentForm } from "@/components/oauth/consent-form";
 import { OAuthCard } from "@/components/oauth/oauth-card";
+import { Notice } from "@/components/ui/notice";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { prepareConsentScreen } from "@/lib/oauth/authorize/prepare-consent-screen";
 import { signedInUser } from "@/lib/oauth/authorize/signed-in-user";
@@ -15,14 +16,19 @@ export default async function ConsentPage({ searchParams }: { searchParams: Sear
   for (const [key, value] of Object.entries(await searchParams)) {
     for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) search.append(key, v);
   }
-  // Any problem — not signed in, request no longer valid — goes back through the authorization endpoint, which knows
-  // whether to show it or send it to the app.
-  const back = `/oauth/authorize?${search}`;
   const user = await signedInUser();
-  if (!user) redirect(`/login?from=${encodeURIComponent(back)}`);
+  if (!user) redirect(`/login?from=${encodeURIComponent(`/oauth/consent?${search}`)}`);
   const h = await headers();
   const screen = await prepareConsentScreen(search, user, { actor: `user:${user.id}`, ip: clientIp(h), requestId: requestId(h) });
-  if (!screen) redirect(back);
+  // The authorization endpoint only sends valid requests here; one that stopped being valid (the app was suspended
+  // meanwhile) is not sent anywhere — its redirect URI is no longer trusted.
+  if (!screen) {
+    return (
+      <OAuthCard title="This request can no longer be completed">
+        <Notice tone="warning">The app's authorization request is no longer valid. Start again from the app.</Notice>
+      </OAuthCard>
+    );
+  }
   return (
     <OAuthCard title={`Allow ${screen.clientName} to use Portcullis?`}>
       <ConsentForm screen={screen} userEmail={user.email} />

@@ -132,13 +132,13 @@ describe("authorization endpoint: errors redirected with state and iss", () => {
 });
 
 describe("authorization endpoint: sign-in, consent, code", () => {
-  it("sends a signed-out user to sign in and back to this exact request", async () => {
+  it("sends a signed-out user to sign in and then to this exact request's consent", async () => {
     const url = authorizeUrl(standardAuthorizeParams(clientId, challenge));
     const response = await authorize(url, null);
     expect(response.status).toBe(302);
-    const location = new URL(response.headers.get("location")!);
+    const location = new URL(response.headers.get("location")!, TEST_ISSUER);
     expect(location.pathname).toBe("/login");
-    expect(location.searchParams.get("from")).toBe(`${url.pathname}${url.search}`);
+    expect(location.searchParams.get("from")).toBe(`/oauth/consent${url.search}`);
   });
 
   it("asks for consent, then issues a one-time code bound to the request, with state and iss", async () => {
@@ -146,7 +146,7 @@ describe("authorization endpoint: sign-in, consent, code", () => {
     const url = authorizeUrl(standardAuthorizeParams(clientId, challenge, { scope: "account:read clients:read clients:write" }));
     const first = await authorize(url, user);
     expect(first.status).toBe(302);
-    expect(first.headers.get("location")).toBe(`${TEST_ISSUER}/oauth/consent${url.search}`);
+    expect(first.headers.get("location")).toBe(`/oauth/consent${url.search}`);
 
     const decided = await decideConsent(url, user, "allow", (scopes) => scopes.filter((s) => s !== "account:read"));
     expect(decided.status).toBe(303);

@@ -1,6 +1,5 @@
 import type { AuditContext } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
 import { authorizationResponseUrl } from "@/lib/oauth/authorize/authorization-response-url";
 import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import { issueAuthorizationCode } from "@/lib/oauth/authorize/issue-authorization-code";
@@ -22,12 +21,14 @@ export async function handleAuthorizationRequest(url: URL, user: SignedInUser | 
     return redirect(authorizationResponseUrl(outcome.redirectUri, outcome.error.toJSON(), outcome.state));
   }
   const { request } = outcome;
-  const { issuer } = env();
+  const consentPath = `${ENDPOINT_PATHS.consent}${url.search}`;
   if (!user) {
     if (request.prompt === "none") {
       return redirect(authorizationResponseUrl(request.redirectUri, { error: "login_required", error_description: "The user is not signed in." }, request.state));
     }
-    return redirect(`${issuer}/login?from=${encodeURIComponent(`${url.pathname}${url.search}`)}`);
+    // After sign-in the browser goes to the consent page, never back here: Next.js renders a sign-in redirect's target
+    // on the server, and this endpoint's answer (a redirect carrying a code) must only ever reach the browser.
+    return redirect(`/login?from=${encodeURIComponent(consentPath)}`);
   }
 
   const { grantable } = grantableScopes(await policySnapshot(), user.id, request.client.allowedScopes, request.requestedScopes);
@@ -39,5 +40,6 @@ export async function handleAuthorizationRequest(url: URL, user: SignedInUser | 
   if (request.prompt === "none") {
     return redirect(authorizationResponseUrl(request.redirectUri, { error: "consent_required", error_description: "The user has not consented." }, request.state));
   }
-  return redirect(`${issuer}${ENDPOINT_PATHS.consent}${url.search}`);
+  // Relative, so the browser stays on whichever host name it used for this server.
+  return redirect(consentPath);
 }

@@ -44,7 +44,7 @@ export async function handleConsentDecision(request: Request, user: SignedInUser
     return redirectResponse(authorizationResponseUrl(outcome.redirectUri, outcome.error.toJSON(), outcome.state), 303);
   }
   const valid = outcome.request;
-  if (!user) return redirectResponse(`${env().issuer}/login?from=${encodeURIComponent(`${ENDPOINT_PATHS.authorization}?${authorization}`)}`, 303);
+  if (!user) return redirectResponse(`/login?from=${encodeURIComponent(`${ENDPOINT_PATHS.consent}?${authorization}`)}`, 303);
   if (form.getAll("consent_token").length !== 1 || !consentTokenValid(form.get("consent_token") ?? undefined, user.id, valid.params)) {
     return forbidden("The consent form does not belong to this sign-in or this request.");
   }
