@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { keepProtocolCyclesWhole } from "@/lib/db/keep-protocol-cycles-whole";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -99,6 +100,7 @@ async function host(dataDir: string, role: EmbeddedRole, lockFile: string): Prom
       path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`),
       maxConnections: 64,
     });
+    keepProtocolCyclesWhole(server);
     await server.start();
     const opened = pglite;
     process.once("exit", release);
@@ -167,6 +169,7 @@ export async function openEphemeralDatabase(): Promise<EmbeddedDatabase> {
   mkdirSync(socketDir, { recursive: true, mode: 0o700 });
   const pglite = await PGlite.create();
   const server = new PGLiteSocketServer({ db: pglite, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), maxConnections: 64 });
+  keepProtocolCyclesWhole(server);
   await server.start();
   return {
     url: socketUrl(socketDir),

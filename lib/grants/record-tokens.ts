@@ -14,13 +14,21 @@ export interface IssuedTokens {
  * revoke it), the refresh token by hash only — and returns what the token response carries.
  */
 export async function recordTokens(tx: Tx, prepared: PreparedTokens): Promise<IssuedTokens> {
-  const { access, refresh, grantId, scopes } = prepared;
-  await tx.accessToken.create({
-    data: { jti: access.jti, grantId, scopes, issuedAt: new Date(access.claims.iat * 1000), expiresAt: access.expiresAt },
-  });
+  const { refresh, grantId } = prepared;
+  await tx.accessToken.create({ data: accessTokenRow(prepared) });
   if (refresh) {
     await tx.refreshToken.create({ data: { tokenHash: refresh.hash, grantId, scopes: refresh.scopes, expiresAt: refresh.expiresAt } });
   }
+  return issuedTokens(prepared);
+}
+
+/** The AccessToken row of a prepared token. */
+export function accessTokenRow({ access, grantId, scopes }: PreparedTokens) {
+  return { jti: access.jti, grantId, scopes, issuedAt: new Date(access.claims.iat * 1000), expiresAt: access.expiresAt };
+}
+
+/** What the token response carries for prepared (and recorded) tokens. */
+export function issuedTokens({ access, refresh, scopes }: PreparedTokens): IssuedTokens {
   return {
     accessToken: access.token,
     jti: access.jti,

@@ -5,6 +5,9 @@ import { db } from "@/lib/db/client";
 import type { TokenEndpointAuthMethod } from "@/lib/oauth/constants";
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from "@/lib/oauth/errors";
 import { credentialMatches } from "@/lib/oauth/secrets";
+import { processState } from "@/lib/process-state";
+
+const lastUsedWrites = processState("client-last-used-writes", () => new Map<string, number>());
 
 export interface AuthenticatedClient {
   client: Client;
@@ -89,9 +92,11 @@ export async function authenticateClient(
       client.status === "pending" ? "This client is waiting for an administrator's approval." : `This client has been ${client.status} by an administrator.`,
     );
   }
-  if (!client.lastUsedAt || Date.now() - client.lastUsedAt.getTime() > 60_000) {
+  const now = Date.now();
+  if (now - (lastUsedWrites.get(client.id) ?? 0) > 60_000) {
     // Evidence for reviewers ("last used"); minute precision is enough and keeps writes off the hot path.
-    await db().client.update({ where: { id: client.id }, data: { lastUsedAt: new Date() } });
+    lastUsedWrites.set(client.id, now);
+    await db().client.update({ where: { id: client.id }, data: { lastUsedAt: new Date(now) } });
   }
   return { client, method: presented.method };
 }

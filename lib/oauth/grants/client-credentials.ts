@@ -1,16 +1,19 @@
-import { appendAudit, type AuditContext } from "@/lib/audit";
+import type { AuditContext } from "@/lib/audit";
+import { topicVersion } from "@/lib/changes/change-versions";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { commitAccessToken, GrantNoLongerLive } from "@/lib/grants/commit-access-token";
 import { createGrant } from "@/lib/grants/create-grant";
 import { prepareTokens } from "@/lib/grants/prepare-tokens";
-import { recordTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
+import type { IssuedTokens } from "@/lib/grants/record-tokens";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
-import { InvalidGrant, InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
+import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
 import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { processState } from "@/lib/process-state";
 import type { TokenRequestOf } from "@/lib/oauth/token/token-request-schema";
 
 /**
@@ -45,37 +48,46 @@ export async function issueClientCredentialsToken(
   for (let attempt = 0; ; attempt++) {
     const grantId = await clientCredentialsGrant(client, service.id, mcpResource);
     const prepared = await prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
-    const issued = await db().$transaction(async (tx) => {
-      // The grant may have been revoked since it was looked up: then its tokens would be dead on arrival.
-      const live = await tx.grant.updateMany({ where: { id: grantId, revokedAt: null }, data: { lastUsedAt: new Date() } });
-      if (live.count !== 1) return null;
-      const recorded = await recordTokens(tx, prepared);
-      await appendAudit(tx, [
-        {
-          kind: "token.issued",
-          actor: ctx.actor,
-          subject: service.id,
-          clientId: client.id,
-          scopes,
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
-          detail: { grantId, jti: recorded.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: recorded.expiresIn },
-        },
-      ]);
-      return recorded;
-    });
-    if (issued) return issued;
-    if (attempt >= 2) throw new InvalidGrant("The client's grant was revoked while the token was being issued; try again.");
+    try {
+      return await commitAccessToken(prepared, (issued) => ({
+        kind: "token.issued",
+        actor: ctx.actor,
+        subject: service.id,
+        clientId: client.id,
+        scopes,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
+        detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn },
+      }));
+    } catch (error) {
+      // Revoked between lookup and commit (an admin revoked the client's tokens): a new grant is created once.
+      if (!(error instanceof GrantNoLongerLive) || attempt >= 1) throw error;
+      liveGrants.ids.delete(grantKey(client.id, service.id, mcpResource));
+    }
   }
 }
 
+/** The live client_credentials grant per client, service identity and resource; forgotten on any revocation. */
+const liveGrants = processState("client-credentials-grants", () => ({ version: -1, ids: new Map<string, string>() }));
+const grantKey = (clientId: string, userId: string, resource: string) => `${clientId}\n${userId}\n${resource}`;
+
 /** The live client_credentials grant of a client and its service identity, created on first use. */
 async function clientCredentialsGrant(client: Client, serviceUserId: string, resource: string): Promise<string> {
+  const version = topicVersion("revocations");
+  if (liveGrants.version !== version) {
+    liveGrants.version = version;
+    liveGrants.ids.clear();
+  }
+  const key = grantKey(client.id, serviceUserId, resource);
+  const cached = liveGrants.ids.get(key);
+  if (cached) return cached;
   const where = { clientId: client.id, userId: serviceUserId, grantType: GRANT_TYPES.clientCredentials, resource, revokedAt: null };
-  const live = await db().grant.findFirst({ where, select: { id: true } });
-  if (live) return live.id;
-  return db().$transaction((tx) =>
-    createGrant(tx, { userId: serviceUserId, clientId: client.id, scopes: client.allowedScopes, resource, grantType: GRANT_TYPES.clientCredentials }),
-  );
+  const id =
+    (await db().grant.findFirst({ where, select: { id: true } }))?.id ??
+    (await db().$transaction((tx) =>
+      createGrant(tx, { userId: serviceUserId, clientId: client.id, scopes: client.allowedScopes, resource, grantType: GRANT_TYPES.clientCredentials }),
+    ));
+  if (topicVersion("revocations") === version) liveGrants.ids.set(key, id);
+  return id;
 }
