@@ -13,6 +13,7 @@ import { describeDatabaseUrl } from "@/lib/db/open-database";
 import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
+import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { startPortcullis } from "@/lib/startup";
 
 const dev = process.argv.includes("--dev");
@@ -75,7 +76,13 @@ async function main() {
     const id = typeof incomingId === "string" && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
     req.headers[REQUEST_ID_HEADER] = id;
     res.setHeader("X-Request-Id", id);
-    void handle(req, res);
+    void serveTokenRequest(req, res, config.issuer)
+      .then((served) => (served ? undefined : handle(req, res)))
+      .catch((error) => {
+        process.stderr.write(`token request failed: ${(error as Error)?.stack ?? String(error)}\n`);
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end('{"error":"server_error"}');
+      });
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -31,16 +31,16 @@ async function flush(): Promise<void> {
       try {
         const outcomes = await db().$transaction(async (tx) => {
           const grantIds = [...new Set(batch.map((p) => p.prepared.grantId))];
-          const live = new Set(
-            (await tx.grant.findMany({ where: { id: { in: grantIds }, revokedAt: null }, select: { id: true } })).map((g) => g.id),
-          );
+          // Liveness check and "last used" in one statement: a grant revoked before this commit gets no token.
+          const rows = await tx.$queryRaw<Array<{ id: string }>>`
+            UPDATE "Grant" SET "lastUsedAt" = now() WHERE "id" = ANY(${grantIds}::text[]) AND "revokedAt" IS NULL RETURNING "id"`;
+          const live = new Set(rows.map((r) => r.id));
           const accepted = batch.filter((p) => live.has(p.prepared.grantId)).map((p) => p.prepared);
           // One statement for the whole batch: the row-per-token cost is what limits an embedded database.
           if (accepted.length > 0) await tx.accessToken.createMany({ data: accepted.map(accessTokenRow) });
           const results = batch.map((p) =>
             live.has(p.prepared.grantId) ? issuedTokens(p.prepared) : new GrantNoLongerLive(p.prepared.grantId),
           );
-          if (live.size > 0) await tx.grant.updateMany({ where: { id: { in: [...live] } }, data: { lastUsedAt: new Date() } });
           await appendAudit(
             tx,
             batch.flatMap((pending, i) => {

@@ -10,6 +10,7 @@ import { renderNonRedirectOutcome } from "@/lib/oauth/authorize/render-non-redir
 import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
 import { validateAuthorizationRequest } from "@/lib/oauth/authorize/validate-authorization-request";
 import { ENDPOINT_PATHS } from "@/lib/oauth/constants";
+import { readLimited } from "@/lib/oauth/http/read-body";
 import { redirectResponse } from "@/lib/oauth/http/redirect-response";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
@@ -32,8 +33,12 @@ export async function handleConsentDecision(request: Request, user: SignedInUser
   if ((request.headers.get("content-type") ?? "").split(";")[0].trim() !== "application/x-www-form-urlencoded") {
     return forbidden("The consent form was sent in an unexpected format.");
   }
-  const text = await request.text();
-  if (text.length > MAX_BODY) return forbidden("The consent form is too large.");
+  let text: string;
+  try {
+    text = await readLimited(request, MAX_BODY);
+  } catch {
+    return forbidden("The consent form is too large or malformed.");
+  }
   const form = new URLSearchParams(text);
 
   const authorization = new URLSearchParams();

@@ -10,7 +10,7 @@ function mediaType(request: Request): string {
 }
 
 /** Reads at most `maxBytes` of the body, refusing more without buffering it (a declared or an actual excess). */
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
+export async function readLimited(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new RequestTooLarge(`The request body is larger than ${maxBytes} bytes.`);

@@ -259,6 +259,25 @@ describe("client_credentials grant", () => {
     expect(await token({ grant_type: "client_credentials", resource: "https://other.example/mcp" }, { basic })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
   });
 
+  it("never records a token under a grant revoked meanwhile: the next token gets a fresh grant", async () => {
+    const service = await createUser({ email: "svc-race@example.test", name: "Race", kind: "service", roles: ["reader"] }, CLI_CONTEXT);
+    const agent = await testClient(
+      { grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_post" },
+      { serviceUser: service.email },
+    );
+    const credentials = { client_id: agent.clientId, client_secret: agent.clientSecret! };
+    const first = await token({ grant_type: "client_credentials", ...credentials });
+    const revoked = await grantOf(first.body.access_token);
+    // Revoked behind the in-memory grant cache's back, as another instance would.
+    await db().grant.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    const second = await token({ grant_type: "client_credentials", ...credentials });
+    expect(second.status).toBe(200);
+    const fresh = await grantOf(second.body.access_token);
+    expect(fresh.id).not.toBe(revoked.id);
+    expect(fresh.revokedAt).toBeNull();
+    expect(await db().accessToken.count({ where: { grantId: revoked.id } })).toBe(1);
+  });
+
   it("is refused to a client that did not register it", async () => {
     expect(await token({ grant_type: "client_credentials", client_id: clientId })).toMatchObject({ status: 400, body: { error: "unauthorized_client" } });
   });
