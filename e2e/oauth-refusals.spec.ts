@@ -73,8 +73,9 @@ test("a user who denies consent sends the app access_denied; a suspended app is 
 
   const suspended = portcullis(["clients", "suspend", clientId, "--reason", "e2e: incident"]);
   expect(suspended.code, suspended.stderr).toBe(0);
-  const response = await page.goto(authorizeUrl(clientId));
-  expect(response?.status()).toBe(403);
+  // The CLI is another process: the server learns of the change from its change watcher, within about a second.
+  const suspendedUrl = authorizeUrl(clientId);
+  await expect.poll(async () => (await page.goto(suspendedUrl))?.status(), { timeout: 5_000 }).toBe(403);
   await expect(page.getByRole("heading", { name: "Refused app cannot be authorized" })).toBeVisible();
   await expect(page.getByText("Refused app has been suspended by an administrator")).toBeVisible();
   const events = JSON.parse(portcullis(["audit", "tail", "--kind", "client.suspended", "--json"]).stdout) as Array<{ clientId: string; reason: string }>;

@@ -11,7 +11,7 @@ export type { Client };
 /**
  * Registered clients as last read, per `policy` version: every change to a client (registration, approval,
  * suspension, allow-list) commits with a `policy` epoch bump, so the token endpoint's hot path reads no database and
- * a suspension applies here on the next request (within a second on other instances).
+ * a suspension applies here on the next request (within a second when made by another process).
  */
 const cache = processState("client-cache", () => ({ version: -1, clients: new Map<string, Client>() }));
 
@@ -29,7 +29,9 @@ export async function findClient(clientId: string, ctx: AuditContext): Promise<C
     cache.clients.clear();
   }
   const hit = cache.clients.get(clientId);
-  if (hit) return hit;
+  // Only active clients are served from memory. Anything else is read again, so an approval made by the CLI or
+  // another instance counts at once; a suspension made elsewhere arrives with its `policy` change (within a second).
+  if (hit?.status === "active") return hit;
   const client = await db().client.findUnique({ where: { id: clientId } });
   // Unknown ids are not remembered: a client registered on another instance a moment ago must be found.
   if (client && topicVersion("policy") === version) {

@@ -65,6 +65,15 @@ describe("authorization endpoint: errors shown on a page, never redirected", () 
     expect(await db().authorizationCode.count({ where: { clientId: pending.clientId } })).toBe(0);
   });
 
+  it("sees an approval made by another process at once", async () => {
+    const pending = await testClient({}, { approve: false });
+    const url = authorizeUrl(standardAuthorizeParams(pending.clientId, challenge));
+    expect((await authorize(url, alice)).status).toBe(403);
+    // Approved elsewhere (the CLI): no change event has reached this process yet.
+    await db().client.update({ where: { id: pending.clientId }, data: { status: "active" } });
+    expect((await authorize(url, alice)).headers.get("location")).toContain("/oauth/consent?");
+  });
+
   it("refuses rejected and suspended clients", async () => {
     const rejected = await testClient({}, { approve: false });
     await rejectClient(rejected.clientId, "unknown vendor", CLI_CONTEXT);
