@@ -37,7 +37,14 @@ async function flush(): Promise<void> {
           const live = new Set(rows.map((r) => r.id));
           const accepted = batch.filter((p) => live.has(p.prepared.grantId)).map((p) => p.prepared);
           // One statement for the whole batch: the row-per-token cost is what limits an embedded database.
-          if (accepted.length > 0) await tx.accessToken.createMany({ data: accepted.map(accessTokenRow) });
+          if (accepted.length > 0) {
+            const rows = accepted.map(accessTokenRow);
+            await tx.$executeRaw`
+              INSERT INTO "AccessToken" ("jti", "grantId", "scopes", "issuedAt", "expiresAt")
+              SELECT j, g, string_to_array(s, ' '), (i::timestamptz AT TIME ZONE 'UTC'), (e::timestamptz AT TIME ZONE 'UTC')
+              FROM unnest(${rows.map((r) => r.jti)}::text[], ${rows.map((r) => r.grantId)}::text[], ${rows.map((r) => r.scopes.join(" "))}::text[],
+                          ${rows.map((r) => r.issuedAt.toISOString())}::text[], ${rows.map((r) => r.expiresAt.toISOString())}::text[]) AS t(j, g, s, i, e)`;
+          }
           const results = batch.map((p) =>
             live.has(p.prepared.grantId) ? issuedTokens(p.prepared) : new GrantNoLongerLive(p.prepared.grantId),
           );

@@ -248,7 +248,12 @@ describe("client_credentials grant", () => {
     const all = await token({ grant_type: "client_credentials", resource: TEST_RESOURCE }, { basic });
     expect(all).toMatchObject({ status: 200, body: { scope: "audit:read clients:read", token_type: "Bearer" } });
     expect(all.body.refresh_token).toBeUndefined();
-    expect(await verifyAccessToken(all.body.access_token)).toMatchObject({ sub: service.id, client_id: agent.clientId, aud: TEST_RESOURCE });
+    const claims = await verifyAccessToken(all.body.access_token);
+    expect(claims).toMatchObject({ sub: service.id, client_id: agent.clientId, aud: TEST_RESOURCE });
+    const row = await db().accessToken.findUniqueOrThrow({ where: { jti: claims.jti } });
+    expect(row).toMatchObject({ scopes: ["audit:read", "clients:read"], issuedAt: new Date(claims.iat * 1000), expiresAt: new Date(claims.exp * 1000), revokedAt: null });
+    const [issuedEvent] = await listAuditEvents(db(), { kinds: ["token.issued"], limit: 1 });
+    expect(issuedEvent).toMatchObject({ subject: service.id, clientId: agent.clientId, detail: { jti: claims.jti, grantType: "client_credentials" } });
     const one = await token({ grant_type: "client_credentials", scope: "audit:read" }, { basic });
     expect(one.body.scope).toBe("audit:read");
     expect((await grantOf(one.body.access_token)).id).toBe((await grantOf(all.body.access_token)).id);
