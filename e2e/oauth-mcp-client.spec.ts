@@ -102,4 +102,6 @@ test("an MCP client discovers, registers, waits for approval, is authorized with
   for (const kind of ["client.registered", "client.approved", "authorization.granted", "token.issued", "token.refreshed", "grant.revoked"]) {
     expect(audit(kind).map((e) => e.clientId), kind).toContain(clientId);
   }
+  const verified = portcullis(["audit", "verify"]);
+  expect(verified.code, verified.stdout + verified.stderr).toBe(0);
 });
