@@ -14,6 +14,7 @@ import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
+import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { startPortcullis } from "@/lib/startup";
 
 const dev = process.argv.includes("--dev");
@@ -82,7 +83,13 @@ async function main() {
       const path = (req.url ?? "/").split("?")[0];
       logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
     });
-    void handle(req, res);
+    void serveTokenRequest(req, res, config.issuer)
+      .then((served) => (served ? undefined : handle(req, res)))
+      .catch((error) => {
+        logger.error("token request failed", { requestId: id, error });
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end('{"error":"server_error"}');
+      });
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -19,6 +19,8 @@ export const AUDIT_KINDS = [
   "client.reactivated",
   "client.updated",
   "client.deleted",
+  "authorization.granted",
+  "authorization.denied",
   "token.issued",
   "token.refreshed",
   "token.revoked",

@@ -4,7 +4,8 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontex
 import { base64url, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT, verifyAuditChain } from "@/lib/audit";
-import { changeClientStatus } from "@/lib/clients/change-client-status";
+import { reactivateClient } from "@/lib/clients/reactivate-client";
+import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
@@ -276,12 +277,12 @@ describe("decisions with the current policy", () => {
   it("refuses every token of a suspended client from the next call, and serves it again once reactivated", async () => {
     const issued = await issueTestToken({ userId: alice.id, scopes: ["account:read"], clientName: "Sketchy" });
     expect((await callTool(issued.token, "whoami")).status).toBe(200);
-    await changeClientStatus(issued.clientId, "suspended", CLI_CONTEXT, "investigating");
+    await suspendClient(issued.clientId, "investigating", CLI_CONTEXT);
     const response = await callTool(issued.token, "whoami");
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toContain('error_description="client Sketchy is suspended"');
     expect(await lastDecision()).toMatchObject({ kind: "decision.deny", clientId: issued.clientId, reason: "denied: client Sketchy is suspended" });
-    await changeClientStatus(issued.clientId, "active", CLI_CONTEXT);
+    await reactivateClient(issued.clientId, "false alarm", CLI_CONTEXT);
     expect((await callTool(issued.token, "whoami")).status).toBe(200);
   });
 

@@ -1,6 +1,7 @@
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { revokeGrants } from "@/lib/grants/revoke-grants";
 import { ADMIN_ROLE } from "@/lib/policy/catalog";
 
 /** Disables (or re-enables) a user. Disabling also revokes every grant the user holds. */
@@ -16,14 +17,7 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
     }
     const now = new Date();
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
-    let revokedGrants = 0;
-    if (disabled) {
-      const grants = await tx.grant.updateMany({
-        where: { userId, revokedAt: null },
-        data: { revokedAt: now, revokedReason: "user disabled" },
-      });
-      revokedGrants = grants.count;
-    }
+    const revokedGrants = disabled ? (await revokeGrants(tx, { userId }, "user disabled", now)).grantIds.length : 0;
     await appendAudit(tx, [
       {
         kind: disabled ? "user.disabled" : "user.enabled",

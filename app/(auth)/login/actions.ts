@@ -2,17 +2,12 @@
 
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
+import { safeReturnPath } from "@/lib/auth/safe-return-path";
 import { LOGIN_FAILED_MESSAGE } from "@/lib/auth/verify-login";
 
 export interface LoginState {
   error?: string;
   email?: string;
-}
-
-/** Only same-site paths: a `from` parameter must never send a signed-in admin elsewhere. */
-function safeReturnPath(value: FormDataEntryValue | null): string {
-  const path = typeof value === "string" ? value : "/";
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
 }
 
 export async function loginAction(_previous: LoginState, form: FormData): Promise<LoginState> {

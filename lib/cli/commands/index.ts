@@ -9,6 +9,13 @@ import authkitMappingsRemove from "@/lib/cli/commands/authkit-mappings-remove";
 import authkitRevocationsLift from "@/lib/cli/commands/authkit-revocations-lift";
 import authkitRevocationsList from "@/lib/cli/commands/authkit-revocations-list";
 import authkitRevoke from "@/lib/cli/commands/authkit-revoke";
+import clientsApprove from "@/lib/cli/commands/clients-approve";
+import clientsList from "@/lib/cli/commands/clients-list";
+import clientsReactivate from "@/lib/cli/commands/clients-reactivate";
+import clientsReject from "@/lib/cli/commands/clients-reject";
+import clientsShow from "@/lib/cli/commands/clients-show";
+import clientsSuspend from "@/lib/cli/commands/clients-suspend";
+import keysRotate from "@/lib/cli/commands/keys-rotate";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
@@ -42,4 +49,11 @@ export const COMMANDS: CliCommand<any>[] = [
   authkitMappingsList,
   authkitMappingsAdd,
   authkitMappingsRemove,
+  clientsList,
+  clientsShow,
+  clientsApprove,
+  clientsReject,
+  clientsSuspend,
+  clientsReactivate,
+  keysRotate,
 ];

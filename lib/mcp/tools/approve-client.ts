@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { changeClientStatus } from "@/lib/clients/change-client-status";
+import { approveClient } from "@/lib/clients/approve-client";
+import { reactivateClient } from "@/lib/clients/reactivate-client";
+import { AppError } from "@/lib/errors";
 import { defineTool } from "@/lib/mcp/tools/define-tool";
 
 export default defineTool({
@@ -12,12 +14,14 @@ export default defineTool({
   input: z
     .object({
       client_id: z.string().min(1).max(2048).describe("The client's client_id"),
-      reason: z.string().trim().max(500).optional().describe("Why, for the audit log"),
+      reason: z.string().trim().min(1).max(500).describe("Why, for the audit log and the client's record"),
     })
     .strict(),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async run({ client_id, reason }, { audit }) {
-    const change = await changeClientStatus(client_id, "active", audit, reason);
-    return { client_id: change.clientId, name: change.name, previous_status: change.from, status: change.to, changed_at: change.changedAt.toISOString() };
+  async run({ client_id, reason }, { audit, snapshot }) {
+    const status = snapshot.clients.get(client_id)?.status;
+    if (status === "active") throw new AppError("conflict", `Client ${client_id} is already active.`);
+    const change = status === "suspended" ? await reactivateClient(client_id, reason, audit) : await approveClient(client_id, reason, audit);
+    return { client_id: change.clientId, name: change.name, previous_status: change.from, status: change.status, changed_at: change.changedAt.toISOString() };
   },
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { changeClientStatus } from "@/lib/clients/change-client-status";
+import { suspendClient } from "@/lib/clients/suspend-client";
 import { defineTool } from "@/lib/mcp/tools/define-tool";
 
 export default defineTool({
@@ -17,7 +17,7 @@ export default defineTool({
     .strict(),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run({ client_id, reason }, { audit }) {
-    const change = await changeClientStatus(client_id, "suspended", audit, reason);
-    return { client_id: change.clientId, name: change.name, previous_status: change.from, status: change.to, changed_at: change.changedAt.toISOString() };
+    const change = await suspendClient(client_id, reason, audit);
+    return { client_id: change.clientId, name: change.name, previous_status: change.from, status: change.status, changed_at: change.changedAt.toISOString() };
   },
 });

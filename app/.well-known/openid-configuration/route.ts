@@ -1,0 +1,16 @@
+import { oauthErrorResponse } from "@/lib/oauth/errors";
+import { corsPreflight, withCors } from "@/lib/oauth/http/cors";
+import { authorizationServerMetadata } from "@/lib/oauth/metadata/authorization-server-metadata";
+
+export const dynamic = "force-dynamic";
+
+// OpenID Connect Discovery 1.0 §4: the same endpoints, for clients that only try this URL.
+export async function GET(): Promise<Response> {
+  try {
+    return withCors(Response.json(await authorizationServerMetadata("openid"), { headers: { "Cache-Control": "public, max-age=300" } }));
+  } catch (error) {
+    return withCors(oauthErrorResponse(error));
+  }
+}
+
+export const OPTIONS = () => corsPreflight("GET, OPTIONS");

@@ -1,0 +1,161 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { request } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import { isPrivateAddress } from "@/lib/clients/is-private-address";
+
+export const CIMD_TIMEOUT_MS = 3_000;
+export const CIMD_MAX_BYTES = 64 * 1024;
+/** Without cache headers a document is fetched again after this long; with them, never later than the cap. */
+const DEFAULT_TTL_SECONDS = 600;
+const MAX_TTL_SECONDS = 86_400;
+
+/** Why a client ID metadata document could not be used. The message is safe to show. */
+export class ClientMetadataDocumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ClientMetadataDocumentError";
+  }
+}
+
+export interface FetchedClientMetadataDocument {
+  document: Record<string, unknown>;
+  fetchedAt: Date;
+  /** When the document must be fetched again (HTTP cache headers, capped). */
+  expiresAt: Date;
+}
+
+/** True when a client_id should be treated as a metadata document URL rather than a registered id. */
+export function isClientIdUrl(clientId: string): boolean {
+  return clientId.startsWith("https://") || clientId.startsWith("http://");
+}
+
+/**
+ * CIMD draft §3: an https URL with a path, no fragment, no userinfo, no dot segments, in canonical form (so the same
+ * client cannot appear under two spellings of its id).
+ */
+export function clientIdUrlProblem(clientId: string): string | null {
+  if (clientId.length > 2000) return "is longer than 2000 characters";
+  if (!URL.canParse(clientId)) return "is not a URL";
+  const url = new URL(clientId);
+  if (url.protocol !== "https:") return "must use https";
+  if (url.username || url.password) return "must not contain userinfo";
+  if (clientId.includes("#")) return "must not contain a fragment";
+  if (url.pathname === "/" || url.pathname === "") return "must have a path";
+  if (/\/\.\.?(\/|$|\?)/.test(clientId.slice(url.origin.length))) return "must not contain . or .. path segments";
+  if (url.href !== clientId) return `is not in canonical form (${url.href})`;
+  return null;
+}
+
+/** Resolves a host name and refuses it when any address it resolves to is private: the connection uses what this returns. */
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, "", 0);
+      const list = addresses as LookupAddress[];
+      const blocked = list.find((a) => isPrivateAddress(a.address));
+      if (!allowPrivate && blocked) {
+        return callback(new ClientMetadataDocumentError(`resolves to a private address (${blocked.address})`), "", 0);
+      }
+      if (list.length === 0) return callback(new ClientMetadataDocumentError("does not resolve"), "", 0);
+      // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily); otherwise for one.
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      callback(null, list[0].address, list[0].family);
+    });
+  };
+}
+
+function cacheLifetimeSeconds(cacheControl: string | undefined, expires: string | undefined, now: number): number {
+  const directives = (cacheControl ?? "").toLowerCase();
+  if (/(^|[,\s])(no-store|no-cache)([,\s=]|$)/.test(directives)) return 0;
+  const maxAge = directives.match(/(?:^|[,\s])max-age=(\d+)/);
+  if (maxAge) return Math.min(Number(maxAge[1]), MAX_TTL_SECONDS);
+  if (expires) {
+    const at = Date.parse(expires);
+    if (Number.isFinite(at)) return Math.max(0, Math.min(Math.floor((at - now) / 1000), MAX_TTL_SECONDS));
+  }
+  return DEFAULT_TTL_SECONDS;
+}
+
+/**
+ * Fetches a client ID metadata document (CIMD draft §4, MCP 2025-11-25 §Client ID Metadata Documents) defensively:
+ * https only, no redirects, a 3 s deadline, 64 KiB at most, JSON only, and — unless `allowPrivate` (development) —
+ * never a private, loopback or link-local address. The address check runs inside the connection's own DNS lookup, so
+ * a name that resolves differently a second time (DNS rebinding) cannot slip past it.
+ */
+export async function fetchClientMetadataDocument(clientId: string, options: { allowPrivate: boolean }): Promise<FetchedClientMetadataDocument> {
+  const problem = clientIdUrlProblem(clientId);
+  if (problem) throw new ClientMetadataDocumentError(`client_id URL ${problem}`);
+  const url = new URL(clientId);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host) && !options.allowPrivate && isPrivateAddress(host)) {
+    throw new ClientMetadataDocumentError(`client_id URL points to a private address (${host})`);
+  }
+  const fetchedAt = Date.now();
+  return new Promise<FetchedClientMetadataDocument>((resolve, reject) => {
+    const fail = (message: string) => reject(new ClientMetadataDocumentError(message));
+    const req = request(
+      url,
+      {
+        method: "GET",
+        headers: { Accept: "application/json", "User-Agent": "Portcullis (client metadata fetcher)" },
+        lookup: guardedLookup(options.allowPrivate),
+        timeout: CIMD_TIMEOUT_MS,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          res.destroy();
+          return fail(`client metadata document answered with a redirect (${status}); redirects are not followed`);
+        }
+        if (status !== 200) {
+          res.destroy();
+          return fail(`client metadata document answered with HTTP ${status}`);
+        }
+        const type = (res.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+        if (type !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(type)) {
+          res.destroy();
+          return fail(`client metadata document has content type ${type || "(none)"}, not JSON`);
+        }
+        if (Number(res.headers["content-length"] ?? 0) > CIMD_MAX_BYTES) {
+          res.destroy();
+          return fail(`client metadata document is larger than ${CIMD_MAX_BYTES} bytes`);
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > CIMD_MAX_BYTES) {
+            res.destroy();
+            fail(`client metadata document is larger than ${CIMD_MAX_BYTES} bytes`);
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on("error", () => fail("client metadata document could not be read"));
+        res.on("end", () => {
+          if (size > CIMD_MAX_BYTES) return;
+          let document: unknown;
+          try {
+            document = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          } catch {
+            return fail("client metadata document is not valid JSON");
+          }
+          if (typeof document !== "object" || document === null || Array.isArray(document)) {
+            return fail("client metadata document is not a JSON object");
+          }
+          const ttl = cacheLifetimeSeconds(res.headers["cache-control"], res.headers.expires, fetchedAt);
+          resolve({ document: document as Record<string, unknown>, fetchedAt: new Date(fetchedAt), expiresAt: new Date(fetchedAt + ttl * 1000) });
+        });
+      },
+    );
+    // The socket timeout covers idle time; this covers the whole exchange.
+    const deadline = setTimeout(() => req.destroy(new ClientMetadataDocumentError(`client metadata document took longer than ${CIMD_TIMEOUT_MS / 1000} s`)), CIMD_TIMEOUT_MS);
+    req.on("timeout", () => req.destroy(new ClientMetadataDocumentError(`client metadata document took longer than ${CIMD_TIMEOUT_MS / 1000} s`)));
+    req.on("error", (error) => {
+      if (error instanceof ClientMetadataDocumentError) reject(new ClientMetadataDocumentError(error.message.startsWith("client") ? error.message : `client_id host ${error.message}`));
+      else fail(`client metadata document could not be fetched (${(error as NodeJS.ErrnoException).code ?? error.message})`);
+    });
+    req.on("close", () => clearTimeout(deadline));
+    req.end();
+  });
+}

@@ -1,0 +1,10 @@
+export { approveClient, type ApproveClientOptions } from "@/lib/clients/approve-client";
+export { TRANSITIONS, type ClientStatusChange } from "@/lib/clients/change-client-status";
+export { ClientMetadataDocumentError, fetchClientMetadataDocument, clientIdUrlProblem, isClientIdUrl } from "@/lib/clients/fetch-client-metadata-document";
+export { findClient, type Client } from "@/lib/clients/find-client";
+export { getClient, type ClientDetail } from "@/lib/clients/get-client";
+export { listClients, type ClientStatus, type ClientSummary } from "@/lib/clients/list-clients";
+export { reactivateClient } from "@/lib/clients/reactivate-client";
+export { registerClient, type RegisteredClient } from "@/lib/clients/register-client";
+export { rejectClient } from "@/lib/clients/reject-client";
+export { suspendClient } from "@/lib/clients/suspend-client";

@@ -1,0 +1,192 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, globalAgent, type Server } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CLI_CONTEXT } from "@/lib/audit";
+import { approveClient } from "@/lib/clients/approve-client";
+import { clientIdUrlProblem, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
+import { db } from "@/lib/db/client";
+import { openTestDatabase } from "@/lib/db/testing";
+import { reloadEnv } from "@/lib/env";
+import { authorize, authorizeUrl, pkcePair, REDIRECT_URI, standardAuthorizeParams, testUser, token } from "@/lib/oauth/testing";
+import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import { DEFAULT_REGISTRATION_POLICY } from "@/lib/settings/registration-policy";
+import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
+
+/** A local HTTPS server standing in for a client's website, with a certificate made for this test run. */
+let server: Server;
+let base: string;
+let certDir: string;
+const hits = new Map<string, number>();
+type Reply = { status?: number; type?: string; headers?: Record<string, string>; body: string | ((url: string) => string); delayMs?: number };
+const routes = new Map<string, Reply>();
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let user: SignedInUser;
+const { challenge } = pkcePair();
+
+function document(path: string, extra: Record<string, unknown> = {}) {
+  return (url: string) => JSON.stringify({ client_id: url, client_name: `Doc ${path}`, redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none", ...extra });
+}
+
+function serve(path: string, reply: Reply): string {
+  routes.set(path, reply);
+  return `${base}${path}`;
+}
+
+function setAllowPrivate(allow: boolean) {
+  reloadEnv({ ...process.env, PORTCULLIS_CIMD_ALLOW_PRIVATE: allow ? "true" : "false" });
+}
+
+async function shownError(clientId: string) {
+  const response = await authorize(authorizeUrl(standardAuthorizeParams(clientId, challenge)), user);
+  const html = await response.text();
+  return { status: response.status, error: html.match(/data-testid="oauth-error">([^<]+)</)?.[1], html };
+}
+
+beforeAll(async () => {
+  certDir = mkdtempSync(join(tmpdir(), "portcullis-cimd-"));
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+    "-keyout", join(certDir, "key.pem"), "-out", join(certDir, "cert.pem"), "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ], { stdio: "ignore" });
+  const cert = readFileSync(join(certDir, "cert.pem"));
+  // The fetcher uses Node's default agent: trust the test certificate there, as an operator would with a private CA.
+  globalAgent.options.ca = cert;
+  server = createServer({ key: readFileSync(join(certDir, "key.pem")), cert }, (req, res) => {
+    const path = req.url ?? "/";
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const reply = routes.get(path);
+    if (!reply) return void res.writeHead(404).end();
+    const send = () => {
+      const url = `${base}${path}`;
+      res.writeHead(reply.status ?? 200, { "Content-Type": reply.type ?? "application/json", ...reply.headers });
+      res.end(typeof reply.body === "function" ? reply.body(url) : reply.body);
+    };
+    if (reply.delayMs) setTimeout(send, reply.delayMs);
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `https://localhost:${(server.address() as { port: number }).port}`;
+  database = await openTestDatabase();
+  user = await testUser(["reader"]);
+});
+
+afterAll(async () => {
+  setAllowPrivate(false);
+  globalAgent.options.ca = undefined;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(certDir, { recursive: true, force: true });
+  await database.close();
+});
+
+beforeEach(() => setAllowPrivate(true));
+
+describe("client ID metadata document URLs", () => {
+  it.each([
+    ["https://app.example/client.json", null],
+    ["https://app.example/oauth/client?v=2", null],
+    ["http://app.example/client.json", "must use https"],
+    ["https://app.example/", "must have a path"],
+    ["https://app.example", "must have a path"],
+    ["https://app.example/a/../client.json", "must not contain . or .. path segments"],
+    ["https://app.example/./client.json", "must not contain . or .. path segments"],
+    ["https://app.example/client.json#x", "must not contain a fragment"],
+    ["https://user@app.example/client.json", "must not contain userinfo"],
+    ["https://APP.example/client.json", "is not in canonical form (https://app.example/client.json)"],
+    ["https://app.example:443/client.json", "is not in canonical form (https://app.example/client.json)"],
+  ])("%s → %s", (url, problem) => {
+    expect(clientIdUrlProblem(url)).toBe(problem);
+  });
+});
+
+describe("fetching a client ID metadata document", () => {
+  it("refuses a host that resolves to a private address unless development allows it", async () => {
+    setAllowPrivate(false);
+    const url = serve("/private.json", { body: document("/private.json") });
+    const result = await shownError(url);
+    expect(result).toMatchObject({ status: 400, error: "invalid_client" });
+    expect(result.html).toContain("resolves to a private address (127.0.0.1)");
+    expect(hits.get("/private.json")).toBeUndefined();
+    expect(await db().client.findUnique({ where: { id: url } })).toBeNull();
+    await expect(fetchClientMetadataDocument(`https://127.0.0.1:1/x.json`, { allowPrivate: false })).rejects.toThrow("client_id URL points to a private address (127.0.0.1)");
+    await expect(fetchClientMetadataDocument(`https://[::1]:1/x.json`, { allowPrivate: false })).rejects.toThrow("private address (::1)");
+  });
+
+  it("creates a pending client keyed by the URL, which an admin approves like any other", async () => {
+    const url = serve("/app.json", { body: document("/app.json", { scope: "clients:read" }), headers: { "Cache-Control": "max-age=300" } });
+    const pending = await shownError(url);
+    expect(pending.status).toBe(403);
+    expect(pending.html).toContain("This app is waiting for approval");
+    const client = await db().client.findUniqueOrThrow({ where: { id: url } });
+    expect(client).toMatchObject({ source: "cimd", status: "pending", name: "Doc /app.json", tokenEndpointAuthMethod: "none", allowedScopes: ["clients:read"] });
+    expect(client.metadataExpiresAt!.getTime() - client.metadataFetchedAt!.getTime()).toBe(300_000);
+    await approveClient(url, "known vendor", CLI_CONTEXT);
+    const response = await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(response.headers.get("location")).toContain("/oauth/consent?");
+    // Cached per Cache-Control: fetched once for both requests.
+    expect(hits.get("/app.json")).toBe(1);
+    // The token endpoint knows the client by its URL too.
+    expect(
+      await token({ grant_type: "authorization_code", client_id: url, code: "pcc_x", code_verifier: "v".repeat(43), redirect_uri: REDIRECT_URI }),
+    ).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "The authorization code is invalid." } });
+  });
+
+  it("fetches again when the document may not be cached, and records a changed document without changing approval", async () => {
+    let name = "Before";
+    const url = serve("/nocache.json", { body: (u) => JSON.stringify({ client_id: u, client_name: name, redirect_uris: [REDIRECT_URI] }), headers: { "Cache-Control": "no-store" } });
+    await shownError(url);
+    await approveClient(url, "ok", CLI_CONTEXT);
+    name = "After";
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(hits.get("/nocache.json")).toBe(2);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ name: "After", status: "active" });
+    const updated = await db().auditEvent.findFirst({ where: { kind: "client.updated", clientId: url } });
+    expect(updated?.reason).toBe("client After's metadata document changed");
+  });
+
+  it("refuses a document whose client_id differs from its URL", async () => {
+    const url = serve("/liar.json", { body: () => JSON.stringify({ client_id: `${base}/someone-else.json`, client_name: "Liar", redirect_uris: [REDIRECT_URI] }) });
+    const result = await shownError(url);
+    expect(result).toMatchObject({ status: 400, error: "invalid_client" });
+    expect(result.html).toContain("client_id does not match its URL");
+    expect(await db().client.findUnique({ where: { id: url } })).toBeNull();
+  });
+
+  it.each([
+    ["a redirect", { status: 302, headers: { Location: "https://169.254.169.254/latest" }, body: "" }, "redirects are not followed"],
+    ["HTML", { type: "text/html", body: "<html></html>" }, "has content type text/html, not JSON"],
+    ["invalid JSON", { body: "{nope" }, "is not valid JSON"],
+    ["a JSON array", { body: "[]" }, "is not a JSON object"],
+    ["an oversized document", { body: () => JSON.stringify({ padding: "x".repeat(70_000) }) }, "larger than 65536 bytes"],
+    ["a 404", { status: 404, body: "" }, "answered with HTTP 404"],
+    ["a shared-secret auth method", { body: document("/x", { token_endpoint_auth_method: "client_secret_basic" }) }, "must use token_endpoint_auth_method none"],
+    ["an http redirect URI", { body: document("/x", { redirect_uris: ["http://app.example/cb"] }) }, "must use https"],
+    ["no client_name", { body: (u: string) => JSON.stringify({ client_id: u, redirect_uris: [REDIRECT_URI] }) }, "must contain client_name"],
+  ])("refuses %s", async (name, reply, why) => {
+    const url = serve(`/bad-${name.replace(/\W+/g, "-")}.json`, reply as Reply);
+    const result = await shownError(url);
+    expect(result).toMatchObject({ status: 400, error: "invalid_client" });
+    expect(result.html).toContain(why);
+  });
+
+  it("gives up on a document that takes longer than 3 seconds", async () => {
+    const url = serve("/slow.json", { body: document("/slow.json"), delayMs: 4_000 });
+    const result = await shownError(url);
+    expect(result).toMatchObject({ status: 400, error: "invalid_client" });
+    expect(result.html).toContain("took longer than 3 s");
+  });
+
+  it("auto-approves clients on a trusted domain", async () => {
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, autoApprove: [{ kind: "cimd_domain", domain: "localhost" }] }, CLI_CONTEXT);
+    const url = serve("/trusted.json", { body: document("/trusted.json") });
+    const response = await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(response.headers.get("location")).toContain("/oauth/consent?");
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", statusReason: "auto-approved: trusted metadata-document domain localhost" });
+    await updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT);
+  });
+});

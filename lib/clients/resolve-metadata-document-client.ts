@@ -1,0 +1,132 @@
+import { appendAudit, type AuditContext, type AuditEventInput } from "@/lib/audit";
+import { changeTransaction } from "@/lib/changes/change-transaction";
+import { defaultAllowedScopes } from "@/lib/clients/default-allowed-scopes";
+import { ClientMetadataDocumentError, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
+import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
+import { validateClientMetadata } from "@/lib/clients/validate-client-metadata";
+import { db } from "@/lib/db/client";
+import type { Client } from "@/lib/db/generated/client";
+import { env } from "@/lib/env";
+import { isOAuthError } from "@/lib/oauth/errors";
+import { registrationPolicy } from "@/lib/settings/registration-policy";
+
+const REGISTRATION_LOCK = 7_207_369_011;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * The client behind a Client ID Metadata Document URL: the stored record while its cached document is fresh, otherwise
+ * the document fetched again and validated (its `client_id` must equal the URL exactly). A first sight creates the
+ * client — `pending` unless a trusted-domain rule approves it — so it follows the same lifecycle as a registered one,
+ * keyed by the URL. A changed document updates the stored metadata (audited) but never the approval status.
+ * Throws ClientMetadataDocumentError with a reason that is safe to show.
+ */
+export async function resolveMetadataDocumentClient(url: string, ctx: AuditContext): Promise<Client> {
+  const stored = await db().client.findUnique({ where: { id: url } });
+  if (stored && stored.metadataExpiresAt && stored.metadataExpiresAt.getTime() > Date.now()) return stored;
+
+  const fetched = await fetchClientMetadataDocument(url, { allowPrivate: env().cimdAllowPrivate });
+  if (fetched.document.client_id !== url) {
+    throw new ClientMetadataDocumentError("client metadata document's client_id does not match its URL");
+  }
+  const policy = await registrationPolicy();
+  let metadata;
+  try {
+    metadata = validateClientMetadata(fetched.document, "cimd", policy);
+  } catch (error) {
+    if (isOAuthError(error)) throw new ClientMetadataDocumentError(`client metadata document is invalid: ${error.description}`);
+    throw error;
+  }
+  const fields = {
+    name: metadata.name,
+    redirectUris: metadata.redirectUris,
+    grantTypes: metadata.grantTypes,
+    responseTypes: metadata.responseTypes,
+    requestedScopes: metadata.requestedScopes,
+    tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
+    clientUri: metadata.clientUri,
+    logoUri: metadata.logoUri,
+    softwareId: metadata.softwareId,
+    softwareVersion: metadata.softwareVersion,
+    metadata: metadata.metadata as object,
+    metadataFetchedAt: fetched.fetchedAt,
+    metadataExpiresAt: fetched.expiresAt,
+  };
+
+  if (stored) {
+    const changed =
+      stored.name !== metadata.name || !sameList(stored.redirectUris, metadata.redirectUris) || !sameList(stored.grantTypes, metadata.grantTypes);
+    if (!changed) return db().client.update({ where: { id: url }, data: fields });
+    return changeTransaction(["policy"], async (tx) => {
+      const updated = await tx.client.update({ where: { id: url }, data: fields });
+      await appendAudit(tx, [
+        {
+          kind: "client.updated",
+          actor: "system",
+          clientId: url,
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          reason: `client ${metadata.name}'s metadata document changed`,
+          detail: {
+            before: { name: stored.name, redirectUris: stored.redirectUris, grantTypes: stored.grantTypes },
+            after: { name: metadata.name, redirectUris: metadata.redirectUris, grantTypes: metadata.grantTypes },
+          },
+        },
+      ]);
+      return updated;
+    });
+  }
+
+  const rule = matchAutoApproveRule({ source: "cimd", id: url, redirectUris: metadata.redirectUris }, policy.autoApprove);
+  return changeTransaction(["policy"], async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
+    const raced = await tx.client.findUnique({ where: { id: url } });
+    if (raced) return raced;
+    if (!rule && (await tx.client.count({ where: { status: "pending" } })) >= policy.maxPendingClients) {
+      throw new ClientMetadataDocumentError("too many clients are waiting for approval; try again later");
+    }
+    const allowedScopes = await defaultAllowedScopes(tx, policy, metadata.requestedScopes);
+    const now = new Date();
+    const client = await tx.client.create({
+      data: {
+        id: url,
+        source: "cimd",
+        status: rule ? "active" : "pending",
+        statusReason: rule ? `auto-approved: ${describeRule(rule)}` : null,
+        statusChangedAt: rule ? now : null,
+        statusChangedBy: rule ? "system" : null,
+        allowedScopes,
+        registrationIp: ctx.ip ?? null,
+        ...fields,
+      },
+    });
+    const events: AuditEventInput[] = [
+      {
+        kind: "client.registered",
+        actor: ctx.actor,
+        clientId: url,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        scopes: allowedScopes,
+        reason: `client ${metadata.name} first seen by its metadata document ${url}; ${rule ? "auto-approved" : "pending approval"}`,
+        detail: { source: "cimd", redirectUris: metadata.redirectUris, grantTypes: metadata.grantTypes, requestedScopes: metadata.requestedScopes, allowedScopes },
+      },
+    ];
+    if (rule) {
+      events.push({
+        kind: "client.approved",
+        actor: "system",
+        clientId: url,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        scopes: allowedScopes,
+        reason: `client ${metadata.name} auto-approved by the registration policy: ${describeRule(rule)}`,
+        detail: { rule },
+      });
+    }
+    await appendAudit(tx, events);
+    return client;
+  });
+}

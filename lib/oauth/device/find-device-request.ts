@@ -1,0 +1,28 @@
+import type { Client } from "@/lib/clients/find-client";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { normalizeUserCode } from "@/lib/oauth/device/user-code";
+import { rateLimit } from "@/lib/rate-limit";
+
+export interface DeviceRequest {
+  userCode: string;
+  client: Client;
+  scopes: string[];
+  expiresAt: Date;
+}
+
+/**
+ * The pending device authorization a signed-in user's code names, or null (unknown, expired, already answered).
+ * Lookups are rate-limited per user so the user-code space cannot be searched (RFC 8628 §5.1).
+ */
+export async function findDeviceRequest(input: string, userId: string): Promise<DeviceRequest | null> {
+  const wait = rateLimit("device-user-code", 20, 600).hit(userId);
+  if (wait > 0) throw new AppError("rate_limited", `Too many codes tried; wait ${Math.ceil(wait / 60)} minute(s).`);
+  const userCode = normalizeUserCode(input);
+  if (!userCode) return null;
+  const row = await db().deviceCode.findUnique({ where: { userCode } });
+  if (!row || row.status !== "pending" || row.expiresAt.getTime() <= Date.now()) return null;
+  const client = await db().client.findUnique({ where: { id: row.clientId } });
+  if (!client) return null;
+  return { userCode, client, scopes: row.scopes, expiresAt: row.expiresAt };
+}

@@ -1,0 +1,67 @@
+import type { AuditContext } from "@/lib/audit";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { env } from "@/lib/env";
+import { authenticateClient } from "@/lib/oauth/client-authentication/authenticate-client";
+import { DEVICE_CODE_TTL_SECONDS, DEVICE_POLL_INTERVAL_SECONDS, ENDPOINT_PATHS, GRANT_TYPES } from "@/lib/oauth/constants";
+import { InvalidScope, InvalidTarget, noStoreJson, UnauthorizedClient } from "@/lib/oauth/errors";
+import { clientIp, requestId } from "@/lib/http/client-address";
+import { formatUserCode, generateUserCode } from "@/lib/oauth/device/user-code";
+import { readFormBody } from "@/lib/oauth/http/read-body";
+import { matchesResource } from "@/lib/oauth/resource";
+import { parseScopeParameter } from "@/lib/oauth/scopes";
+import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oauth/secrets";
+import { policySnapshot } from "@/lib/policy/policy-snapshot";
+
+/**
+ * POST /oauth/device_authorization (RFC 8628 §3.1–3.2): an active client that registered the device grant gets a
+ * device code (stored hashed) to poll with and a user code for the person to enter at the verification page.
+ */
+export async function handleDeviceAuthorizationRequest(request: Request): Promise<Response> {
+  const form = await readFormBody(request);
+  const ctx: AuditContext = { actor: "anonymous", ip: clientIp(request.headers), requestId: requestId(request.headers) };
+  const { client } = await authenticateClient(request, form, ctx);
+  if (!client.grantTypes.includes(GRANT_TYPES.deviceCode)) throw new UnauthorizedClient("This client did not register the device code grant.");
+  const { issuer, mcpResource } = env();
+  if (form.resource !== undefined && !matchesResource(form.resource, mcpResource)) {
+    throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
+  }
+  const requested = parseScopeParameter(form.scope);
+  const known = (await policySnapshot()).scopes;
+  const unknown = requested.filter((s) => !known.has(s));
+  if (unknown.length > 0) throw new InvalidScope(`Unknown scope: ${unknown.join(", ")}.`);
+
+  const deviceCode = generateCredential(CREDENTIAL_PREFIX.deviceCode);
+  const expiresAt = new Date(Date.now() + DEVICE_CODE_TTL_SECONDS * 1000);
+  let userCode = "";
+  for (let attempt = 0; ; attempt++) {
+    userCode = generateUserCode();
+    try {
+      await db().deviceCode.create({
+        data: {
+          deviceCodeHash: hashCredential(deviceCode),
+          userCode,
+          clientId: client.id,
+          scopes: requested.length > 0 ? requested : client.allowedScopes,
+          resource: mcpResource,
+          interval: DEVICE_POLL_INTERVAL_SECONDS,
+          expiresAt,
+        },
+      });
+      break;
+    } catch (error) {
+      // A live user code collided (1 in 2.5·10¹⁰ per pair): draw another.
+      const collision = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+      if (!collision || attempt >= 4) throw error;
+    }
+  }
+  const verification = `${issuer}${ENDPOINT_PATHS.deviceVerification}`;
+  return noStoreJson({
+    device_code: deviceCode,
+    user_code: formatUserCode(userCode),
+    verification_uri: verification,
+    verification_uri_complete: `${verification}?user_code=${formatUserCode(userCode)}`,
+    expires_in: DEVICE_CODE_TTL_SECONDS,
+    interval: DEVICE_POLL_INTERVAL_SECONDS,
+  });
+}

@@ -1,0 +1,93 @@
+import type { AuditContext } from "@/lib/audit";
+import { topicVersion } from "@/lib/changes/change-versions";
+import type { Client } from "@/lib/clients/find-client";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { commitAccessToken, GrantNoLongerLive } from "@/lib/grants/commit-access-token";
+import { createGrant } from "@/lib/grants/create-grant";
+import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import type { IssuedTokens } from "@/lib/grants/record-tokens";
+import { GRANT_TYPES } from "@/lib/oauth/constants";
+import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
+import { matchesResource } from "@/lib/oauth/resource";
+import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
+import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
+import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { processState } from "@/lib/process-state";
+import type { TokenRequestOf } from "@/lib/oauth/token/token-request-schema";
+
+/**
+ * The client_credentials grant (RFC 6749 §4.4): a confidential client acting as the service identity it is bound to.
+ * Scopes = requested (or the allow-list) ∩ the service identity's roles ∩ the client's allow-list; asking for more
+ * than that is an error rather than a silent narrowing. All such tokens of a client live under one grant, so one
+ * revocation stops the client. No refresh token (§4.4.3).
+ */
+export async function issueClientCredentialsToken(
+  params: TokenRequestOf<typeof GRANT_TYPES.clientCredentials>,
+  client: Client,
+  ctx: AuditContext,
+): Promise<IssuedTokens> {
+  const { mcpResource } = env();
+  if (client.tokenEndpointAuthMethod === "none") throw new UnauthorizedClient("client_credentials needs a confidential client.");
+  if (!client.serviceUserId) throw new UnauthorizedClient("This client is not bound to a service identity; an administrator must bind one.");
+  if (params.resource !== undefined && !matchesResource(params.resource, mcpResource)) {
+    throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
+  }
+  const snapshot = await policySnapshot();
+  const service = snapshot.users.get(client.serviceUserId);
+  if (!service || service.disabled) throw new UnauthorizedClient("This client's service identity is disabled.");
+  const held = new Set(userEffectiveScopes(snapshot, service.id).keys());
+  const requested = parseScopeParameter(params.scope);
+  const unknown = requested.filter((s) => !snapshot.scopes.has(s));
+  if (unknown.length > 0) throw new InvalidScope(`Unknown scope: ${unknown.join(", ")}.`);
+  const scopes = intersectScopes(requested.length > 0 ? requested : client.allowedScopes, held, client.allowedScopes);
+  const refused = requested.filter((s) => !scopes.includes(s));
+  if (refused.length > 0) throw new InvalidScope(`Not allowed for this client's service identity: ${refused.join(", ")}.`);
+  if (scopes.length === 0) throw new InvalidScope("This client's service identity holds none of the client's allowed scopes.");
+
+  for (let attempt = 0; ; attempt++) {
+    const grantId = await clientCredentialsGrant(client, service.id, mcpResource);
+    const prepared = await prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
+    try {
+      return await commitAccessToken(prepared, (issued) => ({
+        kind: "token.issued",
+        actor: ctx.actor,
+        subject: service.id,
+        clientId: client.id,
+        scopes,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
+        detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn },
+      }));
+    } catch (error) {
+      // Revoked between lookup and commit (an admin revoked the client's tokens): a new grant is created once.
+      if (!(error instanceof GrantNoLongerLive) || attempt >= 1) throw error;
+      liveGrants.ids.delete(grantKey(client.id, service.id, mcpResource));
+    }
+  }
+}
+
+/** The live client_credentials grant per client, service identity and resource; forgotten on any revocation. */
+const liveGrants = processState("client-credentials-grants", () => ({ version: -1, ids: new Map<string, string>() }));
+const grantKey = (clientId: string, userId: string, resource: string) => `${clientId}\n${userId}\n${resource}`;
+
+/** The live client_credentials grant of a client and its service identity, created on first use. */
+async function clientCredentialsGrant(client: Client, serviceUserId: string, resource: string): Promise<string> {
+  const version = topicVersion("revocations");
+  if (liveGrants.version !== version) {
+    liveGrants.version = version;
+    liveGrants.ids.clear();
+  }
+  const key = grantKey(client.id, serviceUserId, resource);
+  const cached = liveGrants.ids.get(key);
+  if (cached) return cached;
+  const where = { clientId: client.id, userId: serviceUserId, grantType: GRANT_TYPES.clientCredentials, resource, revokedAt: null };
+  const id =
+    (await db().grant.findFirst({ where, select: { id: true } }))?.id ??
+    (await db().$transaction((tx) =>
+      createGrant(tx, { userId: serviceUserId, clientId: client.id, scopes: client.allowedScopes, resource, grantType: GRANT_TYPES.clientCredentials }),
+    ));
+  if (topicVersion("revocations") === version) liveGrants.ids.set(key, id);
+  return id;
+}

@@ -1,0 +1,58 @@
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_CONTEXT } from "@/lib/audit";
+import { openTestDatabase } from "@/lib/db/testing";
+import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
+import { testClient } from "@/lib/oauth/testing";
+import { createUser } from "@/lib/users/create-user";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  server = createServer((req, res) => {
+    void serveTokenRequest(req, res, "http://localhost:3999").then((served) => {
+      if (!served) res.writeHead(404).end("next.js would answer");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await database.close();
+});
+
+describe("token endpoint served by the Portcullis server", () => {
+  it("answers POST /oauth/token with the same handler and headers as the Next.js route", async () => {
+    const service = await createUser({ email: "svc-fast@example.test", name: "Fast", kind: "service", roles: ["reader"] }, CLI_CONTEXT);
+    const agent = await testClient(
+      { grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_basic" },
+      { serviceUser: service.email },
+    );
+    const response = await fetch(`${base}/oauth/token`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Authorization: `Basic ${Buffer.from(`${agent.clientId}:${agent.clientSecret}`).toString("base64")}`,
+      },
+      body: "grant_type=client_credentials&scope=clients:read",
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await response.json()).toMatchObject({ token_type: "Bearer", scope: "clients:read" });
+
+    const refused = await fetch(`${base}/oauth/token`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "x" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: "invalid_request" });
+  });
+
+  it("leaves every other request to Next.js", async () => {
+    expect((await fetch(`${base}/oauth/token`)).status).toBe(404);
+    expect((await fetch(`${base}/oauth/tokens`, { method: "POST" })).status).toBe(404);
+  });
+});

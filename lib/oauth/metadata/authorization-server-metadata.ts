@@ -1,0 +1,49 @@
+import { env } from "@/lib/env";
+import { ENDPOINT_PATHS, SUPPORTED_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from "@/lib/oauth/constants";
+import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { SIGNING_ALG } from "@/lib/keys/create-signing-key";
+
+/**
+ * RFC 8414 §2 authorization server metadata. `issuer` is exactly the configured issuer (§3.3: clients compare it with
+ * the URL they derived the metadata URL from). The OpenID Connect discovery document carries the same values plus the
+ * members OIDC Discovery §3 requires, so clients that only speak OIDC discovery find the same endpoints.
+ */
+export async function authorizationServerMetadata(kind: "oauth" | "openid"): Promise<Record<string, unknown>> {
+  const { issuer } = env();
+  const snapshot = await policySnapshot();
+  const url = (path: string) => `${issuer}${path}`;
+  const metadata: Record<string, unknown> = {
+    issuer,
+    authorization_endpoint: url(ENDPOINT_PATHS.authorization),
+    token_endpoint: url(ENDPOINT_PATHS.token),
+    registration_endpoint: url(ENDPOINT_PATHS.registration),
+    revocation_endpoint: url(ENDPOINT_PATHS.revocation),
+    introspection_endpoint: url(ENDPOINT_PATHS.introspection),
+    device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
+    jwks_uri: url(ENDPOINT_PATHS.jwks),
+    scopes_supported: [...snapshot.scopes].sort(),
+    response_types_supported: ["code"],
+    response_modes_supported: ["query"],
+    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
+    token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    // RFC 7009 §2.1 / RFC 7662 §2.1: public clients revoke with their client_id; introspection needs a secret.
+    revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    // OAuth 2.1 §4.1.1 and the MCP authorization spec: S256 only, never `plain`.
+    code_challenge_methods_supported: ["S256"],
+    // RFC 9207: the authorization response carries `iss`.
+    authorization_response_iss_parameter_supported: true,
+    // draft-ietf-oauth-client-id-metadata-document: an https client_id URL is fetched as the client's metadata.
+    client_id_metadata_document_supported: true,
+    // RFC 9068 access tokens.
+    access_token_signing_alg_values_supported: [SIGNING_ALG],
+    service_documentation: url("/connect"),
+  };
+  if (kind === "openid") {
+    // Required by OIDC Discovery §3. No ID tokens are issued (no `openid` scope), but the members must be present.
+    metadata.subject_types_supported = ["public"];
+    metadata.id_token_signing_alg_values_supported = [SIGNING_ALG];
+    metadata.claims_supported = ["sub", "iss", "aud", "exp", "iat"];
+  }
+  return metadata;
+}

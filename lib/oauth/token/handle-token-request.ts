@@ -1,0 +1,35 @@
+import type { AuditContext } from "@/lib/audit";
+import { clientIp, requestId } from "@/lib/http/client-address";
+import { authenticateClient } from "@/lib/oauth/client-authentication/authenticate-client";
+import { SUPPORTED_GRANT_TYPES } from "@/lib/oauth/constants";
+import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "@/lib/oauth/errors";
+import { exchangeAuthorizationCode } from "@/lib/oauth/grants/authorization-code";
+import { issueClientCredentialsToken } from "@/lib/oauth/grants/client-credentials";
+import { exchangeDeviceCode } from "@/lib/oauth/grants/device-code";
+import { exchangeRefreshToken } from "@/lib/oauth/grants/refresh-token";
+import { readFormBody } from "@/lib/oauth/http/read-body";
+import { tokenRequestSchema } from "@/lib/oauth/token/token-request-schema";
+import { tokenResponse } from "@/lib/oauth/token/token-response";
+
+const GRANTS = {
+  authorization_code: exchangeAuthorizationCode,
+  refresh_token: exchangeRefreshToken,
+  client_credentials: issueClientCredentialsToken,
+  "urn:ietf:params:oauth:grant-type:device_code": exchangeDeviceCode,
+} as const;
+
+/** POST /oauth/token: parse, authenticate the client, check it may use the grant, and hand over to the grant's file. */
+export async function handleTokenRequest(request: Request): Promise<Response> {
+  const form = await readFormBody(request);
+  if (!form.grant_type) throw new InvalidRequest("The grant_type parameter is required.");
+  if (!SUPPORTED_GRANT_TYPES.includes(form.grant_type)) throw new UnsupportedGrantType(`grant_type ${form.grant_type} is not supported.`);
+  const parsed = tokenRequestSchema.safeParse(form);
+  if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0].message);
+  const ctx: AuditContext = { actor: "anonymous", ip: clientIp(request.headers), requestId: requestId(request.headers) };
+  const { client } = await authenticateClient(request, form, ctx);
+  if (!client.grantTypes.includes(parsed.data.grant_type)) {
+    throw new UnauthorizedClient(`This client did not register the ${parsed.data.grant_type} grant.`);
+  }
+  const grant = GRANTS[parsed.data.grant_type] as (p: typeof parsed.data, c: typeof client, x: AuditContext) => ReturnType<typeof exchangeAuthorizationCode>;
+  return tokenResponse(await grant(parsed.data, client, { ...ctx, actor: `client:${client.id}` }));
+}
