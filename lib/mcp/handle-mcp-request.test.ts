@@ -300,8 +300,9 @@ describe("decisions with the current policy", () => {
     await setUserDisabled(carol.id, true, CLI_CONTEXT);
     const disabled = await callTool(carols.token, "whoami");
     expect(disabled.status).toBe(401);
-    // Disabling a user revokes their grants in the same transaction.
-    expect(await lastDecision()).toMatchObject({ reason: `denied: grant ${carols.grantId} was revoked` });
+    // Disabling a user revokes their grants, and every token under them, in the same transaction.
+    expect(await lastDecision()).toMatchObject({ reason: `denied: token ${carols.jti} was revoked` });
+    expect(await db().grant.findUniqueOrThrow({ where: { id: carols.grantId } })).toMatchObject({ revokedReason: "user disabled" });
   });
 
   it("refuses a token of a revoked grant even when its jti was never recorded", async () => {
