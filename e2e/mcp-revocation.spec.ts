@@ -53,7 +53,7 @@ test("an admin suspends a client and revokes a grant through MCP tools; each tak
   expect(events.map((e) => e.kind)).toEqual(
     expect.arrayContaining(["decision.deny", "client.suspended", "client.reactivated", "grant.revoked", "decision.allow"]),
   );
-  expect(events).toContainEqual(expect.objectContaining({ kind: "client.suspended", reason: "client Suspicious agent suspended: unexpected traffic" }));
+  expect(events).toContainEqual(expect.objectContaining({ kind: "client.suspended", reason: "client Suspicious agent active → suspended: unexpected traffic" }));
   await governor.close();
   await holder.close();
 

@@ -15,7 +15,9 @@ export interface Started {
 export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   const database = await openDatabase(role);
   await seedPolicy(db());
-  await syncTools();
+  // The tools a server serves are the ones in its code: only a server mirrors them into the policy (a CLI command
+  // from another checkout must not add or remove what the running server offers).
+  if (role === "server") await syncTools();
   await ensureSigningKey();
   // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
   const watcher = role === "server" ? await watchChanges(database.url, { listen: !database.embedded }) : undefined;
