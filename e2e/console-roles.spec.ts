@@ -98,12 +98,15 @@ test("the role pages work on a narrow window and by keyboard", async ({ page }) 
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, admin.email, admin.password);
   await page.goto("/roles");
+  // Let the page settle (hydration can replace the focused node), then measure and use the keyboard.
+  await page.waitForLoadState("networkidle");
   // Nothing wider than the window but the graph, which scrolls inside its card.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   // The graph's roles are links reachable with the keyboard.
   const editorNode = page.locator('[data-role-node="editor"]');
   await editorNode.focus();
+  await expect(editorNode).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/roles\/editor$/);
   await snap(page, "role-narrow");
