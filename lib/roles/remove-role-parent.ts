@@ -4,10 +4,9 @@ import { AppError } from "@/lib/errors";
 
 export async function removeRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {
   await changeTransaction(["policy"], async (tx) => {
-    const [role, parent] = await Promise.all([
-      tx.role.findUnique({ where: { name: roleName } }),
-      tx.role.findUnique({ where: { name: parentName } }),
-    ]);
+    // One connection per transaction: its queries run one after another (pg refuses overlapping queries on a client).
+    const role = await tx.role.findUnique({ where: { name: roleName } });
+    const parent = await tx.role.findUnique({ where: { name: parentName } });
     if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
     if (!parent) throw new AppError("not_found", `Role ${parentName} does not exist`);
     const removed = await tx.roleParent.deleteMany({ where: { roleId: role.id, parentId: parent.id } });

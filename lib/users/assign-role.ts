@@ -5,10 +5,9 @@ import { AppError } from "@/lib/errors";
 /** Gives a user a role. Takes effect on the user's next call (the policy cache is invalidated on return). */
 export async function assignRole(userId: string, roleName: string, ctx: AuditContext): Promise<void> {
   await changeTransaction(["policy"], async (tx) => {
-    const [user, role] = await Promise.all([
-      tx.user.findUnique({ where: { id: userId } }),
-      tx.role.findUnique({ where: { name: roleName } }),
-    ]);
+    // One connection per transaction: its queries run one after another (pg refuses overlapping queries on a client).
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    const role = await tx.role.findUnique({ where: { name: roleName } });
     if (!user) throw new AppError("not_found", "User not found");
     if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
     const created = await tx.userRole.createMany({ data: [{ userId, roleId: role.id }], skipDuplicates: true });

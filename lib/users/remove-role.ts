@@ -6,10 +6,9 @@ import { ADMIN_ROLE } from "@/lib/policy/catalog";
 /** Takes a role from a user, effective on their very next call — not at token expiry (DESIGN §1). */
 export async function removeRole(userId: string, roleName: string, ctx: AuditContext): Promise<void> {
   await changeTransaction(["policy"], async (tx) => {
-    const [user, role] = await Promise.all([
-      tx.user.findUnique({ where: { id: userId } }),
-      tx.role.findUnique({ where: { name: roleName } }),
-    ]);
+    // One connection per transaction: its queries run one after another (pg refuses overlapping queries on a client).
+    const user = await tx.user.findUnique({ where: { id: userId } });
+    const role = await tx.role.findUnique({ where: { name: roleName } });
     if (!user) throw new AppError("not_found", "User not found");
     if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
     if (roleName === ADMIN_ROLE) {
