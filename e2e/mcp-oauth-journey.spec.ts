@@ -61,6 +61,9 @@ async function authorizeInBrowser(
   await page.goto(url.href);
   if (options.signIn) await signInAtLoginPage(page, options.signIn.email, options.signIn.password);
   await expect(page.getByRole("heading", { name: /^Allow .* to use Portcullis\?$/ })).toBeVisible();
+  // Where the code goes, in plain sight: a program on this computer (MCP 2025-11-25, localhost redirect URI risks).
+  await expect(page.getByTestId("consent-redirect-host")).toHaveText(new URL(REDIRECT_URL).host);
+  await expect(page.getByText("The answer goes to a program on this computer")).toBeVisible();
   for (const scope of options.grant) await expect(page.getByRole("checkbox", { name: scope })).toBeChecked();
   for (const scope of options.withhold ?? []) await page.getByRole("checkbox", { name: scope }).uncheck();
   await snap(page, options.shot);
