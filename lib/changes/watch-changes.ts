@@ -20,13 +20,15 @@ export async function watchChanges(url: string, options: { pollMs?: number; list
 
   const poll = async () => {
     const rows = await db().changeEpoch.findMany({ select: { topic: true, version: true } });
+    const versions = new Map(rows.map((row) => [row.topic, row.version]));
     const changed: ChangeTopic[] = [];
-    for (const row of rows) {
-      const topic = row.topic as ChangeTopic;
-      if (!CHANGE_TOPICS.includes(topic)) continue;
+    for (const topic of CHANGE_TOPICS) {
+      // A topic never changed has no row yet (version 0): the row's first appearance — the first revocation on a
+      // fresh deployment — is a change like any other, not the baseline.
+      const version = versions.get(topic) ?? BigInt(0);
       const before = seen.get(topic);
-      if (before !== undefined && before !== row.version) changed.push(topic);
-      seen.set(topic, row.version);
+      if (before !== undefined && before !== version) changed.push(topic);
+      seen.set(topic, version);
     }
     if (changed.length > 0) noteChanged(changed);
   };

@@ -1,7 +1,7 @@
 import { noteChanged } from "@/lib/changes/change-versions";
 import { env } from "@/lib/env";
 import { clientIp, requestId } from "@/lib/http/client-address";
-import { callerFromAuthkit, callerFromClaims, type DecisionParty, type McpCaller } from "@/lib/mcp/caller";
+import { callerFromAuthkit, callerFromClaims, partyFromRefusedAuthkit, type DecisionParty, type McpCaller } from "@/lib/mcp/caller";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import type { PolicySnapshot } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
@@ -10,7 +10,8 @@ import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
 import { InvalidAccessToken } from "@/lib/tokens/verify-access-token";
 import { verifyAccessTokenCached } from "@/lib/mcp/verify-access-token-cached";
 import { authenticateAuthkitCaller, type AuthkitPrincipal } from "@/lib/workos/authenticate-authkit-caller";
-import { InvalidAuthkitToken } from "@/lib/workos/verify-authkit-token";
+import { InvalidAuthkitToken, type AuthkitCaller } from "@/lib/workos/verify-authkit-token";
+import { workosUserIndex } from "@/lib/workos/workos-user-index";
 
 export type AuthenticationCheck =
   | "bearer_present"
@@ -46,6 +47,8 @@ interface Context {
   token?: string;
   claims?: AccessTokenClaims;
   principal?: AuthkitPrincipal;
+  /** A sound AuthKit token refused before a caller was established (deny-list, unknown user): audited against it. */
+  refusedAuthkit?: AuthkitCaller;
   snapshot?: PolicySnapshot;
   revocations?: RevocationState;
 }
@@ -170,7 +173,10 @@ const AUTHKIT_CHECKS: Check[] = [
         ctx.principal = await authenticateAuthkitCaller(ctx.token!, { ip: clientIp(headers), requestId: requestId(headers) });
         return null;
       } catch (error) {
-        if (error instanceof InvalidAuthkitToken) return error.why;
+        if (error instanceof InvalidAuthkitToken) {
+          ctx.refusedAuthkit = error.caller;
+          return error.why;
+        }
         throw error;
       }
     },
@@ -204,14 +210,20 @@ export async function authenticateBearer(request: Request): Promise<Authenticati
     const pending = check.run(ctx);
     // Most checks answer synchronously from memory; awaiting only the ones that do not keeps the hot path tight.
     const failure = typeof pending === "string" || pending === null ? pending : await pending;
-    if (failure !== null) return { ok: false, check: check.name, error: check.error, reason: failure, party: party(ctx) };
+    if (failure !== null) return { ok: false, check: check.name, error: check.error, reason: failure, party: await party(ctx) };
   }
   const caller = authkit ? callerFromAuthkit(ctx.token!, ctx.principal!) : callerFromClaims(ctx.token!, ctx.claims!);
   return { ok: true, caller, snapshot: ctx.snapshot! };
 }
 
-function party(ctx: Context): DecisionParty | undefined {
+async function party(ctx: Context): Promise<DecisionParty | undefined> {
   if (ctx.principal) return callerFromAuthkit(ctx.token!, ctx.principal);
   if (ctx.claims) return callerFromClaims(ctx.token!, ctx.claims);
+  // The linked local user, from memory only: a refused token never creates or links anyone.
+  if (ctx.refusedAuthkit) {
+    const subject = ctx.refusedAuthkit.subject;
+    const userId = await workosUserIndex().then((index) => index.get(subject) ?? null, () => null);
+    return partyFromRefusedAuthkit(ctx.refusedAuthkit, userId);
+  }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import type { HeldRole } from "@/lib/policy/effective-scopes";
 import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
 import type { AuthkitPrincipal } from "@/lib/workos/authenticate-authkit-caller";
+import type { AuthkitCaller } from "@/lib/workos/verify-authkit-token";
 
 /** Who is calling /mcp: established from a verified, unrevoked access token on every request. */
 export interface McpCaller {
@@ -23,8 +24,11 @@ export interface McpCaller {
   auditDetail: Record<string, unknown>;
 }
 
-/** The part of a caller a decision event records, also known for a sound token that is then refused. */
-export type DecisionParty = Pick<McpCaller, "userId" | "clientId" | "scopes" | "auditDetail">;
+/**
+ * The part of a caller a decision event records, also known for a sound token that is then refused. `userId` is null
+ * for a refused AuthKit token whose WorkOS user is linked to no local user.
+ */
+export type DecisionParty = Pick<McpCaller, "clientId" | "scopes" | "auditDetail"> & { userId: string | null };
 
 export function callerFromClaims(token: string, claims: AccessTokenClaims): McpCaller {
   return {
@@ -53,6 +57,15 @@ export function callerFromAuthkit(token: string, principal: AuthkitPrincipal): M
     scopes: principal.tokenScopes,
     expiresAt: Math.floor(caller.expiresAt.getTime() / 1000),
     extraRoles: principal.extraRoles,
-    auditDetail: { issuer: "authkit", jti: caller.jti, workosUserId: caller.subject },
+    auditDetail: authkitAuditDetail(caller),
   };
+}
+
+/** Who a sound AuthKit token speaks for when it is refused before a caller is established (deny-list, unknown user). */
+export function partyFromRefusedAuthkit(caller: AuthkitCaller, localUserId: string | null): DecisionParty {
+  return { userId: localUserId, clientId: caller.clientId, scopes: caller.scopes, auditDetail: authkitAuditDetail(caller) };
+}
+
+function authkitAuditDetail(caller: AuthkitCaller): Record<string, unknown> {
+  return { issuer: "authkit", jti: caller.jti, workosUserId: caller.subject };
 }

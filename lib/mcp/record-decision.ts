@@ -29,7 +29,8 @@ export function recordDecision(event: DecisionEvent): Promise<AuditRecord> {
   const { party, meta } = event;
   return recordAudit({
     kind: event.decision === "allow" ? "decision.allow" : "decision.deny",
-    actor: party ? `user:${party.userId}` : "anonymous",
+    // A refused AuthKit token of a WorkOS user linked to no local user is still attributed to its client.
+    actor: party?.userId ? `user:${party.userId}` : party ? `client:${party.clientId}` : "anonymous",
     subject: party?.userId ?? null,
     clientId: party?.clientId ?? null,
     tool: meta.tool ?? null,

@@ -53,7 +53,7 @@ export interface RequestContext {
 export async function authenticateAuthkitCaller(token: string, request: RequestContext = {}): Promise<AuthkitPrincipal> {
   const caller = await verifyAuthkitToken(token);
   const denial = await isAuthkitDenied(caller);
-  if (denial) throw new InvalidAuthkitToken(denial.why);
+  if (denial) throw new InvalidAuthkitToken(denial.why, caller);
 
   const ctx = { actor: `client:${caller.clientId}`, ip: request.ip ?? null, requestId: request.requestId ?? null };
   let snapshot = await policySnapshot();
@@ -64,7 +64,9 @@ export async function authenticateAuthkitCaller(token: string, request: RequestC
     );
     snapshot = await policySnapshot();
   }
-  const userId = await resolveAuthkitUser(caller.subject, ctx);
+  const userId = await resolveAuthkitUser(caller.subject, ctx).catch((error: unknown) => {
+    throw error instanceof InvalidAuthkitToken ? new InvalidAuthkitToken(error.why, caller) : error;
+  });
   const extraRoles = mappedRoles(await roleMappingRules(), caller.externalRoles, caller.permissions);
   const tokenScopes = env().workos.scopeMode === "policy" ? [...snapshot.scopes] : caller.scopes;
   return { caller, userId, clientId: caller.clientId, tokenScopes, extraRoles };

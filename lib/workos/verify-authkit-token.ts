@@ -22,7 +22,15 @@ export interface AuthkitCaller {
 }
 
 export class InvalidAuthkitToken extends Error {
-  constructor(readonly why: string) {
+  /**
+   * `caller`: set when the token itself checked out (AuthKit signed it for this resource) but is refused here — on the
+   * deny-list, or naming a WorkOS user Portcullis cannot place — so the refusal can be audited against its client and
+   * user like any other decision.
+   */
+  constructor(
+    readonly why: string,
+    readonly caller?: AuthkitCaller,
+  ) {
     super(why);
     this.name = "InvalidAuthkitToken";
   }

@@ -15,6 +15,7 @@ import clientsReactivate from "@/lib/cli/commands/clients-reactivate";
 import clientsReject from "@/lib/cli/commands/clients-reject";
 import clientsShow from "@/lib/cli/commands/clients-show";
 import clientsSuspend from "@/lib/cli/commands/clients-suspend";
+import grantsRevoke from "@/lib/cli/commands/grants-revoke";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesCreate from "@/lib/cli/commands/roles-create";
@@ -55,5 +56,6 @@ export const COMMANDS: CliCommand<any>[] = [
   clientsReject,
   clientsSuspend,
   clientsReactivate,
+  grantsRevoke,
   keysRotate,
 ];

@@ -22,10 +22,11 @@ export default defineTool({
       grant_id: caller.grantId,
       token: { scopes: caller.scopes, expires_at: new Date(caller.expiresAt * 1000).toISOString() },
       roles: user.roleIds.map((id) => snapshot.roles.get(id)?.name ?? id).sort(),
-      effective_scopes: [...userEffectiveScopes(snapshot, user.id)]
+      // Mapped WorkOS roles count for MCP calls (AuthKit tokens), so they count here too.
+      effective_scopes: [...userEffectiveScopes(snapshot, user.id, caller.extraRoles)]
         .map(([scope, path]) => ({ scope, reason: formatReason(path) }))
         .sort((a, b) => a.scope.localeCompare(b.scope)),
-      callable_tools: allowedTools(snapshot, { userId: user.id, clientId: client.id, tokenScopes: caller.scopes }).sort(),
+      callable_tools: allowedTools(snapshot, { userId: user.id, clientId: client.id, tokenScopes: caller.scopes, extraRoles: caller.extraRoles }).sort(),
     };
   },
 });
