@@ -11,6 +11,8 @@ export interface ClientHistoryEntry {
   at: Date;
   kind: string;
   actor: string | null;
+  /** The actor as a person reads it: a user's email, `cli`, `system`. */
+  actorLabel: string | null;
   reason: string | null;
 }
 
@@ -59,6 +61,9 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
     database.scope.findMany({ where: { name: { in: client.requestedScopes } }, select: { name: true } }),
   ]);
   const knownNames = new Set(known.map((s) => s.name));
+  const actorIds = [...new Set(history.flatMap((e) => (e.actor?.startsWith("user:") ? [e.actor.slice(5)] : [])))];
+  const actors = actorIds.length ? await database.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } }) : [];
+  const emails = new Map(actors.map((a) => [`user:${a.id}`, a.email]));
   return {
     client,
     risks: redirectUriRisks({ id: client.id, source: client.source, redirectUris: client.redirectUris, clientUri: client.clientUri, grantTypes: client.grantTypes }),
@@ -72,6 +77,6 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
       firstTokenAt: tokens._min.issuedAt,
       lastTokenAt: tokens._max.issuedAt,
     },
-    history: history.map((e) => ({ ...e, seq: e.seq.toString() })),
+    history: history.map((e) => ({ ...e, seq: e.seq.toString(), actorLabel: e.actor ? (emails.get(e.actor) ?? e.actor) : null })),
   };
 }
