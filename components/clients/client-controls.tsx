@@ -114,19 +114,23 @@ export function ClientScopesForm({ clientId, scopes, allowed, requested }: { cli
   );
 }
 
-export function RevokeClientGrantsForm({ clientId, liveGrants }: { clientId: string; liveGrants: number }) {
+/** Revokes every live grant of a client; `liveGrants` (when known) is shown in the button and the confirmation. */
+export function RevokeClientGrantsForm({ clientId, liveGrants }: { clientId: string; liveGrants?: number }) {
+  const count = liveGrants === undefined ? "every" : `all ${liveGrants}`;
   return (
     <ActionForm
       action={revokeClientGrantsAction}
       aria-label="Revoke all grants of this client"
-      confirm={`Revoke all ${liveGrants} live grant(s) of this client? Every token issued under them is refused from the next call.`}
+      confirm={`Revoke ${count} live grant(s) of this client? Every token issued under them is refused from the next call.`}
       className="space-y-3"
     >
       {(pending) => (
         <>
           <input type="hidden" name="clientId" value={clientId} />
           <Reason id="revoke-client-reason" label="Reason to revoke every grant" />
-          <Button type="submit" variant="danger" disabled={pending || liveGrants === 0}>{pending ? "Revoking…" : `Revoke all ${liveGrants} grant(s)`}</Button>
+          <Button type="submit" variant="danger" disabled={pending || liveGrants === 0}>
+            {pending ? "Revoking…" : liveGrants === undefined ? "Revoke all for this client" : `Revoke all ${liveGrants} grant(s)`}
+          </Button>
         </>
       )}
     </ActionForm>
