@@ -23,7 +23,7 @@ export function OwnGrants({ grants, canRevoke }: { grants: OwnGrant[]; canRevoke
     return <p className="text-sm text-slate-600">You have not authorized any MCP client yet. Once you connect one and consent, it appears here.</p>;
   }
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full min-w-[680px] text-left text-sm" data-testid="own-grants">
         <caption className="sr-only">Your grants</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">

@@ -38,7 +38,7 @@ export default async function ConnectPage() {
         </ol>
       </Card>
 
-      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+      <div className="mt-6 grid items-start gap-4 lg:grid-cols-2">
         {clientConfigurations(mcpResource).map((c) => (
           <ConfigSnippet key={c.id} {...c} />
         ))}

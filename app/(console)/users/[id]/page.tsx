@@ -69,7 +69,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         {user.grants.length === 0 ? (
           <p className="text-sm text-slate-500">This user has not authorized any MCP client.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full min-w-[760px] text-left text-sm" data-testid="user-grants">
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
