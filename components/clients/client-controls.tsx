@@ -116,12 +116,12 @@ export function ClientScopesForm({ clientId, scopes, allowed, requested }: { cli
 
 /** Revokes every live grant of a client; `liveGrants` (when known) is shown in the button and the confirmation. */
 export function RevokeClientGrantsForm({ clientId, liveGrants }: { clientId: string; liveGrants?: number }) {
-  const count = liveGrants === undefined ? "every" : `all ${liveGrants}`;
+  const what = liveGrants === undefined ? "every live grant" : `all ${liveGrants} live grant(s)`;
   return (
     <ActionForm
       action={revokeClientGrantsAction}
       aria-label="Revoke all grants of this client"
-      confirm={`Revoke ${count} live grant(s) of this client? Every token issued under them is refused from the next call.`}
+      confirm={`Revoke ${what} of this client? Every token issued under them is refused from the next call.`}
       className="space-y-3"
     >
       {(pending) => (

@@ -43,12 +43,12 @@ export function RevokeTokenButton({ jti }: { jti: string }) {
 
 /** Revokes every live grant a user holds, with a reason, after a confirmation. */
 export function RevokeUserGrantsForm({ userId, email, liveGrants }: { userId: string; email: string; liveGrants?: number }) {
-  const count = liveGrants === undefined ? "every" : `all ${liveGrants}`;
+  const what = liveGrants === undefined ? "every live grant" : `all ${liveGrants} live grant(s)`;
   return (
     <ActionForm
       action={revokeUserGrantsAction}
       aria-label={`Revoke all grants of ${email}`}
-      confirm={`Revoke ${count} live grant(s) of ${email}? Every MCP client they authorized loses access on its next call.`}
+      confirm={`Revoke ${what} of ${email}? Every MCP client they authorized loses access on its next call.`}
       className="flex flex-wrap items-end gap-2"
     >
       {(pending) => (

@@ -39,11 +39,11 @@ describe("token lifetimes", () => {
   });
 
   it.each([
-    [{ accessTokenSeconds: 10, refreshTokenSeconds: 3600 }, "accessTokenSeconds: The access-token lifetime must be at least 30 seconds"],
-    [{ accessTokenSeconds: 86_401, refreshTokenSeconds: 100_000 }, "accessTokenSeconds: The access-token lifetime must be at most 86400 seconds"],
-    [{ accessTokenSeconds: 600, refreshTokenSeconds: 400 * 86_400 }, "refreshTokenSeconds: The refresh-token lifetime must be at most 31536000 seconds"],
-    [{ accessTokenSeconds: 3600, refreshTokenSeconds: 3600 }, "refreshTokenSeconds: A refresh token must outlive the access tokens it renews"],
-    [{ accessTokenSeconds: 60.5, refreshTokenSeconds: 3600 }, "accessTokenSeconds: The access-token lifetime must be a whole number of seconds"],
+    [{ accessTokenSeconds: 10, refreshTokenSeconds: 3600 }, "The access-token lifetime must be at least 30 seconds."],
+    [{ accessTokenSeconds: 86_401, refreshTokenSeconds: 100_000 }, "The access-token lifetime must be at most 86400 seconds."],
+    [{ accessTokenSeconds: 600, refreshTokenSeconds: 400 * 86_400 }, "The refresh-token lifetime must be at most 31536000 seconds."],
+    [{ accessTokenSeconds: 3600, refreshTokenSeconds: 3600 }, "A refresh token must outlive the access tokens it renews."],
+    [{ accessTokenSeconds: 60.5, refreshTokenSeconds: 3600 }, "The access-token lifetime must be a whole number of seconds."],
   ])("refuses out-of-bounds lifetimes %#, changing nothing", async (input, message) => {
     await expect(updateTokenLifetimes(input, CLI_CONTEXT)).rejects.toMatchObject({ code: "invalid_input", message });
     expect((await tokenLifetimes()).accessTokenSeconds).toBe(900);

@@ -1,6 +1,6 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
-import { AppError, describeIssues } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { TOKEN_LIFETIMES_KEY, tokenLifetimes, tokenLifetimesSchema, type TokenLifetimes } from "@/lib/settings/token-lifetimes";
 
 /**
@@ -9,7 +9,8 @@ import { TOKEN_LIFETIMES_KEY, tokenLifetimes, tokenLifetimesSchema, type TokenLi
  */
 export async function updateTokenLifetimes(input: unknown, ctx: AuditContext): Promise<TokenLifetimes> {
   const parsed = tokenLifetimesSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("invalid_input", describeIssues(parsed.error.issues));
+  // Each message names its field already ("The access-token lifetime must be…").
+  if (!parsed.success) throw new AppError("invalid_input", `${parsed.error.issues.map((i) => i.message).join("; ")}.`);
   const lifetimes = parsed.data;
   // Read before the transaction: the embedded database serves one connection at a time.
   const previous = await tokenLifetimes();
