@@ -60,7 +60,8 @@ test("an admin approves a client that registered itself, binds it to a service i
   await approve.getByLabel("Reason").fill("e2e: our nightly build");
   await snap(page, "approve-form");
   await approve.getByRole("button", { name: "Approve" }).click();
-  await expect(page.getByText(`Approved ${name}. It can obtain tokens now.`)).toBeVisible();
+  await expect(page.getByTestId("client-outcome")).toHaveText(`${name}: Approved. It can obtain tokens now.`);
+  await expect(page.getByRole("form", { name: "Approve client" })).toHaveCount(0);
   await expect(page.getByTestId("client-status")).toContainText("active");
   await expect(page.getByTestId("status-history")).toContainText(`by ${admin.email}`);
 

@@ -39,9 +39,10 @@ export async function approveClientAction(_previous: ActionResult | null, form: 
     const admin = await requireScope("clients:write", "approve clients");
     const id = parseClientId(form);
     const serviceUser = formString(form, "serviceUser");
-    const change = await approveClient(id, formString(form, "reason"), admin.context, { scopes: formStrings(form, "scopes"), serviceUser: serviceUser || undefined });
+    await approveClient(id, formString(form, "reason"), admin.context, { scopes: formStrings(form, "scopes"), serviceUser: serviceUser || undefined });
     refresh(id);
-    return { ok: true, message: `Approved ${change.name}. It can obtain tokens now.` };
+    // The decision forms give way to the new status, so the outcome is said on the page it lands on.
+    redirect(`${clientHref(id)}?changed=approved`);
   });
 }
 
@@ -49,9 +50,9 @@ export async function rejectClientAction(_previous: ActionResult | null, form: F
   return runAction(async () => {
     const admin = await requireScope("clients:write", "reject clients");
     const id = parseClientId(form);
-    const change = await rejectClient(id, formString(form, "reason"), admin.context);
+    await rejectClient(id, formString(form, "reason"), admin.context);
     refresh(id);
-    return { ok: true, message: `Rejected ${change.name}. It will never obtain a token.` };
+    redirect(`${clientHref(id)}?changed=rejected`);
   });
 }
 
@@ -59,9 +60,9 @@ export async function suspendClientAction(_previous: ActionResult | null, form: 
   return runAction(async () => {
     const admin = await requireScope("clients:write", "suspend clients");
     const id = parseClientId(form);
-    const change = await suspendClient(id, formString(form, "reason"), admin.context);
+    await suspendClient(id, formString(form, "reason"), admin.context);
     refresh(id);
-    return { ok: true, message: `Suspended ${change.name}: its tokens are refused from the next call. Its grants are kept.` };
+    redirect(`${clientHref(id)}?changed=suspended`);
   });
 }
 
@@ -69,9 +70,9 @@ export async function reactivateClientAction(_previous: ActionResult | null, for
   return runAction(async () => {
     const admin = await requireScope("clients:write", "reactivate clients");
     const id = parseClientId(form);
-    const change = await reactivateClient(id, formString(form, "reason"), admin.context);
+    await reactivateClient(id, formString(form, "reason"), admin.context);
     refresh(id);
-    return { ok: true, message: `Reactivated ${change.name}: its grants count again.` };
+    redirect(`${clientHref(id)}?changed=reactivated`);
   });
 }
 

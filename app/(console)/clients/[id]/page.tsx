@@ -43,7 +43,20 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
+const OUTCOMES: Record<string, string> = {
+  approved: "Approved. It can obtain tokens now.",
+  rejected: "Rejected. It will never obtain a token.",
+  suspended: "Suspended: its tokens are refused from the next call. Its grants are kept.",
+  reactivated: "Reactivated: the grants it kept count again.",
+};
+
+export default async function ClientPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const me = await consoleUser();
   if (!me.scopes.has("clients:read")) return <Forbidden message="You need the clients:read scope to see clients." />;
   const id = clientIdFromPathSegment((await params).id);
@@ -51,6 +64,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const evidence = await evidenceOf(id);
   if (!evidence) notFound();
   const { client, risks, duplicates, usage, history } = evidence;
+  const changed = (await searchParams).changed;
+  const outcome = typeof changed === "string" ? OUTCOMES[changed] : undefined;
   const canWrite = me.scopes.has("clients:write");
   const canRevoke = me.scopes.has("tokens:revoke");
   const [scopes, serviceUsers] = canWrite
@@ -58,7 +73,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     : [[], []];
   const pickable = scopes.map((s) => ({ name: s.name, description: s.description }));
   const needsServiceUser = client.grantTypes.includes(GRANT_TYPES.clientCredentials);
-  const changed = client.statusChangedAt ? (
+  const since = client.statusChangedAt ? (
     <>
       {" "}
       <Time value={client.statusChangedAt} />
@@ -84,17 +99,22 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       />
       <p className="-mt-4 mb-6 break-all font-mono text-xs text-slate-600" data-testid="client-id">{client.id}</p>
 
+      {outcome ? (
+        <div className="mb-3" data-testid="client-outcome">
+          <Notice tone="success">{`${client.name}: ${outcome}`}</Notice>
+        </div>
+      ) : null}
       <div className="mb-6">
         {client.status === "pending" ? (
           <Notice tone="warning">
             Waiting for approval since <Time value={client.createdAt} />. Until someone approves it, it obtains no token and its users are told it awaits approval.
           </Notice>
         ) : client.status === "suspended" ? (
-          <Notice tone="warning">Suspended{changed}. Its tokens are refused; its grants are kept and count again if it is reactivated.</Notice>
+          <Notice tone="warning">Suspended{since}. Its tokens are refused; its grants are kept and count again if it is reactivated.</Notice>
         ) : client.status === "rejected" ? (
-          <Notice tone="info">Rejected{changed}. It never obtains a token.</Notice>
+          <Notice tone="info">Rejected{since}. It never obtains a token.</Notice>
         ) : (
-          <Notice tone="success">Active{changed ? <> since{changed}</> : null}.</Notice>
+          <Notice tone="success">Active{since ? <> since{since}</> : null}.</Notice>
         )}
       </div>
 
