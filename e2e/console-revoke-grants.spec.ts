@@ -15,8 +15,10 @@ test("an admin revokes all of a user's grants from the tokens page; the user's n
   const laptop = mintToken({ user: dev.email, scopes: ["account:read", "clients:read"], clientName: `Laptop agent ${run}` });
   const ci = mintToken({ user: dev.email, scopes: ["account:read"], clientName: `CI agent ${run}` });
   const other = mintToken({ user: bystander.email, scopes: ["account:read"], clientName: `Bystander agent ${run}` });
-  const mcp = await mcpClient(laptop.token);
-  expect((await mcp.callTool({ name: "whoami", arguments: {} })).isError).toBeFalsy();
+  // A fresh SDK session per phase: an idle keep-alive connection held across the console steps may be closed by the server.
+  const before = await mcpClient(laptop.token);
+  expect((await before.callTool({ name: "whoami", arguments: {} })).isError).toBeFalsy();
+  await before.close();
 
   await signIn(page, admin.email, admin.password);
   await navigate(page, "Tokens & grants");
@@ -50,7 +52,9 @@ test("an admin revokes all of a user's grants from the tokens page; the user's n
   await snap(page, "revoked-all-for-user");
 
   // The next call fails, on both of the user's clients; someone else's client is untouched.
-  const refused = await mcp.callTool({ name: "whoami", arguments: {} }).catch((e: unknown) => e);
+  // The same token through the real SDK client: refused from its very first request.
+  const refused = await mcpClient(laptop.token).catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(StreamableHTTPError);
   expect((refused as StreamableHTTPError).code).toBe(401);
   const raw = await callToolOverHttp(ci.token, "whoami");
   expect(raw.status).toBe(401);
@@ -58,7 +62,6 @@ test("an admin revokes all of a user's grants from the tokens page; the user's n
   expect(challenge).toContain('error="invalid_token"');
   expect(challenge).toMatch(/error_description="(token|grant) \S+ was revoked"/);
   expect((await callToolOverHttp(other.token, "whoami")).status).toBe(200);
-  await mcp.close();
 
   // One audit event says how many.
   const events = JSON.parse(portcullis(["audit", "tail", "--kind", "grant.revoked", "--limit", "20", "--json"]).stdout) as Array<{ actor: string; subject: string; reason: string }>;
@@ -85,4 +88,33 @@ test("an admin revokes a single grant from the user's page; only that client los
 
   expect((await callToolOverHttp(dropped.token, "whoami")).status).toBe(401);
   expect((await callToolOverHttp(kept.token, "whoami")).status).toBe(200);
+});
+
+test("an admin deletes a client; its tokens stop working on the next call and its id stays deny-listed", async ({ page }) => {
+  const admin = createUser(["iam_admin"], "admin");
+  const dev = createUser(["reader"], "deleted-client-user");
+  const doomed = mintToken({ user: dev.email, scopes: ["account:read"], clientName: `Doomed agent ${run}` });
+  expect((await callToolOverHttp(doomed.token, "whoami")).status).toBe(200);
+
+  await signIn(page, admin.email, admin.password);
+  await page.goto(`/clients/${doomed.clientId}`);
+  await expect(page.getByTestId("client-usage")).toContainText("1 live of 1");
+  const form = page.getByRole("form", { name: "Delete client" });
+  await form.getByLabel("Reason to delete").fill("e2e: decommissioned");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await form.getByRole("button", { name: "Delete client" }).click();
+  await expect(page).toHaveURL(/\/clients\?deleted=/);
+  await expect(page.getByText(`Deleted client Doomed agent ${run}. Its grants and tokens are gone.`)).toBeVisible();
+
+  const refused = await callToolOverHttp(doomed.token, "whoami");
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get("www-authenticate")).toContain(`error_description="client ${doomed.clientId} is not registered"`);
+  const event = (JSON.parse(portcullis(["audit", "tail", "--kind", "client.deleted", "--limit", "5", "--json"]).stdout) as Array<{ clientId: string; reason: string }>).find(
+    (e) => e.clientId === doomed.clientId,
+  );
+  expect(event?.reason).toBe(`client Doomed agent ${run} (active) deleted with 1 live grant(s), 1 live access token(s): e2e: decommissioned`);
+  const denyList = JSON.parse(portcullis(["authkit", "revocations", "list", "--json"]).stdout) as Array<{ kind: string; value: string; reason: string }>;
+  expect(denyList).toContainEqual(expect.objectContaining({ kind: "client", value: doomed.clientId, reason: `client Doomed agent ${run} deleted: e2e: decommissioned` }));
+  await page.goto(`/clients/${doomed.clientId}`);
+  await expect(page.getByRole("heading", { name: "Nothing here" })).toBeVisible();
 });

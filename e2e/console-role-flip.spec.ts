@@ -17,9 +17,11 @@ test("an admin builds a role hierarchy in the console and the same token's next 
   const dev = createUser([agents], "agent-owner");
   // The token carries policy:read; the user's roles do not grant it (yet).
   const { token } = mintToken({ user: dev.email, scopes: ["account:read", "policy:read"], clientName: `Role flip agent ${run}` });
-  const mcp = await mcpClient(token);
-
-  const denied = await mcp.callTool({ name: "list_roles", arguments: {} }).catch((e: unknown) => e);
+  // A fresh SDK session per phase (an idle keep-alive connection held across the console steps may be closed by the
+  // server); the token is the same throughout.
+  const before = await mcpClient(token);
+  const denied = await before.callTool({ name: "list_roles", arguments: {} }).catch((e: unknown) => e);
+  await before.close();
   expect(denied).toBeInstanceOf(StreamableHTTPError);
   expect((denied as StreamableHTTPError).code).toBe(403);
   const raw = await callToolOverHttp(token, "list_roles");
@@ -47,11 +49,12 @@ test("an admin builds a role hierarchy in the console and the same token's next 
   await snap(page, "hierarchy-built");
 
   // The very same token, the very next call: allowed, through the inherited scope.
-  const allowed = await mcp.callTool({ name: "list_roles", arguments: {} });
+  const after = await mcpClient(token);
+  const allowed = await after.callTool({ name: "list_roles", arguments: {} });
   expect(allowed.isError).toBeFalsy();
   const roles = (allowed.structuredContent as { roles: Array<{ name: string; parents: string[] }> }).roles;
   expect(roles.find((r) => r.name === agents)?.parents).toEqual([policyReaders]);
-  await mcp.close();
+  await after.close();
 
   // Both decisions are in the audit log with their reason paths.
   await navigate(page, "Audit log");

@@ -70,7 +70,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
 
   const [queue, page, prune] = await Promise.all([
     // The review queue: oldest first, so nobody waits longest by accident.
-    listClientPage({ ...clientFilterSchema.parse({}), status: "pending", sort: "created", dir: "asc", size: QUEUE_SIZE as 50 }),
+    listClientPage(clientFilterSchema.parse({ status: "pending", sort: "created", dir: "asc", size: QUEUE_SIZE })),
     listClientPage(filter),
     previewPrune ? pruneStaleClients({ olderThanDays: pruneDays, dryRun: true }, me.context) : Promise.resolve(null),
   ]);
