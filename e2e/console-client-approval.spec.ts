@@ -113,7 +113,7 @@ test("the review queue approves several clients at once and reports those that n
   await bulk.getByLabel("Reason for approving the selected clients").fill("e2e: batch review");
   await bulk.getByRole("button", { name: "Approve selected" }).click();
   await expect(bulk.getByRole("alert")).toContainText(`Approved Desktop ${run}, Web ${run}.`);
-  await expect(bulk.getByRole("alert")).toContainText(`${machine}: This client uses client_credentials: bind it to a service identity (--service-user).`);
+  await expect(bulk.getByRole("alert")).toContainText(`Machine ${run}: This client uses client_credentials: bind it to a service identity (--service-user).`);
   await snap(page, "bulk-approve");
 
   const status = (id: string) => JSON.parse(portcullis(["clients", "show", id, "--json"]).stdout).status;

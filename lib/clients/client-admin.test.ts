@@ -146,8 +146,8 @@ describe("approveClients", () => {
     const result = await approveClients([a.id, b.id, machine.id, done.id, a.id], "batch review", { actor: "user:admin" });
     expect(result.approved.map((r) => r.clientId)).toEqual([a.id, b.id]);
     expect(result.refused).toEqual([
-      { clientId: machine.id, error: "This client uses client_credentials: bind it to a service identity (--service-user)." },
-      { clientId: done.id, error: `Client ${done.name} is active; only a pending client can be approved.` },
+      { clientId: machine.id, name: machine.name, error: "This client uses client_credentials: bind it to a service identity (--service-user)." },
+      { clientId: done.id, name: done.name, error: `Client ${done.name} is active; only a pending client can be approved.` },
     ]);
     expect(await lastEvent(b.id)).toMatchObject({ kind: "client.approved", reason: `client ${b.name} pending → active: batch review` });
     await expect(approveClients([], "x", CLI_CONTEXT)).rejects.toMatchObject({ code: "invalid_input" });

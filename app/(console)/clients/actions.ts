@@ -123,7 +123,7 @@ export async function bulkApproveClientsAction(_previous: ActionResult | null, f
     refresh();
     const approved = result.approved.length ? `Approved ${result.approved.map((a) => a.name).join(", ")}.` : "";
     if (result.refused.length === 0) return { ok: true, message: approved };
-    const refused = result.refused.map((r) => `${r.clientId}: ${r.error}`).join(" ");
+    const refused = result.refused.map((r) => `${r.name}: ${r.error}`).join(" ");
     return { ok: false, code: "partial", error: `${approved} Not approved — ${refused}`.trim() };
   });
 }
