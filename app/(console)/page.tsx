@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { Suspense } from "react";
+import { DecisionsSparkline } from "@/components/dashboard/decisions-sparkline";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
 import { dashboardCounts } from "@/lib/dashboard/dashboard-counts";
@@ -25,9 +27,9 @@ export default async function DashboardPage() {
   const counts = await dashboardCounts();
   // Each figure is shown only to someone allowed to read the area it counts.
   const stats = [
-    { scope: "clients:read", label: "Clients awaiting approval", value: counts.clients.pending, href: "/clients", tone: "amber" as const },
-    { scope: "clients:read", label: "Active clients", value: counts.clients.active, href: "/clients" },
-    { scope: "clients:read", label: "Suspended clients", value: counts.clients.suspended, href: "/clients" },
+    { scope: "clients:read", label: "Clients awaiting approval", value: counts.clients.pending, href: "/clients#review-queue", tone: "amber" as const },
+    { scope: "clients:read", label: "Active clients", value: counts.clients.active, href: "/clients?status=active#all-clients" },
+    { scope: "clients:read", label: "Suspended clients", value: counts.clients.suspended, href: "/clients?status=suspended#all-clients" },
     { scope: "tokens:read", label: "Active grants", value: counts.activeGrants, href: "/tokens" },
     { scope: "users:read", label: "Users", value: counts.users.total, href: "/users" },
     { scope: "policy:read", label: "Roles", value: counts.roles, href: "/roles" },
@@ -44,6 +46,13 @@ export default async function DashboardPage() {
           {stats.map((stat) => (
             <Stat key={stat.label} {...stat} />
           ))}
+        </div>
+      ) : null}
+      {user.scopes.has("audit:read") ? (
+        <div className="mt-4">
+          <Suspense fallback={<div className="h-24 animate-pulse rounded-lg border border-slate-200 bg-white" />}>
+            <DecisionsSparkline />
+          </Suspense>
         </div>
       ) : null}
       <Card className="mt-6" title="Your access">

@@ -10,6 +10,7 @@ export function ScopePicker({
   inherited = [],
   name = "scopes",
   legend = "Scopes",
+  notes = {},
 }: {
   scopes: PickableScope[];
   selected?: string[];
@@ -17,6 +18,8 @@ export function ScopePicker({
   inherited?: string[];
   name?: string;
   legend?: string;
+  /** A short note beside a scope (e.g. "requested" on a client's review page). */
+  notes?: Record<string, string>;
 }) {
   const areas = new Map<string, PickableScope[]>();
   for (const scope of scopes) {
@@ -37,6 +40,7 @@ export function ScopePicker({
                   <span>
                     <code className="text-xs font-medium text-slate-900">{scope.name}</code>
                     {inherited.includes(scope.name) ? <span className="ml-1 text-xs text-emerald-700">(inherited)</span> : null}
+                    {notes[scope.name] ? <span className="ml-1 text-xs text-amber-700">({notes[scope.name]})</span> : null}
                     <span className="block text-xs text-slate-500">{scope.description}</span>
                   </span>
                 </label>

@@ -38,7 +38,8 @@ export function DataTable<T extends RowData>({
   const table = useTable({ features: dataTableFeatures, columns, data, getRowId: (row) => rowId(row) });
   if (data.length === 0) return <div className="py-10 text-center text-sm text-slate-600">{empty}</div>;
   return (
-    <div className="overflow-x-auto">
+    // `relative`: visually hidden (absolutely positioned) header labels stay inside the scroller, not past the page edge.
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm" style={{ minWidth }}>
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">

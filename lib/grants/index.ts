@@ -6,3 +6,8 @@ export { revokeAccessToken } from "@/lib/grants/revoke-access-token";
 export { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 export { revokeGrant } from "@/lib/grants/revoke-grant";
 export { revokeGrants } from "@/lib/grants/revoke-grants";
+export { getGrant, type GrantDetail, type GrantAccessToken } from "@/lib/grants/get-grant";
+export { listGrants, grantFilterSchema, type GrantFilter, type GrantPage, type GrantRow, type GrantStatus } from "@/lib/grants/list-grants";
+export { revokeClientGrants, type BulkRevocation } from "@/lib/grants/revoke-client-grants";
+export { revokeOwnGrant } from "@/lib/grants/revoke-own-grant";
+export { revokeUserGrants } from "@/lib/grants/revoke-user-grants";

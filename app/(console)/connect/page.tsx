@@ -1,7 +1,87 @@
-import { NotYetAvailable } from "@/components/console/forbidden";
+import { ConfigSnippet } from "@/components/connect/config-snippet";
+import { OwnGrants } from "@/components/connect/own-grants";
+import { Forbidden } from "@/components/console/forbidden";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Card, PageHeader } from "@/components/ui/page-header";
+import { consoleUser } from "@/lib/auth/console-user";
+import { clientConfigurations } from "@/lib/connect/client-configurations";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { grantFilterSchema, listGrants } from "@/lib/grants/list-grants";
+import { listTools } from "@/lib/tools/list-tools";
 
 export const metadata = { title: "Connect" };
 
-export default function Page() {
-  return <NotYetAvailable area="Connect" />;
+export default async function ConnectPage() {
+  const me = await consoleUser();
+  if (!me.scopes.has("account:read")) return <Forbidden message="You need the account:read scope to connect MCP clients." />;
+  const { mcpResource, issuerMode } = env();
+  const ownGrants = me.scopes.has("grants:own");
+  const [tools, grants] = await Promise.all([
+    listTools(db()),
+    ownGrants ? listGrants(grantFilterSchema.parse({ user: me.id, size: "100" })) : Promise.resolve(null),
+  ]);
+  const callable = tools.filter((t) => me.scopes.has(t.requiredScope));
+  return (
+    <>
+      <PageHeader title="Connect an MCP client" description="Point your MCP client at this URL. It finds the sign-in on its own: you approve it in your browser, and it gets exactly what your roles allow." />
+      <Card>
+        <h2 className="text-sm font-medium text-slate-700">MCP server URL</h2>
+        <div className="mt-2 flex flex-wrap items-center gap-3">
+          <code className="break-all rounded-md bg-slate-100 px-3 py-2 text-base text-slate-900" data-testid="mcp-url">{mcpResource}</code>
+          <CopyButton text={mcpResource} label="Copy the MCP server URL" />
+        </div>
+        <ol className="mt-4 list-decimal space-y-1 pl-5 text-sm text-slate-600">
+          <li>Your client reads this server&apos;s metadata and {issuerMode === "builtin" ? "registers itself with Portcullis" : "registers with AuthKit"}.</li>
+          <li>A new client waits for an IAM admin&apos;s approval; until then, the sign-in page says so. Ask your admin if it takes long.</li>
+          <li>You sign in and choose which scopes it gets. It can never get more than your roles allow.</li>
+        </ol>
+      </Card>
+
+      <div className="mt-6 grid items-start gap-4 lg:grid-cols-2">
+        {clientConfigurations(mcpResource).map((c) => (
+          <ConfigSnippet key={c.id} {...c} />
+        ))}
+      </div>
+
+      <Card title="Tools you can call" className="mt-6">
+        {callable.length === 0 ? (
+          <p className="text-sm text-slate-600">Your roles allow none of the MCP tools yet. Ask an IAM admin for a role.</p>
+        ) : (
+          <ul className="grid gap-2 sm:grid-cols-2" data-testid="callable-tools">
+            {callable.map((t) => (
+              <li key={t.name} className="text-sm">
+                <code className="font-medium text-slate-900">{t.name}</code> <span className="text-xs text-slate-500">({t.requiredScope})</span>
+                <div className="text-xs text-slate-600">{t.description}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="mt-3 text-xs text-slate-500">A call also needs the client to be allowed the scope, and your consent to have given it.</p>
+      </Card>
+
+      <Card title="Your grants" className="mt-6">
+        {grants ? (
+          <>
+            <p className="mb-3 text-sm text-slate-600">Each MCP client you let act for you. Revoking one stops its tokens on their next use.</p>
+            <OwnGrants
+              canRevoke
+              grants={grants.rows.map((g) => ({
+                id: g.id,
+                clientName: g.clientName,
+                clientId: g.clientId,
+                scopes: g.scopes,
+                status: g.status,
+                createdAt: g.createdAt.toISOString(),
+                lastUsedAt: g.lastUsedAt?.toISOString() ?? null,
+                expiresAt: g.expiresAt?.toISOString() ?? null,
+              }))}
+            />
+          </>
+        ) : (
+          <p className="text-sm text-slate-600">You need the grants:own scope to see and revoke your grants here.</p>
+        )}
+      </Card>
+    </>
+  );
 }

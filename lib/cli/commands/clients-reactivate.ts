@@ -5,7 +5,7 @@ import { reactivateClient } from "@/lib/clients/reactivate-client";
 
 export default defineCommand({
   name: "clients reactivate",
-  summary: "Reactivate a suspended client (its old grants stay revoked)",
+  summary: "Reactivate a suspended client: the grants it kept count again",
   positionals: "<client-id>",
   options: {
     reason: { type: "string", value: "<text>", description: "Why (required; kept in the audit log)" },

@@ -5,7 +5,7 @@ import { suspendClient } from "@/lib/clients/suspend-client";
 
 export default defineCommand({
   name: "clients suspend",
-  summary: "Suspend an active client and revoke every grant it holds",
+  summary: "Suspend an active client: its tokens are refused at once; its grants are kept (revoke them with grants revoke --client)",
   positionals: "<client-id>",
   options: {
     reason: { type: "string", value: "<text>", description: "Why (required; kept in the audit log)" },

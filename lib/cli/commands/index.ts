@@ -10,11 +10,15 @@ import authkitRevocationsLift from "@/lib/cli/commands/authkit-revocations-lift"
 import authkitRevocationsList from "@/lib/cli/commands/authkit-revocations-list";
 import authkitRevoke from "@/lib/cli/commands/authkit-revoke";
 import clientsApprove from "@/lib/cli/commands/clients-approve";
+import clientsDelete from "@/lib/cli/commands/clients-delete";
 import clientsList from "@/lib/cli/commands/clients-list";
+import clientsPrune from "@/lib/cli/commands/clients-prune";
 import clientsReactivate from "@/lib/cli/commands/clients-reactivate";
 import clientsReject from "@/lib/cli/commands/clients-reject";
 import clientsShow from "@/lib/cli/commands/clients-show";
 import clientsSuspend from "@/lib/cli/commands/clients-suspend";
+import clientsUpdateScopes from "@/lib/cli/commands/clients-update-scopes";
+import grantsList from "@/lib/cli/commands/grants-list";
 import grantsRevoke from "@/lib/cli/commands/grants-revoke";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
@@ -56,6 +60,10 @@ export const COMMANDS: CliCommand<any>[] = [
   clientsReject,
   clientsSuspend,
   clientsReactivate,
+  clientsUpdateScopes,
+  clientsDelete,
+  clientsPrune,
+  grantsList,
   grantsRevoke,
   keysRotate,
 ];

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { Forbidden } from "@/components/console/forbidden";
 import Link from "next/link";
 import { ReasonPath } from "@/components/console/reason-path";
+import { RevokeGrantButton, RevokeUserGrantsForm } from "@/components/tokens/revoke-controls";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { Card, PageHeader } from "@/components/ui/page-header";
@@ -23,6 +24,8 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   const [user, roles] = await Promise.all([getUserAccess(id), listRoles(db())]);
   if (!user) notFound();
   const canWrite = me.scopes.has("users:write");
+  const canRevoke = me.scopes.has("tokens:revoke");
+  const liveGrants = user.grants.filter((g) => !g.revokedAt).length;
   return (
     <>
       <PageHeader
@@ -58,10 +61,15 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         <p className="mb-3 text-sm text-slate-600">
           What this user let MCP clients do. Every token belongs to a grant; a revoked grant stops its tokens on their next call.
         </p>
+        {canRevoke && liveGrants > 0 ? (
+          <div className="mb-4 max-w-2xl">
+            <RevokeUserGrantsForm userId={user.id} email={user.email} liveGrants={liveGrants} />
+          </div>
+        ) : null}
         {user.grants.length === 0 ? (
           <p className="text-sm text-slate-500">This user has not authorized any MCP client.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full min-w-[760px] text-left text-sm" data-testid="user-grants">
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -71,6 +79,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                   <th scope="col" className="py-2 pr-4 font-medium">Last used</th>
                   <th scope="col" className="py-2 pr-4 font-medium text-right">Live tokens</th>
                   <th scope="col" className="py-2 pr-4 font-medium">Status</th>
+                  {canRevoke ? <th scope="col" className="py-2 pr-4 font-medium"><span className="sr-only">Revoke</span></th> : null}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -100,6 +109,9 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                         <Badge tone="green">active</Badge>
                       )}
                     </td>
+                    {canRevoke ? (
+                      <td className="py-2 pr-4">{g.revokedAt ? null : <RevokeGrantButton grantId={g.id} clientName={g.clientName} userEmail={user.email} />}</td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -109,6 +121,12 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         {me.scopes.has("audit:read") ? (
           <p className="mt-3 text-xs">
             <Link href={`/audit?user=${encodeURIComponent(user.email)}`} className="text-brand-700 hover:underline">This user's events in the audit log →</Link>
+            {me.scopes.has("tokens:read") ? (
+              <>
+                {" · "}
+                <Link href={`/tokens?user=${encodeURIComponent(user.email)}`} className="text-brand-700 hover:underline">Their grants and tokens →</Link>
+              </>
+            ) : null}
           </p>
         ) : null}
       </Card>

@@ -1,0 +1,147 @@
+import Link from "next/link";
+import { ClientStatusBadge } from "@/components/clients/client-badges";
+import { kindTone } from "@/components/audit/kind-tone";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Time } from "@/components/ui/time";
+import { clientHref } from "@/lib/clients/client-path";
+import type { ClientHistoryEntry } from "@/lib/clients/get-client-evidence";
+import type { DuplicateGroup } from "@/lib/clients/near-duplicates";
+import type { RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
+
+const SEVERITY_TONE: Record<string, BadgeTone> = { high: "red", medium: "amber", low: "neutral" };
+const DUPLICATE_LABEL: Record<string, string> = {
+  same_software_id: "Same software id",
+  same_name: "Same name",
+  same_redirect_host: "Redirects to the same host",
+  similar_name: "Similar name",
+};
+
+/** Each redirect URI with the flags about it, then the flags about the set as a whole. */
+export function RedirectUriList({ uris, risks }: { uris: string[]; risks: RedirectUriRisk[] }) {
+  const general = risks.filter((r) => !r.uri);
+  return (
+    <div className="space-y-3" data-testid="redirect-uris">
+      {uris.length === 0 ? <p className="text-sm text-slate-500">None registered.</p> : null}
+      <ul className="space-y-3">
+        {uris.map((uri) => {
+          const flags = risks.filter((r) => r.uri === uri);
+          return (
+            <li key={uri} className="text-sm">
+              <code className="break-all rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-900">{uri}</code>
+              {flags.length > 0 ? (
+                <ul className="mt-1 space-y-1">
+                  {flags.map((f, i) => (
+                    <li key={i} className="flex items-start gap-2 text-xs text-slate-700" data-risk={f.code}>
+                      <Badge tone={SEVERITY_TONE[f.severity]}>{f.severity}</Badge>
+                      <span>{f.message}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {general.length > 0 ? (
+        <ul className="space-y-1 border-t border-slate-100 pt-3">
+          {general.map((f, i) => (
+            <li key={i} className="flex items-start gap-2 text-xs text-slate-700" data-risk={f.code}>
+              <Badge tone={SEVERITY_TONE[f.severity]}>{f.severity}</Badge>
+              <span>{f.message}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {risks.length === 0 && uris.length > 0 ? <p className="text-xs text-emerald-700">No risk flags: https on named hosts of the client&apos;s own site.</p> : null}
+    </div>
+  );
+}
+
+/** Requested and allowed scopes side by side: what it asked for, what it may get, and what nobody knows. */
+export function ScopeComparison({ requested, allowed, unknown }: { requested: string[]; allowed: string[]; unknown: string[] }) {
+  const all = [...new Set([...requested, ...allowed])].sort();
+  if (all.length === 0) return <p className="text-sm text-slate-500">It asked for no scope and may receive none.</p>;
+  const mark = (on: boolean, label: string) =>
+    on ? <span role="img" aria-label={label} className="text-emerald-700">✓</span> : <span aria-hidden className="text-slate-300">—</span>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" data-testid="scope-comparison">
+        <caption className="sr-only">Requested versus allowed scopes</caption>
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="py-2 pr-4 font-medium">Scope</th>
+            <th scope="col" className="py-2 pr-4 text-center font-medium">Requested</th>
+            <th scope="col" className="py-2 pr-4 text-center font-medium">Allowed</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {all.map((scope) => (
+            <tr key={scope} data-scope={scope}>
+              <td className="py-1.5 pr-4">
+                <code className="text-xs">{scope}</code>
+                {unknown.includes(scope) ? <span className="ml-2"><Badge tone="amber">unknown here</Badge></span> : null}
+              </td>
+              <td className="py-1.5 pr-4 text-center">{mark(requested.includes(scope), "requested")}</td>
+              <td className="py-1.5 pr-4 text-center">{mark(allowed.includes(scope), "allowed")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function DuplicateGroups({ groups }: { groups: DuplicateGroup[] }) {
+  if (groups.length === 0) return <p className="text-sm text-slate-600">No other registration shares its name, software id or redirect host.</p>;
+  return (
+    <div className="space-y-4" data-testid="duplicate-groups">
+      {groups.map((group) => (
+        <section key={`${group.reason}-${group.value}`} aria-label={`${DUPLICATE_LABEL[group.reason]}: ${group.value}`}>
+          <h3 className="text-sm font-medium text-slate-800">
+            {DUPLICATE_LABEL[group.reason]} <code className="text-xs font-normal">{group.value}</code>{" "}
+            <span className="text-xs font-normal text-slate-500">· {group.clients.length} other{group.clients.length === 1 ? "" : "s"}</span>
+          </h3>
+          <ul className="mt-1 space-y-1">
+            {group.clients.slice(0, 10).map((c) => (
+              <li key={c.id} className="flex flex-wrap items-center gap-2 text-xs">
+                <Link href={clientHref(c.id)} className="font-medium text-brand-700 hover:underline">{c.name}</Link>
+                <ClientStatusBadge status={c.status} />
+                <span className="text-slate-500"><Time value={c.createdAt} /></span>
+                <span className="max-w-60 truncate font-mono text-slate-500" title={c.id}>{c.id}</span>
+              </li>
+            ))}
+            {group.clients.length > 10 ? <li className="text-xs text-slate-500">and {group.clients.length - 10} more</li> : null}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export function StatusHistory({ entries, auditHref }: { entries: ClientHistoryEntry[]; auditHref?: string }) {
+  return (
+    <>
+      {entries.length === 0 ? (
+        <p className="text-sm text-slate-500">No lifecycle event recorded.</p>
+      ) : (
+        <ol className="space-y-3" data-testid="status-history">
+          {entries.map((e) => (
+            <li key={e.seq} className="text-sm">
+              <div className="flex flex-wrap items-center gap-2">
+                <Badge tone={kindTone(e.kind)}>{e.kind}</Badge>
+                <span className="text-xs text-slate-500"><Time value={e.at} /></span>
+                {e.actorLabel ? <span className="text-xs text-slate-600">by {e.actorLabel}</span> : null}
+              </div>
+              {e.reason ? <p className="mt-0.5 text-xs text-slate-700">{e.reason}</p> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+      {auditHref ? (
+        <p className="mt-3 text-xs">
+          <Link href={auditHref} className="text-brand-700 hover:underline">Every event of this client in the audit log →</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}

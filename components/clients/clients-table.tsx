@@ -1,0 +1,150 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo } from "react";
+import { ClientStatusBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
+import { DataTable, dataTableColumns, type DataTableColumn } from "@/components/ui/data-table";
+import { Time } from "@/components/ui/time";
+
+export interface ClientTableRow {
+  id: string;
+  href: string;
+  name: string;
+  status: string;
+  source: string;
+  registeredAt: string;
+  registrationIp: string | null;
+  lastUsedAt: string | null;
+  risk: "high" | "medium" | "low" | null;
+  riskCount: number;
+  /** The worst flag's text, as a tooltip. */
+  riskNote: string | null;
+  grantTypes: string[];
+  requestedScopes: string[];
+  allowedScopes: string[];
+}
+
+export type SortKey = "created" | "name" | "lastUsed" | "status";
+export interface SortLink {
+  href: string;
+  /** The current direction when the table is sorted by this column. */
+  active: "asc" | "desc" | null;
+}
+
+const column = dataTableColumns<ClientTableRow>();
+
+function SortHeader({ label, link }: { label: string; link?: SortLink }) {
+  if (!link) return <>{label}</>;
+  const arrow = link.active === "asc" ? "↑" : link.active === "desc" ? "↓" : "";
+  return (
+    <Link
+      href={link.href}
+      scroll={false}
+      className="inline-flex items-center gap-1 hover:text-slate-800"
+      aria-label={`Sort by ${label.toLowerCase()}${link.active ? `, now ${link.active === "asc" ? "ascending" : "descending"}` : ""}`}
+    >
+      {label}
+      <span aria-hidden className="w-3 text-slate-700">{arrow}</span>
+    </Link>
+  );
+}
+
+/** Select every pending client of this page for the bulk form (the checkboxes belong to that form by its id). */
+function SelectAll({ formId, rows }: { formId: string; rows: ClientTableRow[] }) {
+  return (
+    <input
+      type="checkbox"
+      aria-label="Select every pending client on this page"
+      className="h-4 w-4"
+      onChange={(event) => {
+        const form = document.getElementById(formId) as HTMLFormElement | null;
+        if (!form) return;
+        for (const box of form.ownerDocument.querySelectorAll<HTMLInputElement>(`input[form="${formId}"][name="clientId"]`)) {
+          box.checked = event.currentTarget.checked;
+        }
+      }}
+      disabled={rows.every((r) => r.status !== "pending")}
+    />
+  );
+}
+
+/**
+ * The clients table: server-side sort (column headers are links), filter and pagination. With `selectForm`, pending rows
+ * get a checkbox that joins the bulk-approve form of that id.
+ */
+export function ClientsTable({
+  rows,
+  sort,
+  selectForm,
+  empty,
+  caption,
+  testId,
+}: {
+  rows: ClientTableRow[];
+  sort?: Partial<Record<SortKey, SortLink>>;
+  selectForm?: string;
+  empty: React.ReactNode;
+  caption: string;
+  testId?: string;
+}) {
+  const columns = useMemo(() => {
+    const list: DataTableColumn<ClientTableRow>[] = [];
+    if (selectForm) {
+      list.push(
+        column.display({
+          id: "select",
+          header: () => <SelectAll formId={selectForm} rows={rows} />,
+          cell: (info) =>
+            info.row.original.status === "pending" ? (
+              <input type="checkbox" form={selectForm} name="clientId" value={info.row.original.id} aria-label={`Select ${info.row.original.name}`} className="h-4 w-4" />
+            ) : null,
+        }),
+      );
+    }
+    list.push(
+      column.accessor("name", {
+        header: () => <SortHeader label="Client" link={sort?.name} />,
+        cell: (info) => (
+          <div className="min-w-40 max-w-72">
+            <Link href={info.row.original.href} className="font-medium text-brand-700 hover:underline">{info.getValue()}</Link>
+            <div className="truncate font-mono text-xs text-slate-500" title={info.row.original.id}>{info.row.original.id}</div>
+          </div>
+        ),
+      }),
+      column.accessor("status", { header: () => <SortHeader label="Status" link={sort?.status} />, cell: (info) => <ClientStatusBadge status={info.getValue()} /> }),
+      column.accessor("source", { header: "Source", cell: (info) => <span className="whitespace-nowrap text-xs text-slate-700">{sourceLabel(info.getValue())}</span> }),
+      column.accessor("risk", {
+        header: "Redirect risk",
+        cell: (info) => (
+          <span title={info.row.original.riskNote ?? undefined}>
+            <RiskBadge risk={info.getValue()} count={info.row.original.riskCount} />
+          </span>
+        ),
+      }),
+      column.accessor("allowedScopes", {
+        header: "Scopes",
+        cell: (info) => (
+          <span className="text-xs text-slate-600" title={`allowed: ${info.getValue().join(" ") || "none"}\nrequested: ${info.row.original.requestedScopes.join(" ") || "none"}`}>
+            {info.getValue().length} allowed · {info.row.original.requestedScopes.length} requested
+          </span>
+        ),
+      }),
+      column.accessor("registeredAt", {
+        header: () => <SortHeader label="Registered" link={sort?.created} />,
+        cell: (info) => (
+          <div className="text-xs">
+            <Time value={info.getValue()} />
+            <div className="text-slate-500">{info.row.original.registrationIp ? `from ${info.row.original.registrationIp}` : ""}</div>
+          </div>
+        ),
+      }),
+      column.accessor("lastUsedAt", { header: () => <SortHeader label="Last used" link={sort?.lastUsed} />, cell: (info) => <span className="text-xs"><Time value={info.getValue()} /></span> }),
+    );
+    return list;
+  }, [rows, sort, selectForm]);
+  return (
+    <div data-testid={testId}>
+      <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 980 : 940} rowTestId={(row) => `client-row-${row.id}`} />
+    </div>
+  );
+}

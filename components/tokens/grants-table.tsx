@@ -1,0 +1,129 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo } from "react";
+import { RevokeGrantButton } from "@/components/tokens/revoke-controls";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { DataTable, dataTableColumns, type DataTableColumn } from "@/components/ui/data-table";
+import { Time } from "@/components/ui/time";
+
+export interface GrantTableRow {
+  id: string;
+  /** Opens the grant in the drawer, filters kept. */
+  href: string;
+  clientId: string;
+  clientName: string;
+  clientHref: string | null;
+  clientStatus: string;
+  userEmail: string;
+  userHref: string | null;
+  scopes: string[];
+  grantType: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  status: "active" | "revoked" | "expired";
+  revokedAt: string | null;
+  revokedReason: string | null;
+  liveAccessTokens: number;
+  liveRefreshTokens: number;
+}
+
+const STATUS_TONE: Record<string, BadgeTone> = { active: "green", revoked: "red", expired: "neutral" };
+const column = dataTableColumns<GrantTableRow>();
+
+/** Grants with their live tokens; each row opens its tokens in a drawer and, for revokers, can be revoked. */
+export function GrantsTable({ rows, canRevoke, open, empty }: { rows: GrantTableRow[]; canRevoke: boolean; open?: string; empty: React.ReactNode }) {
+  const columns = useMemo(() => {
+    const list: DataTableColumn<GrantTableRow>[] = [
+      column.accessor("clientName", {
+        header: "Client",
+        cell: (info) => {
+          const row = info.row.original;
+          return (
+            <div className="min-w-36 max-w-60">
+              {row.clientHref ? <Link href={row.clientHref} className="font-medium text-brand-700 hover:underline">{row.clientName}</Link> : <span className="font-medium">{row.clientName}</span>}
+              {row.clientStatus !== "active" ? <span className="ml-1"><Badge tone="amber">{row.clientStatus}</Badge></span> : null}
+              <div className="truncate font-mono text-xs text-slate-500" title={row.clientId}>{row.clientId}</div>
+            </div>
+          );
+        },
+      }),
+      column.accessor("userEmail", {
+        header: "User",
+        cell: (info) => {
+          const row = info.row.original;
+          return (
+            <span className="block max-w-56 truncate text-xs" title={row.userEmail}>
+              {row.userHref ? <Link href={row.userHref} className="text-brand-700 hover:underline">{row.userEmail}</Link> : row.userEmail}
+            </span>
+          );
+        },
+      }),
+      column.accessor("scopes", {
+        header: "Scopes",
+        cell: (info) => (
+          <div className="flex max-w-64 flex-wrap gap-1">
+            {info.getValue().map((s: string) => <code key={s} className="rounded bg-slate-100 px-1 text-xs">{s}</code>)}
+          </div>
+        ),
+      }),
+      column.accessor("status", {
+        header: "Status",
+        cell: (info) => {
+          const row = info.row.original;
+          return (
+            <div className="text-xs">
+              <Badge tone={STATUS_TONE[row.status]}>{row.status}</Badge>
+              {row.revokedAt ? <div className="mt-1 max-w-48 text-slate-500" title={row.revokedReason ?? undefined}><Time value={row.revokedAt} /></div> : null}
+            </div>
+          );
+        },
+      }),
+      column.accessor("liveAccessTokens", {
+        header: "Live tokens",
+        cell: (info) => (
+          <Link href={info.row.original.href} scroll={false} className="whitespace-nowrap text-xs text-brand-700 hover:underline" aria-label={`Tokens of grant ${info.row.original.id}`}>
+            {info.getValue()} access · {info.row.original.liveRefreshTokens} refresh
+          </Link>
+        ),
+      }),
+      column.accessor("expiresAt", { header: "Usable until", cell: (info) => <span className="text-xs"><Time value={info.getValue()} empty="—" /></span> }),
+      column.accessor("createdAt", {
+        header: "Granted",
+        cell: (info) => (
+          <div className="text-xs">
+            <Time value={info.getValue()} />
+            <div className="text-slate-500">{info.row.original.grantType.replace(/_/g, " ")}</div>
+          </div>
+        ),
+      }),
+      column.accessor("lastUsedAt", { header: "Last used", cell: (info) => <span className="text-xs"><Time value={info.getValue()} /></span> }),
+    ];
+    if (canRevoke) {
+      list.push(
+        column.display({
+          id: "revoke",
+          header: () => <span className="sr-only">Revoke</span>,
+          cell: (info) =>
+            info.row.original.status === "revoked" ? null : (
+              <RevokeGrantButton grantId={info.row.original.id} clientName={info.row.original.clientName} userEmail={info.row.original.userEmail} />
+            ),
+        }),
+      );
+    }
+    return list;
+  }, [canRevoke]);
+  return (
+    <DataTable
+      columns={columns}
+      data={rows}
+      rowId={(row) => row.id}
+      caption="Grants, newest first"
+      empty={empty}
+      minWidth={1100}
+      highlighted={open}
+      rowTestId={(row) => `grant-row-${row.id}`}
+    />
+  );
+}

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { createUser } from "./support/cli";
+import { signIn } from "./support/console";
+import { snap } from "./support/screenshot";
+import { E2E_BASE_URL } from "./support/server";
+import { mintToken } from "./support/tokens";
+
+const run = Date.now().toString(36).slice(-5);
+
+test("clients, tokens, settings and connect work on a narrow window and by keyboard", async ({ page }) => {
+  const admin = createUser(["iam_admin"], "admin");
+  mintToken({ user: admin.email, scopes: ["account:read"], clientName: `Narrow agent ${run}` });
+  const name = `Narrow client ${run}`;
+  const registered = await fetch(`${E2E_BASE_URL}/oauth/register`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ client_name: name, redirect_uris: ["https://narrow.example.com/cb"], token_endpoint_auth_method: "none" }),
+  });
+  const clientId = ((await registered.json()) as { client_id: string }).client_id;
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, admin.email, admin.password);
+  for (const path of ["/clients", `/clients/${clientId}`, "/tokens", "/settings", "/connect"]) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    // Nothing wider than the window: wide tables scroll inside their cards.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+    await snap(page, `narrow${path.replace(/\//g, "-")}`);
+  }
+
+  // By keyboard: search, then open the client from the table.
+  await page.goto("/clients");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("Search").focus();
+  await page.keyboard.type(run);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`q=${run}`));
+  const link = page.getByTestId("clients-table").getByRole("link", { name });
+  await link.focus();
+  await expect(link).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+});

@@ -1,0 +1,82 @@
+import { getClient, type ClientDetail } from "@/lib/clients/get-client";
+import { groupNearDuplicates, type DuplicateGroup } from "@/lib/clients/near-duplicates";
+import { redirectUriRisks, type RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
+import { db } from "@/lib/db/client";
+
+/** Lifecycle events shown as a client's status history. */
+export const CLIENT_HISTORY_KINDS = ["client.registered", "client.approved", "client.rejected", "client.suspended", "client.reactivated", "client.updated"];
+
+export interface ClientHistoryEntry {
+  seq: string;
+  at: Date;
+  kind: string;
+  actor: string | null;
+  /** The actor as a person reads it: a user's email, `cli`, `system`. */
+  actorLabel: string | null;
+  reason: string | null;
+}
+
+export interface ClientUsage {
+  grants: number;
+  liveGrants: number;
+  accessTokens: number;
+  liveAccessTokens: number;
+  firstTokenAt: Date | null;
+  lastTokenAt: Date | null;
+}
+
+export interface ClientEvidence {
+  client: ClientDetail;
+  risks: RedirectUriRisk[];
+  /** Requested scopes the server does not know (asked for, never grantable). */
+  unknownRequestedScopes: string[];
+  duplicates: DuplicateGroup[];
+  usage: ClientUsage;
+  history: ClientHistoryEntry[];
+}
+
+// Enough to find look-alikes among every client a deployment plausibly has; the newest are compared first.
+const DUPLICATE_CANDIDATES = 10_000;
+
+/** Everything a reviewer weighs before approving a client (DESIGN §2), in one read. Throws not_found. */
+export async function getClientEvidence(clientId: string, now = new Date()): Promise<ClientEvidence> {
+  const client = await getClient(clientId);
+  const database = db();
+  const [candidates, grants, liveGrants, tokens, liveTokens, history, known] = await Promise.all([
+    database.client.findMany({
+      orderBy: { createdAt: "desc" },
+      take: DUPLICATE_CANDIDATES,
+      select: { id: true, name: true, status: true, source: true, redirectUris: true, softwareId: true, createdAt: true },
+    }),
+    database.grant.count({ where: { clientId } }),
+    database.grant.count({ where: { clientId, revokedAt: null } }),
+    database.accessToken.aggregate({ where: { grant: { clientId } }, _count: { _all: true }, _min: { issuedAt: true }, _max: { issuedAt: true } }),
+    database.accessToken.count({ where: { grant: { clientId }, revokedAt: null, expiresAt: { gt: now } } }),
+    database.auditEvent.findMany({
+      where: { clientId, kind: { in: CLIENT_HISTORY_KINDS } },
+      orderBy: { seq: "desc" },
+      take: 50,
+      select: { seq: true, at: true, kind: true, actor: true, reason: true },
+    }),
+    database.scope.findMany({ where: { name: { in: client.requestedScopes } }, select: { name: true } }),
+  ]);
+  const knownNames = new Set(known.map((s) => s.name));
+  const actorIds = [...new Set(history.flatMap((e) => (e.actor?.startsWith("user:") ? [e.actor.slice(5)] : [])))];
+  const actors = actorIds.length ? await database.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } }) : [];
+  const emails = new Map(actors.map((a) => [`user:${a.id}`, a.email]));
+  return {
+    client,
+    risks: redirectUriRisks({ id: client.id, source: client.source, redirectUris: client.redirectUris, clientUri: client.clientUri, grantTypes: client.grantTypes }),
+    unknownRequestedScopes: client.requestedScopes.filter((s) => !knownNames.has(s)),
+    duplicates: groupNearDuplicates({ ...client, softwareId: client.softwareId }, candidates),
+    usage: {
+      grants,
+      liveGrants,
+      accessTokens: tokens._count._all,
+      liveAccessTokens: liveTokens,
+      firstTokenAt: tokens._min.issuedAt,
+      lastTokenAt: tokens._max.issuedAt,
+    },
+    history: history.map((e) => ({ ...e, seq: e.seq.toString(), actorLabel: e.actor ? (emails.get(e.actor) ?? e.actor) : null })),
+  };
+}
