@@ -1,7 +1,19 @@
-export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
+/** The frame of the pages outside the console (sign-in, setup, consent, device): the brand and one card. */
+export function AuthCard({
+  title,
+  subtitle,
+  wide = false,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  /** A little wider, for the authorization pages. */
+  wide?: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
-      <div className="w-full max-w-sm">
+      <div className={`w-full ${wide ? "max-w-lg" : "max-w-sm"}`}>
         <div className="mb-6 flex items-center justify-center gap-2 text-xl font-semibold text-brand-900">
           <span aria-hidden className="grid h-8 w-8 place-items-center rounded bg-brand-600 text-white">P</span>
           Portcullis

@@ -1,26 +1,12 @@
 import type { AuditEventView } from "@/lib/audit/list-audit-events";
+import type { AuditRecord } from "@/lib/audit/types";
 import { Prisma } from "@/lib/db/generated/client";
 
 /** Every stored column of an audit event, as raw queries select it. */
 export const AUDIT_COLUMNS = Prisma.sql`"seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"`;
 
-export interface AuditRow {
-  seq: bigint;
-  at: Date;
-  kind: string;
-  actor: string | null;
-  subject: string | null;
-  clientId: string | null;
-  tool: string | null;
-  scopes: string[];
-  decision: string | null;
-  reason: string | null;
-  requestId: string | null;
-  ip: string | null;
-  detail: unknown;
-  prevHash: string;
-  hash: string;
-}
+/** A stored event as raw queries return it. */
+export type AuditRow = AuditRecord;
 
 /** An event as the console and exports show it: JSON-safe (seq as a string, time as ISO 8601), hashes included. */
 export interface AuditEventRecordView extends AuditEventView {

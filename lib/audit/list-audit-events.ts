@@ -1,20 +1,8 @@
+import type { AuditRecord } from "@/lib/audit/types";
 import type { Db } from "@/lib/db/client";
 
-export interface AuditEventView {
-  seq: string;
-  at: string;
-  kind: string;
-  actor: string | null;
-  subject: string | null;
-  clientId: string | null;
-  tool: string | null;
-  scopes: string[];
-  decision: string | null;
-  reason: string | null;
-  requestId: string | null;
-  ip: string | null;
-  detail: unknown;
-}
+/** An event without its chain hashes, JSON-safe: seq as a string, time as ISO 8601. */
+export type AuditEventView = Omit<AuditRecord, "seq" | "at" | "prevHash" | "hash"> & { seq: string; at: string };
 
 /** The newest events first, optionally of some kinds. */
 export async function listAuditEvents(database: Db, options: { kinds?: string[]; limit?: number } = {}): Promise<AuditEventView[]> {

@@ -11,7 +11,7 @@ import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
 import { reloadEnv } from "@/lib/env";
 import { authorize, authorizeUrl, pkcePair, REDIRECT_URI, standardAuthorizeParams, testUser, token } from "@/lib/oauth/testing";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { DEFAULT_REGISTRATION_POLICY } from "@/lib/settings/registration-policy";
 import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
 

@@ -6,7 +6,7 @@ import { registerClient } from "@/lib/clients/register-client";
 import { handleAuthorizationRequest } from "@/lib/oauth/authorize/handle-authorization-request";
 import { handleConsentDecision } from "@/lib/oauth/authorize/handle-consent-decision";
 import { prepareConsentScreen } from "@/lib/oauth/authorize/prepare-consent-screen";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { handleTokenRequest } from "@/lib/oauth/token/handle-token-request";
 import { createUser } from "@/lib/users/create-user";

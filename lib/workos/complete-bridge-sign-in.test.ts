@@ -5,16 +5,16 @@ import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
 import { reloadEnv } from "@/lib/env";
 import { createUser } from "@/lib/users/create-user";
-import type { BridgeUser } from "@/lib/workos/bridge-session-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { completeBridgeSignIn } from "@/lib/workos/complete-bridge-sign-in";
 import { externalAuthRef } from "@/lib/workos/external-auth-id";
 import { startWorkosStandin, type WorkosStandin } from "@/lib/workos/testing/workos-standin";
 
 let standin: WorkosStandin;
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let alice: BridgeUser;
+let alice: SignedInUser;
 const VARS = ["PORTCULLIS_ISSUER_MODE", "WORKOS_AUTHKIT_DOMAIN", "WORKOS_API_URL", "WORKOS_API_KEY", "WORKOS_API_TIMEOUT_MS"];
-const ctx = (user: BridgeUser) => ({ actor: `user:${user.id}`, ip: "198.51.100.7", requestId: "req-bridge" });
+const ctx = (user: SignedInUser) => ({ actor: `user:${user.id}`, ip: "198.51.100.7", requestId: "req-bridge" });
 
 beforeAll(async () => {
   standin = await startWorkosStandin();

@@ -2,7 +2,7 @@ import { recordAudit, type AuditContext } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import type { BridgeUser } from "@/lib/workos/bridge-session-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { externalAuthRef } from "@/lib/workos/external-auth-id";
 import { workosClient } from "@/lib/workos/workos-client";
 import { workosFailure } from "@/lib/workos/workos-failure";
@@ -21,7 +21,7 @@ function checkRedirect(uri: string, authkitDomain: string): string | null {
  * Audited either way (`bridge.completed` / `bridge.failed`); a refusal or outage becomes an AppError with a message fit
  * for the page, never a stack trace.
  */
-export async function completeBridgeSignIn(externalAuthId: string, user: BridgeUser, ctx: AuditContext): Promise<string> {
+export async function completeBridgeSignIn(externalAuthId: string, user: SignedInUser, ctx: AuditContext): Promise<string> {
   const { workos, issuerMode } = env();
   if (issuerMode !== "bridge" || !workos.authkitDomain) throw new AppError("not_found", "Portcullis is not AuthKit's Login URI.");
   const audit = { actor: ctx.actor, subject: user.id, ip: ctx.ip, requestId: ctx.requestId };

@@ -2,7 +2,7 @@ import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { describeIssues } from "@/lib/errors";
 import { rateLimit } from "@/lib/rate-limit";
-import { bridgeSessionUser } from "@/lib/workos/bridge-session-user";
+import { signedInUser } from "@/lib/auth/signed-in-user";
 import { externalAuthIdSchema, externalAuthRef } from "@/lib/workos/external-auth-id";
 
 // The Login URI is public: bound how often one address may hit it (and write audit events).
@@ -23,7 +23,7 @@ export async function startBridgeSignIn(rawExternalAuthId: string | null, reques
   if (env().issuerMode !== "bridge") return { outcome: "not_bridge" };
   const wait = perAddress.hit(request.ip ?? "unknown");
   if (wait > 0) return { outcome: "rate_limited", retryAfter: wait };
-  const user = await bridgeSessionUser();
+  const user = await signedInUser();
   const audit = { actor: user ? `user:${user.id}` : "anonymous", subject: user?.id ?? null, ip: request.ip, requestId: request.requestId };
   const parsed = externalAuthIdSchema.safeParse(rawExternalAuthId ?? undefined);
   if (!parsed.success) {

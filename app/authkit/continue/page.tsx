@@ -3,7 +3,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { ContinueForm } from "@/components/authkit/continue-form";
 import { Notice } from "@/components/ui/notice";
 import { env } from "@/lib/env";
-import { bridgeSessionUser } from "@/lib/workos/bridge-session-user";
+import { signedInUser } from "@/lib/auth/signed-in-user";
 import { externalAuthIdSchema } from "@/lib/workos/external-auth-id";
 
 export const metadata = { title: "Continue to AuthKit" };
@@ -23,7 +23,7 @@ export default async function ContinuePage({ searchParams }: { searchParams: Pro
       </AuthCard>
     );
   }
-  const user = await bridgeSessionUser();
+  const user = await signedInUser();
   if (!user) redirect(`/login?${new URLSearchParams({ from: `/authkit/continue?${new URLSearchParams({ external_auth_id: id.data })}` })}`);
   return (
     <AuthCard title="Connect your MCP client" subtitle="An MCP client asked AuthKit to sign you in. Portcullis will tell AuthKit who you are.">

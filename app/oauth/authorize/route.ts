@@ -1,7 +1,7 @@
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { handleAuthorizationRequest } from "@/lib/oauth/authorize/handle-authorization-request";
 import { handleConsentDecision } from "@/lib/oauth/authorize/handle-consent-decision";
-import { signedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import { signedInUser } from "@/lib/auth/signed-in-user";
 import { unexpectedFailurePage } from "@/lib/oauth/authorize/unexpected-failure-page";
 
 export const dynamic = "force-dynamic";

@@ -5,7 +5,7 @@ import { OAuthCard } from "@/components/oauth/oauth-card";
 import { Notice } from "@/components/ui/notice";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { prepareConsentScreen } from "@/lib/oauth/authorize/prepare-consent-screen";
-import { signedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import { signedInUser } from "@/lib/auth/signed-in-user";
 
 export const metadata = { title: "Authorize an app" };
 

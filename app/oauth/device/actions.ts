@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { isAppError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
-import { signedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import { signedInUser } from "@/lib/auth/signed-in-user";
 import { decideDeviceRequest } from "@/lib/oauth/device/decide-device-request";
 
 /** The device page's Allow/Deny. The outcome is shown by the page it redirects to. */

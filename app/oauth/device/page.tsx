@@ -4,7 +4,7 @@ import { DeviceConsentForm } from "@/components/oauth/device-consent-form";
 import { OAuthCard } from "@/components/oauth/oauth-card";
 import { Notice } from "@/components/ui/notice";
 import { isAppError } from "@/lib/errors";
-import { signedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import { signedInUser } from "@/lib/auth/signed-in-user";
 import { prepareDeviceScreen } from "@/lib/oauth/device/prepare-device-screen";
 
 export const metadata = { title: "Connect a device" };

@@ -5,7 +5,7 @@ import { rejectClient } from "@/lib/clients/reject-client";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { hashCredential } from "@/lib/oauth/secrets";
 import {
   authorize,

@@ -4,7 +4,7 @@ import { authorizationResponseUrl } from "@/lib/oauth/authorize/authorization-re
 import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import { issueAuthorizationCode } from "@/lib/oauth/authorize/issue-authorization-code";
 import { renderNonRedirectOutcome } from "@/lib/oauth/authorize/render-non-redirect-outcome";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { validateAuthorizationRequest } from "@/lib/oauth/authorize/validate-authorization-request";
 import { ENDPOINT_PATHS } from "@/lib/oauth/constants";
 import { redirectResponse as redirect } from "@/lib/oauth/http/redirect-response";

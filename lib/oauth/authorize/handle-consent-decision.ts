@@ -7,7 +7,7 @@ import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import { issueAuthorizationCode } from "@/lib/oauth/authorize/issue-authorization-code";
 import { renderAuthorizationPage } from "@/lib/oauth/authorize/render-authorization-page";
 import { renderNonRedirectOutcome } from "@/lib/oauth/authorize/render-non-redirect-outcome";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { validateAuthorizationRequest } from "@/lib/oauth/authorize/validate-authorization-request";
 import { ENDPOINT_PATHS } from "@/lib/oauth/constants";
 import { readLimited } from "@/lib/oauth/http/read-body";

@@ -3,7 +3,7 @@ import { isLoopbackRedirect } from "@/lib/clients/validate-redirect-uri";
 import { consentToken } from "@/lib/oauth/authorize/consent-token";
 import { describeScopes } from "@/lib/oauth/authorize/describe-scopes";
 import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { validateAuthorizationRequest } from "@/lib/oauth/authorize/validate-authorization-request";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 

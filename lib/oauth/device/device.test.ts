@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { decideDeviceRequest } from "@/lib/oauth/device/decide-device-request";
 import { handleDeviceAuthorizationRequest } from "@/lib/oauth/device/handle-device-authorization-request";
 import { prepareDeviceScreen } from "@/lib/oauth/device/prepare-device-screen";

@@ -4,7 +4,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { handleIntrospectionRequest } from "@/lib/oauth/introspection/handle-introspection-request";
 import { handleRevocationRequest } from "@/lib/oauth/revocation/handle-revocation-request";

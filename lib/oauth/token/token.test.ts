@@ -6,7 +6,7 @@ import { suspendClient } from "@/lib/clients/suspend-client";
 import { rejectClient } from "@/lib/clients/reject-client";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
-import type { SignedInUser } from "@/lib/oauth/authorize/signed-in-user";
+import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { hashCredential } from "@/lib/oauth/secrets";
 import {
   exchangeCode,

@@ -2,17 +2,18 @@ import { auth } from "@/lib/auth/auth";
 import { noteChanged } from "@/lib/changes/change-versions";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
-export interface BridgeUser {
+export interface SignedInUser {
   id: string;
   email: string;
   name: string;
 }
 
 /**
- * The person signed in to Portcullis, for the Login URI: any enabled local user (what they may then do through an MCP
- * client is decided at /mcp, by policy). Null without a usable session.
+ * The person signed in to the console, for the authorization, consent and device pages and the AuthKit Login URI — read fresh from the current
+ * policy, so a disabled user counts as signed out. Null when nobody usable is signed in (the caller sends them to sign
+ * in, then back).
  */
-export async function bridgeSessionUser(): Promise<BridgeUser | null> {
+export async function signedInUser(): Promise<SignedInUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
@@ -23,5 +24,5 @@ export async function bridgeSessionUser(): Promise<BridgeUser | null> {
   }
   const user = snapshot.users.get(id);
   if (!user || user.disabled || user.kind !== "human") return null;
-  return { id: user.id, email: user.email, name: user.name };
+  return { id, email: user.email, name: user.name };
 }
