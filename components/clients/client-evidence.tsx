@@ -31,10 +31,7 @@ export function RedirectUriList({ uris, risks }: { uris: string[]; risks: Redire
               {flags.length > 0 ? (
                 <ul className="mt-1 space-y-1">
                   {flags.map((f, i) => (
-                    <li key={i} className="flex items-start gap-2 text-xs text-slate-700" data-risk={f.code}>
-                      <Badge tone={SEVERITY_TONE[f.severity]}>{f.severity}</Badge>
-                      <span>{f.message}</span>
-                    </li>
+                    <RiskFlagItem key={i} flag={f} />
                   ))}
                 </ul>
               ) : null}
@@ -45,15 +42,21 @@ export function RedirectUriList({ uris, risks }: { uris: string[]; risks: Redire
       {general.length > 0 ? (
         <ul className="space-y-1 border-t border-slate-100 pt-3">
           {general.map((f, i) => (
-            <li key={i} className="flex items-start gap-2 text-xs text-slate-700" data-risk={f.code}>
-              <Badge tone={SEVERITY_TONE[f.severity]}>{f.severity}</Badge>
-              <span>{f.message}</span>
-            </li>
+            <RiskFlagItem key={i} flag={f} />
           ))}
         </ul>
       ) : null}
       {risks.length === 0 && uris.length > 0 ? <p className="text-xs text-emerald-700">No risk flags: https on named hosts of the client&apos;s own site.</p> : null}
     </div>
+  );
+}
+
+function RiskFlagItem({ flag }: { flag: RedirectUriRisk }) {
+  return (
+    <li className="flex items-start gap-2 text-xs text-slate-700" data-risk={flag.code}>
+      <Badge tone={SEVERITY_TONE[flag.severity]}>{flag.severity}</Badge>
+      <span>{flag.message}</span>
+    </li>
   );
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ClientSummary } from "@/lib/clients/list-clients";
+import { CLIENT_SUMMARY_SELECT, type ClientSummary } from "@/lib/clients/list-clients";
 import { redirectUriRisks, type RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -83,21 +83,7 @@ export async function listClientPage(filter: ClientFilter, now = new Date()): Pr
     orderBy: orderBy(filter),
     skip: (page - 1) * filter.size,
     take: filter.size,
-    select: {
-      id: true,
-      name: true,
-      status: true,
-      source: true,
-      tokenEndpointAuthMethod: true,
-      redirectUris: true,
-      grantTypes: true,
-      allowedScopes: true,
-      requestedScopes: true,
-      clientUri: true,
-      registrationIp: true,
-      createdAt: true,
-      lastUsedAt: true,
-    },
+    select: { ...CLIENT_SUMMARY_SELECT, requestedScopes: true, clientUri: true },
   });
   return {
     rows: rows.map((c) => ({ ...c, risks: redirectUriRisks({ id: c.id, source: c.source, redirectUris: c.redirectUris, clientUri: c.clientUri, grantTypes: c.grantTypes }) })),
