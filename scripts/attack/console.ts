@@ -26,6 +26,17 @@ function actionForm(name: string, fields: Record<string, string>): FormData {
   return form;
 }
 
+/**
+ * A server action called the way the console's JavaScript calls it (React's reply encoding: the FormData argument's
+ * fields under `1_`, the argument list as field `0`); the answer is the action's result in the RSC stream.
+ */
+function callAction(browser: Browser, path: string, name: string, fields: Record<string, string>): Promise<Reply> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(`1_${k}`, v);
+  form.set("0", JSON.stringify([null, "$K1"]));
+  return browser.request(path, { method: "POST", body: form, headers: { "next-action": actionId(name), accept: "text/x-component", origin: browser.base } });
+}
+
 const submit = (browser: Browser, path: string, name: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> =>
   browser.request(path, { method: "POST", body: actionForm(name, fields), headers });
 
@@ -55,7 +66,7 @@ export function attacks({ fx, database }: AttackDeps): AttackArea {
     const before = await database.countAudit({ kind: "console.denied", actor: `user:${actorId}` });
     const reply = await run();
     demand(await unchanged(), `the change happened (answer: ${reply})`);
-    demand(reply.status === 200 && reply.text.includes(message), `expected the form to say "${message}", got ${reply}`);
+    demand(reply.status === 200 && reply.text.includes('"code":"forbidden"') && reply.text.includes(message), `expected the action's result to be forbidden ("${message}"), got ${reply}`);
     const after = await database.countAudit({ kind: "console.denied", actor: `user:${actorId}` });
     demand(after === before + 1, `the refusal was not audited (console.denied events ${before} → ${after})`);
   };
@@ -184,18 +195,18 @@ export function attacks({ fx, database }: AttackDeps): AttackArea {
       attack("open redirect through the authorization endpoint (unregistered redirect_uri)", "400 page, no redirect", async () => {
         expectErrorPage(await fx.developer.get(authorizeQuery(fx, fx.clients.app, { redirect_uri: "https://evil.example/cb", response_type: "bogus" })), 400, "invalid_request");
       }),
-      attack("reviewer approves a pending client", "refused as forbidden, unchanged, audited", () =>
-        deniedAndAudited(reviewer.id, () => submit(fx.reviewer, "/tokens", "approveClientAction", { clientId: pending.id, reason: "x", serviceUser: "" }, { origin: fx.base }), async () => (await database.clientStatus(pending.id)) === "pending", "You need the clients:write scope"),
+      attack("reviewer approves a pending client", "action result code forbidden; unchanged; console.denied audited", () =>
+        deniedAndAudited(reviewer.id, () => callAction(fx.reviewer, "/tokens", "approveClientAction", { clientId: pending.id, reason: "x", serviceUser: "" }), async () => (await database.clientStatus(pending.id)) === "pending", "You need the clients:write scope"),
       ),
-      attack("reviewer makes themselves iam_admin", "refused as forbidden, unchanged, audited", () =>
-        deniedAndAudited(reviewer.id, () => submit(fx.reviewer, `/users/${reviewer.id}`, "assignRoleAction", { userId: reviewer.id, role: "iam_admin" }, { origin: fx.base }), async () => JSON.stringify(await database.userRoles(reviewer.id)) === JSON.stringify(["access_reviewer"]), "You need the users:write scope"),
+      attack("reviewer makes themselves iam_admin", "action result code forbidden; unchanged; console.denied audited", () =>
+        deniedAndAudited(reviewer.id, () => callAction(fx.reviewer, `/users/${reviewer.id}`, "assignRoleAction", { userId: reviewer.id, role: "iam_admin" }), async () => JSON.stringify(await database.userRoles(reviewer.id)) === JSON.stringify(["access_reviewer"]), "You need the users:write scope"),
       ),
-      attack("reviewer rewrites the registration policy", "refused as forbidden, unchanged, audited", async () => {
+      attack("reviewer rewrites the registration policy", "action result code forbidden; unchanged; console.denied audited", async () => {
         const before = JSON.stringify(await database.settingValue("registration_policy"));
-        await deniedAndAudited(reviewer.id, () => submit(fx.reviewer, "/settings", "updateRegistrationPolicyAction", { allowedHosts: "", trustedCimdDomains: "evil.example" }, { origin: fx.base }), async () => JSON.stringify(await database.settingValue("registration_policy")) === before, "You need the settings:write scope");
+        await deniedAndAudited(reviewer.id, () => callAction(fx.reviewer, "/settings", "updateRegistrationPolicyAction", { allowedHosts: "", trustedCimdDomains: "evil.example" }), async () => JSON.stringify(await database.settingValue("registration_policy")) === before, "You need the settings:write scope");
       }),
-      attack("developer suspends an approved client", "refused as forbidden, unchanged, audited", () =>
-        deniedAndAudited(dev.id, async () => submit(await fx.signIn(dev.email), "/tokens", "suspendClientAction", { clientId: fx.clients.app.id, reason: "x" }, { origin: fx.base }), async () => (await database.clientStatus(fx.clients.app.id)) === "active", "You need the clients:write scope"),
+      attack("developer suspends an approved client", "action result code forbidden; unchanged; console.denied audited", () =>
+        deniedAndAudited(dev.id, async () => callAction(await fx.signIn(dev.email), "/tokens", "suspendClientAction", { clientId: fx.clients.app.id, reason: "x" }), async () => (await database.clientStatus(fx.clients.app.id)) === "active", "You need the clients:write scope"),
       ),
       attack("anonymous visitor calls the approve action", "redirect to /login; unchanged", async () => {
         const reply = await approveAttempt(new Browser(fx.base), { origin: fx.base });

@@ -1,26 +1,32 @@
 import type { AttackDeps } from "./deps";
 import { attack, demand, type AttackArea } from "./harness";
-import { expectJsonRpcError, send, type Reply } from "./http";
+import { expectJsonRpcError, rawRequest, send, type Reply } from "./http";
 
 /** Issue 4's transport hygiene at /mcp, with a valid token so that only the transport rule can refuse. */
 export function attacks({ fx }: AttackDeps): AttackArea {
+  const whoami = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: {} } });
   let token: Promise<string> | undefined;
-  const valid = () => (token ??= fx.freshTokens("account:read").then((t) => t.access_token));
+  // A real token, and proof that a well-formed request with it is served: each case below differs only in its flaw.
+  const valid = () =>
+    (token ??= fx.freshTokens("account:read").then(async (t) => {
+      const control = await send(`${fx.base}/mcp`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${t.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: whoami,
+      });
+      demand(control.status === 200, `the valid request was refused, so the cases prove nothing: ${control}`);
+      return t.access_token;
+    }));
   const post = async (body: string, headers: Record<string, string> = {}): Promise<Reply> =>
     send(`${fx.base}/mcp`, {
       method: "POST",
       headers: { authorization: `Bearer ${await valid()}`, "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
       body,
     });
-  const whoami = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: {} } });
 
   return {
     name: "Transport hygiene",
     cases: [
-      attack("control: the same request from no browser works", "200 (not an attack: proves the cases below differ only in their flaw)", async () => {
-        const reply = await post(whoami);
-        demand(reply.status === 200, `the valid request was refused, so the cases below prove nothing: ${reply}`);
-      }),
       attack("browser page on another origin (DNS rebinding / CSRF)", "403 JSON-RPC -32000", async () => {
         expectJsonRpcError(await post(whoami, { origin: "https://evil.example" }), 403, -32000);
       }),
@@ -34,22 +40,16 @@ export function attacks({ fx }: AttackDeps): AttackArea {
         const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: { pad: "x".repeat(2 * 1024 * 1024) } } });
         expectJsonRpcError(await post(body), 413, -32600);
       }),
-      attack("oversized body without Content-Length (streamed)", "413 JSON-RPC -32600", async () => {
-        const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
-        let sent = 0;
-        const stream = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (sent++ >= 40) controller.close();
-            else controller.enqueue(chunk);
-          },
-        });
-        const reply = await send(`${fx.base}/mcp`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${await valid()}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-          body: stream,
-          duplex: "half",
-        } as RequestInit);
-        expectJsonRpcError(reply, 413, -32600);
+      attack("oversized body without Content-Length (chunked, 2.5 MiB)", "413 JSON-RPC -32600", async () => {
+        // On its own connection: a refused upload leaves the rest of its body in flight on that socket.
+        const chunk = "x".repeat(64 * 1024);
+        const chunks = Array.from({ length: 40 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("");
+        const reply = await rawRequest(
+          fx.port,
+          `POST /mcp HTTP/1.1\r\nHost: localhost:${fx.port}\r\nAuthorization: Bearer ${await valid()}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunks}0\r\n\r\n`,
+        );
+        const code = (JSON.parse(reply.body || "{}") as { error?: { code: number } }).error?.code;
+        demand(reply.status === 413 && code === -32600, `expected 413 with JSON-RPC -32600, got ${reply.status}: ${reply.body.slice(0, 200)}`);
       }),
       attack("malformed JSON", "400 JSON-RPC -32700 parse error", async () => {
         expectJsonRpcError(await post('{"jsonrpc":"2.0","id":1,"method":'), 400, -32700);
