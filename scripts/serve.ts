@@ -14,6 +14,7 @@ import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
+import { CROSS_SITE_ERROR, crossSiteRefusal } from "@/lib/http/cross-site-guard";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { startPortcullis } from "@/lib/startup";
 
@@ -69,6 +70,7 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const publicOrigin = new URL(config.issuer).origin;
   const server = createServer((req, res) => {
     delete req.headers[CLIENT_IP_HEADER];
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"] as string | undefined, config.trustedProxies);
@@ -83,6 +85,13 @@ async function main() {
       const path = (req.url ?? "/").split("?")[0];
       logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
     });
+    const refusal = crossSiteRefusal(req.method, (req.url ?? "/").split("?")[0], req.headers, publicOrigin);
+    if (refusal) {
+      const body = JSON.stringify({ error: CROSS_SITE_ERROR, error_description: `Cross-site request refused: ${refusal}.` });
+      res.writeHead(403, { "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     void serveTokenRequest(req, res, config.issuer)
       .then((served) => (served ? undefined : handle(req, res)))
       .catch((error) => {

@@ -1,0 +1,36 @@
+import type * as database from "./database";
+import type { Fixtures, RegisteredClient } from "./fixtures";
+import { pkcePair } from "./fixtures";
+
+export interface AttackDeps {
+  fx: Fixtures;
+  database: typeof database;
+  /** The instance allowed to fetch metadata documents from this machine, and the hostile document host. */
+  cimd: { base: string; documents: import("./document-server").DocumentServer };
+}
+
+/** An authorization request that is valid in every respect except what `override` changes (a value of null drops it). */
+export function authorizeQuery(fx: Fixtures, client: RegisteredClient, override: Record<string, string | null> = {}): string {
+  const params: Record<string, string | null> = {
+    response_type: "code",
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: "S256",
+    state: "attack-state",
+    resource: fx.resource,
+    scope: "account:read",
+    ...override,
+  };
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null) search.set(k, v);
+  return `/oauth/authorize?${search}`;
+}
+
+export function tokenRequest(fx: Fixtures, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<import("./http").Reply> {
+  return import("./http").then(({ send }) =>
+    send(`${fx.base}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields) }),
+  );
+}
+
+export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
