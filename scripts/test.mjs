@@ -1,5 +1,6 @@
 // `npm test`: every test Portcullis has, in order — unit and integration tests on embedded PGlite, the same again on
-// PostgreSQL when one is reachable, then the browser journeys against a freshly built server in Chromium.
+// PostgreSQL when one is reachable, a production build, the attack suite against it, then the browser journeys in
+// Chromium.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,6 +62,7 @@ if (await postgresReachable(POSTGRES_URL)) {
 }
 
 if (run("Production build", join("node_modules", ".bin", "next"), ["build"])) {
+  run("Attack suite (hostile requests against a fresh server)", join("node_modules", ".bin", "tsx"), ["scripts/attack.ts"]);
   if (ensureChromium()) {
     const dataDir = mkdtempSync(join(tmpdir(), "portcullis-e2e-"));
     run("Browser journeys (Playwright, Chromium)", join("node_modules", ".bin", "playwright"), ["test"], {
