@@ -31,13 +31,12 @@ export async function removeClients(tx: Tx, clientIds: readonly string[], reason
   const withGrants = await tx.grant.groupBy({ by: ["clientId"], where: { clientId: { in: ids } }, _count: { _all: true } });
   const tokensOf = new Map<string, { liveGrants: number; liveAccessTokens: number; refreshTokens: number; lastExpiry: Date | null }>();
   for (const { clientId } of withGrants) {
-    const [liveGrants, liveAccessTokens, lastExpiry, refreshTokens] = await Promise.all([
-      tx.grant.count({ where: { clientId, revokedAt: null } }),
-      tx.accessToken.count({ where: { grant: { clientId }, revokedAt: null, expiresAt: { gt: now } } }),
-      // Revoked ones too: their "revoked" row goes with the client.
-      tx.accessToken.aggregate({ where: { grant: { clientId }, expiresAt: { gt: stillLive } }, _max: { expiresAt: true } }),
-      tx.refreshToken.count({ where: { grant: { clientId }, revokedAt: null, usedAt: null, expiresAt: { gt: now } } }),
-    ]);
+    // One after another: a transaction is one connection, which runs one query at a time.
+    const liveGrants = await tx.grant.count({ where: { clientId, revokedAt: null } });
+    const liveAccessTokens = await tx.accessToken.count({ where: { grant: { clientId }, revokedAt: null, expiresAt: { gt: now } } });
+    // Revoked ones too: their "revoked" row goes with the client.
+    const lastExpiry = await tx.accessToken.aggregate({ where: { grant: { clientId }, expiresAt: { gt: stillLive } }, _max: { expiresAt: true } });
+    const refreshTokens = await tx.refreshToken.count({ where: { grant: { clientId }, revokedAt: null, usedAt: null, expiresAt: { gt: now } } });
     tokensOf.set(clientId, { liveGrants, liveAccessTokens, refreshTokens, lastExpiry: lastExpiry._max.expiresAt });
   }
   const removed: RemovedClient[] = clients.map((c) => {
