@@ -12,8 +12,11 @@
  * alternate between the instances; each has its own client_credentials token from the instance it talks to.
  * BENCH_RAW=1 sends raw JSON-RPC POSTs with fetch instead of the SDK client (less client CPU on a small machine).
  *
+ * Before the two-instance run, a baseline in the same run: the same clients on instance A alone (BENCH_BASELINE_SECONDS,
+ * default 15; 0 skips it). Its decisions are checked too.
+ *
  * Options (environment): BENCH_SECONDS (default 60), BENCH_CLIENTS (default 48), BENCH_RAW, BENCH_PORT (default 3820),
- * PORTCULLIS_BENCH_POSTGRES_URL.
+ * BENCH_BASELINE_SECONDS, PORTCULLIS_BENCH_POSTGRES_URL.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -116,6 +119,40 @@ async function rawClient(instance: Instance, token: string, deadline: number, wo
   }
 }
 
+interface Phase {
+  label: string;
+  seconds: number;
+  tally: Tally;
+}
+
+/** All clients for `seconds`, spread round-robin over `targets` (each with its own token). */
+async function runPhase(label: string, targets: Array<{ instance: Instance; token: string }>, seconds: number): Promise<Phase> {
+  const tally: Tally = { allowed: 0, denied: 0, other: new Map(), serverErrors: 0, transportErrors: 0, latencies: [], perInstance: new Map() };
+  say(`${label}: ${CLIENTS} ${RAW ? "raw JSON-RPC" : "MCP SDK"} clients over ${targets.map((t) => t.instance.url).join(" and ")} for ${seconds} s (one call in five denied)…`);
+  const started = performance.now();
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, (_, worker) => {
+      const { instance, token } = targets[worker % targets.length];
+      return RAW
+        ? rawClient(instance, token, deadline, worker, tally)
+        : sdkClient(instance, token, deadline, worker, tally).catch((error) => {
+            tally.transportErrors += 1;
+            note(tally, "connect", `client ${worker} could not connect: ${(error as Error).message}`);
+          });
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const calls = tally.allowed + tally.denied;
+  say(
+    `  ${calls} tool calls in ${elapsed.toFixed(1)} s = ${(calls / elapsed).toFixed(0)} calls/s (${tally.allowed} allowed, ${tally.denied} denied; per instance ${JSON.stringify(Object.fromEntries(tally.perInstance))}); ` +
+      `p50 ${percentile(tally.latencies, 50).toFixed(1)} ms, p99 ${percentile(tally.latencies, 99).toFixed(1)} ms`,
+  );
+  return { label, seconds: elapsed, tally };
+}
+
+const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
+
 runMain(async () => {
   const cluster = await startCluster({ instances: 2, basePort: BASE_PORT, databasePrefix: "portcullis_ops_load" });
   const [a, b] = cluster.instances;
@@ -130,40 +167,32 @@ runMain(async () => {
 
   const countDecisions = async () => db().auditEvent.count({ where: { kind: { startsWith: "decision." } } });
   const decisionsBefore = await countDecisions();
-  const tally: Tally = { allowed: 0, denied: 0, other: new Map(), serverErrors: 0, transportErrors: 0, latencies: [], perInstance: new Map() };
-  say(`${CLIENTS} ${RAW ? "raw JSON-RPC" : "MCP SDK"} clients over ${a.url} and ${b.url} for ${SECONDS} s (one call in five denied)…`);
-  const started = performance.now();
-  const deadline = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, (_, worker) => {
-      const k = worker % 2;
-      const instance = cluster.instances[k];
-      return RAW
-        ? rawClient(instance, tokens[k], deadline, worker, tally)
-        : sdkClient(instance, tokens[k], deadline, worker, tally).catch((error) => {
-            tally.transportErrors += 1;
-            note(tally, "connect", `client ${worker} could not connect: ${(error as Error).message}`);
-          });
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
+  // The baseline, in the same run on the same machine: the same clients on instance A alone.
+  const phases: Phase[] = [];
+  if (BASELINE_SECONDS > 0) phases.push(await runPhase("baseline, one instance", [{ instance: a, token: tokens[0] }], BASELINE_SECONDS));
+  const run = await runPhase("two instances", [{ instance: a, token: tokens[0] }, { instance: b, token: tokens[1] }], SECONDS);
+  phases.push(run);
   // Every decision is durable before its answer; nothing is left to flush. Counted once the clients are done.
   const decisionsAfter = await countDecisions();
   const chain = await verifyAuditChain(db());
 
-  const seen = tally.allowed + tally.denied;
+  const sum = (f: (t: Tally) => number) => phases.reduce((n, p) => n + f(p.tally), 0);
+  const seen = sum((t) => t.allowed + t.denied);
+  const serverErrors = sum((t) => t.serverErrors);
+  const transportErrors = sum((t) => t.transportErrors);
+  const other = Object.fromEntries(phases.flatMap((p) => [...p.tally.other].map(([k, v]) => [`${p.label}: ${k}`, v])));
   const recorded = decisionsAfter - decisionsBefore;
   const checks = [
-    { name: "no 5xx", ok: tally.serverErrors === 0, detail: `${tally.serverErrors} 5xx answers` },
+    { name: "no 5xx", ok: serverErrors === 0, detail: `${serverErrors} 5xx answers` },
     { name: "an audit event for every decision", ok: recorded === seen, detail: `${seen} decisions seen by clients, ${recorded} decision events recorded` },
     { name: "audit chain verifies", ok: chain.ok, detail: `${chain.checked} events checked${chain.firstBreak ? `, first break: ${chain.firstBreak.message}` : ""}` },
-    { name: "no other answers", ok: tally.other.size === 0 && tally.transportErrors === 0, detail: tally.other.size ? JSON.stringify(Object.fromEntries(tally.other)) : "none" },
+    { name: "no other answers", ok: Object.keys(other).length === 0 && transportErrors === 0, detail: Object.keys(other).length ? JSON.stringify(other) : "none" },
   ];
   say();
-  say(`tool calls: ${seen} in ${elapsed.toFixed(1)} s = ${(seen / elapsed).toFixed(0)} calls/s  (${tally.allowed} allowed, ${tally.denied} denied; per instance ${JSON.stringify(Object.fromEntries(tally.perInstance))})`);
-  say(`latency: p50 ${percentile(tally.latencies, 50).toFixed(1)} ms, p99 ${percentile(tally.latencies, 99).toFixed(1)} ms, max ${Math.max(...tally.latencies).toFixed(1)} ms`);
+  const rate = (p: Phase) => (p.tally.allowed + p.tally.denied) / p.seconds;
+  if (phases.length > 1) say(`two instances / one instance: ${(rate(run) / rate(phases[0])).toFixed(2)}× the calls per second (same machine, same run)`);
   for (const check of checks) say(`${check.ok ? "PASS" : "FAIL"}  ${check.name}: ${check.detail}`);
-  if (tally.firstProblem) say(`first problem: ${tally.firstProblem}`);
+  for (const phase of phases) if (phase.tally.firstProblem) say(`first problem (${phase.label}): ${phase.tally.firstProblem}`);
 
   mkdirSync("bench/results", { recursive: true });
   const file = `bench/results/load-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
@@ -172,17 +201,21 @@ runMain(async () => {
     JSON.stringify(
       {
         clients: CLIENTS,
-        seconds: SECONDS,
         kind: RAW ? "raw" : "sdk",
-        calls: seen,
-        perSecond: seen / elapsed,
-        allowed: tally.allowed,
-        denied: tally.denied,
-        p50: percentile(tally.latencies, 50),
-        p99: percentile(tally.latencies, 99),
+        phases: phases.map((p) => ({
+          label: p.label,
+          seconds: p.seconds,
+          calls: p.tally.allowed + p.tally.denied,
+          perSecond: rate(p),
+          allowed: p.tally.allowed,
+          denied: p.tally.denied,
+          p50: percentile(p.tally.latencies, 50),
+          p99: percentile(p.tally.latencies, 99),
+          perInstance: Object.fromEntries(p.tally.perInstance),
+        })),
         recorded,
         chain: { ok: chain.ok, checked: chain.checked },
-        other: Object.fromEntries(tally.other),
+        other,
         checks,
       },
       null,
