@@ -101,13 +101,20 @@ export interface ToolCallResult {
 }
 
 /** One `tools/call` as a raw JSON-RPC POST. */
-export async function callTool(instance: Instance, token: string, tool: string, args: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<ToolCallResult> {
+export async function callTool(
+  instance: Instance,
+  token: string,
+  tool: string,
+  args: Record<string, unknown> = {},
+  timeoutMs = 10_000,
+  signal?: AbortSignal,
+): Promise<ToolCallResult> {
   const started = performance.now();
   const response = await fetch(`${instance.url}/mcp`, {
     method: "POST",
     headers: { ...MCP_HEADERS, Authorization: `Bearer ${token}` },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: tool, arguments: args } }),
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: signal ?? AbortSignal.timeout(timeoutMs),
   });
   const body = await response.text();
   let allowed = false;
