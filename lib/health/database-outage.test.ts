@@ -121,6 +121,14 @@ describe.runIf(process.env.PORTCULLIS_TEST_POSTGRES_URL)("PostgreSQL ending this
     expect(rows[0]).toEqual({ idle: "15s", statement: "1min" });
   });
 
+  it("a connection ended by the server under a query (57P01) is an outage: 503 temporarily_unavailable", async () => {
+    const error = await db().$executeRawUnsafe("SELECT pg_terminate_backend(pg_backend_pid())").catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    const response = oauthErrorResponse(error);
+    expect(response.status).toBe(503);
+    expect((await readJson(response)).error).toBe("temporarily_unavailable");
+  });
+
   it("a request after its pooled connections were terminated is answered (503 or served), never 500", async () => {
     await handleMcpRequest(mcpCall("whoami"));
     const admin = new pg.Client({ connectionString: process.env.PORTCULLIS_TEST_POSTGRES_URL });
