@@ -206,6 +206,18 @@ function postgresRunning(): boolean {
   return spawnSync("pg_isready", ["-h", "127.0.0.1", "-p", "5432", "-t", "2"]).status === 0;
 }
 
+/** Connections on the database whose last statement was LISTEN: the change watchers'. */
+async function listenerCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`);
+    return Number(result.rows[0].count);
+  } finally {
+    await client.end();
+  }
+}
+
 async function postgresScenario(): Promise<void> {
   const name = "postgres";
   say(`\n== PostgreSQL stopped for ${PG_OUTAGE_MS} ms mid-load (two instances) ==`);
@@ -275,7 +287,10 @@ async function postgresScenario(): Promise<void> {
       }
     }
 
-    // The change watcher's LISTEN connection died with PostgreSQL: a revocation on A must still reach B promptly.
+    // The change watcher's LISTEN connection died with PostgreSQL: each instance must have opened a new one…
+    const listeners = await firstSuccess(async () => (await listenerCount(cluster.databaseUrl!)) >= 2, 5000);
+    judge(name, "each instance LISTENs again", listeners !== undefined, `${await listenerCount(cluster.databaseUrl!)} listening connections on the database (2 instances)`);
+    // …and a revocation on A must reach B promptly.
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const token = await requireToken(a, fixtures.service, cluster.resource);
