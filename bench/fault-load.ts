@@ -12,7 +12,7 @@ import { basicAuth, callTool, type ServiceClient } from "./cluster-fixtures";
 
 export const ANSWER_BOUND_MS = 5_000;
 
-export type Kind = "token" | "code" | "refresh" | "tool" | "readyz";
+export type Kind = "token" | "code" | "refresh" | "tool" | "readyz" | "console";
 
 export interface Answer {
   kind: Kind;
@@ -41,6 +41,8 @@ export interface LoadTargets {
   publicClient?: PublicClient;
   /** Tokens to call tools with (one per instance is fine; the instance does not matter). */
   toolToken: string;
+  /** A signed-in admin's session cookie: the console's pages are loaded too. */
+  consoleCookie?: string;
 }
 
 export class FaultLoad {
@@ -54,7 +56,7 @@ export class FaultLoad {
 
   constructor(private readonly targets: LoadTargets) {}
 
-  start(workers: { token?: number; code?: number; tool?: number } = {}): void {
+  start(workers: { token?: number; code?: number; tool?: number; console?: number } = {}): void {
     const { instances } = this.targets;
     const spawn = (count: number, loop: (instance: Instance, worker: number) => Promise<void>) => {
       for (let i = 0; i < count; i++) this.running.push(loop(instances[i % instances.length], i));
@@ -62,6 +64,7 @@ export class FaultLoad {
     spawn(workers.token ?? 4, (instance) => this.tokenLoop(instance));
     if (this.targets.publicClient) spawn(workers.code ?? 2, (instance) => this.codeLoop(instance));
     spawn(workers.tool ?? 6, (instance, worker) => this.toolLoop(instance, worker));
+    if (this.targets.consoleCookie) spawn(workers.console ?? 2, (instance, worker) => this.consoleLoop(instance, worker));
   }
 
   async stop(): Promise<void> {
@@ -178,6 +181,22 @@ export class FaultLoad {
         });
         await this.pauseAfter(answer);
       }
+    }
+  }
+
+  /** Console pages that read the database (clients, users, audit), as a signed-in admin sees them. */
+  private async consoleLoop(instance: Instance, worker: number): Promise<void> {
+    const pages = ["/clients", "/users", "/audit"];
+    let i = worker;
+    while (!this.stopped) {
+      const page = pages[i++ % pages.length];
+      const answer = await this.request("console", instance, async (signal) => {
+        const response = await fetch(`${instance.url}${page}`, { headers: { Cookie: this.targets.consoleCookie! }, redirect: "manual", signal });
+        const body = await response.text();
+        return { status: response.status, body: `${page}: ${body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 200)}` };
+      });
+      await this.pauseAfter(answer);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

@@ -12,6 +12,7 @@ import next from "next";
 import { describeDatabaseUrl } from "@/lib/db/open-database";
 import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { answeredUnavailableWhileDown, databaseUnavailablePage, databaseUnreachableSince } from "@/lib/health/database-status";
 import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
@@ -83,6 +84,14 @@ async function main() {
       const path = (req.url ?? "/").split("?")[0];
       logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
     });
+    // The database is down (found so within the last reconciliation interval): console pages get a plain 503 up front
+    // rather than each failing on its own; the OAuth endpoints and /mcp answer in their protocols' terms.
+    if (databaseUnreachableSince() !== undefined && answeredUnavailableWhileDown((req.url ?? "/").split("?")[0])) {
+      const page = databaseUnavailablePage();
+      res.writeHead(page.status, page.headers);
+      res.end(page.body);
+      return;
+    }
     void serveTokenRequest(req, res, config.issuer)
       .then((served) => (served ? undefined : handle(req, res)))
       .catch((error) => {
