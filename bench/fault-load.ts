@@ -78,7 +78,7 @@ export class FaultLoad {
     let answer: Answer;
     try {
       const { status, body } = await run(AbortSignal.timeout(ANSWER_BOUND_MS));
-      answer = { kind, instance: instance.name, sentAt, at: performance.now(), status, body: status >= 300 ? body?.slice(0, 300) : undefined };
+      answer = { kind, instance: instance.name, sentAt, at: performance.now(), status, body: status >= 300 || kind === "console" ? body?.slice(0, 300) : undefined };
     } catch (error) {
       const e = error as Error & { cause?: { code?: string } };
       const timedOut = e.name === "TimeoutError" || e.name === "AbortError";

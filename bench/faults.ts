@@ -282,6 +282,7 @@ async function postgresScenario(): Promise<void> {
     say(`answers while PostgreSQL was down: ${histogram(during)}`);
     const slowest = during.length ? Math.max(...during.map((x) => (x.status === -1 ? Number.POSITIVE_INFINITY : x.at - x.sentAt))) : 0;
     judge(name, `every request answered within ${ANSWER_BOUND_MS} ms while down`, during.every((x) => x.status !== -1) && during.length > 0, `${during.length} requests, slowest ${slowest.toFixed(0)} ms`);
+    for (const odd of during.filter((x) => ![503, 401, 403].includes(x.status)).slice(0, 3)) say(`  while down: ${odd.kind} ${odd.status} from ${odd.instance}, ${((odd.sentAt - downAt) / 1000).toFixed(2)} s after the stop: ${odd.body ?? odd.error}`);
     judge(name, "answers while down are 503 (or a decision from memory)", during.every((x) => x.status === 503 || x.status === 401 || x.status === 403), histogram(during.filter((x) => ![503, 401, 403].includes(x.status))) || "all 503/401/403");
     const bad = serverErrors(all);
     judge(name, "no 500 at any time", bad.length === 0, bad.length ? histogram(bad) + ` first: ${bad[0].body ?? bad[0].error}` : `${all.length} answers`);

@@ -12,7 +12,7 @@ import next from "next";
 import { describeDatabaseUrl } from "@/lib/db/open-database";
 import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { answeredUnavailableWhileDown, databaseUnavailablePage, databaseUnreachableSince } from "@/lib/health/database-status";
+import { answeredUnavailableWhileDown, databaseAnswersNow, databaseUnavailablePage } from "@/lib/health/database-status";
 import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
@@ -84,16 +84,21 @@ async function main() {
       const path = (req.url ?? "/").split("?")[0];
       logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
     });
-    // The database is down (found so within the last reconciliation interval): console pages get a plain 503 up front
-    // rather than each failing on its own; the OAuth endpoints and /mcp answer in their protocols' terms.
-    if (databaseUnreachableSince() !== undefined && answeredUnavailableWhileDown((req.url ?? "/").split("?")[0])) {
-      const page = databaseUnavailablePage();
-      res.writeHead(page.status, page.headers);
-      res.end(page.body);
-      return;
-    }
+    // Console pages need the database and stream (their status goes out before their data is read): while it is down
+    // they get a plain 503 up front rather than a 200 that then fails. The OAuth endpoints and /mcp answer an outage in
+    // their protocols' terms themselves.
+    const gated = answeredUnavailableWhileDown((req.url ?? "/").split("?")[0]);
     void serveTokenRequest(req, res, config.issuer)
-      .then((served) => (served ? undefined : handle(req, res)))
+      .then(async (served) => {
+        if (served) return;
+        if (gated && !(await databaseAnswersNow())) {
+          const page = databaseUnavailablePage();
+          res.writeHead(page.status, page.headers);
+          res.end(page.body);
+          return;
+        }
+        return handle(req, res);
+      })
       .catch((error) => {
         logger.error("token request failed", { requestId: id, error });
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store" });

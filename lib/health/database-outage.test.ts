@@ -6,6 +6,7 @@ import { db, useDatabaseUrl } from "@/lib/db/client";
 import { openTestDatabase } from "@/lib/db/testing";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { checkReadiness } from "@/lib/health/check-readiness";
+import { databaseAnswersNow, databaseUnreachableSince, noteDatabaseReachable } from "@/lib/health/database-status";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { issueTestToken } from "@/lib/mcp/testing";
@@ -97,6 +98,12 @@ describe("while the database cannot be reached", () => {
     expect(body.result).toBeUndefined();
   });
 
+  it("console pages are held back: the database does not answer now, and the outage is remembered", async () => {
+    noteDatabaseReachable(true);
+    expect(await databaseAnswersNow()).toBe(false);
+    expect(databaseUnreachableSince()).toBeDefined();
+  });
+
   it("/readyz reports the database as failed", async () => {
     const readiness = await checkReadiness();
     expect(readiness.ready).toBe(false);
@@ -111,6 +118,9 @@ describe("once the database is back", () => {
     const tokenResponse = await handleTokenRequest(clientCredentials()).catch(oauthErrorResponse);
     expect(tokenResponse.status).toBe(401);
     expect((await checkReadiness()).ready).toBe(true);
+    // The change watcher's next poll notes the database reachable again; console pages are served from then on.
+    noteDatabaseReachable(true);
+    expect(await databaseAnswersNow()).toBe(true);
   });
 });
 

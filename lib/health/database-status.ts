@@ -1,3 +1,5 @@
+import { db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { processState } from "@/lib/process-state";
 
 /**
@@ -32,4 +34,29 @@ export function databaseUnavailablePage(): { status: 503; headers: Record<string
     headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Retry-After": "1" },
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Portcullis — temporarily unavailable</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#0f172a"><h1 style="font-size:1.25rem">Temporarily unavailable</h1><p>Portcullis cannot reach its database right now. This page will work again as soon as it is back; try again in a moment.</p></body></html>`,
   };
+}
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * Whether a console page can be served now: not while an outage is known, and otherwise only if the database answers a
+ * trivial query. Console pages stream (their status is sent before their data is read), so this is the last moment a
+ * page can still be answered 503 instead of a 200 whose content then fails. One round trip per page view.
+ */
+export async function databaseAnswersNow(): Promise<boolean> {
+  if (state.unreachableSince !== undefined) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), PROBE_TIMEOUT_MS)));
+  try {
+    const outcome = await Promise.race([db().$queryRaw`SELECT 1`.then(() => "ok" as const), timeout]);
+    if (outcome === "ok") return true;
+    noteDatabaseReachable(false);
+    return false;
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) return true;
+    noteDatabaseReachable(false);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
