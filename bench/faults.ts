@@ -289,7 +289,7 @@ async function postgresScenario(): Promise<void> {
     judge(name, "no connection refused or hang at any time", all.every((x) => x.status > 0), histogram(all.filter((x) => x.status <= 0)) || "none");
 
     for (const instance of cluster.instances) {
-      for (const kind of ["readyz", "tool", "token", "code"] as const) {
+      for (const kind of ["readyz", "tool", "token", "code", "console"] as const) {
         const first = all.find((x) => x.instance === instance.name && x.kind === kind && x.sentAt >= upAt && x.status === 200);
         const anyAfter = all.some((x) => x.instance === instance.name && x.kind === kind && x.sentAt >= upAt);
         if (!anyAfter) continue;
