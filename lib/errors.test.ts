@@ -29,6 +29,20 @@ describe("publicError", () => {
     expect(isDatabaseUnavailable({ code: "P2002", meta: { target: ["email"] } })).toBe(false);
   });
 
+  it("answers 503 for node-postgres's connection-lost errors (no code, only a message), and only for those", () => {
+    for (const message of [
+      "Client has encountered a connection error and is not queryable",
+      "Connection terminated unexpectedly",
+      "Connection terminated",
+      "Connection terminated due to connection timeout",
+      "timeout exceeded when trying to connect",
+    ]) {
+      expect(isDatabaseUnavailable(new Error(message)), message).toBe(true);
+    }
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable; also x"))).toBe(false);
+    expect(isDatabaseUnavailable(new Error("Cannot read properties of undefined"))).toBe(false);
+  });
+
   it("answers 503 when the database cannot be reached", async () => {
     useDatabaseUrl("postgresql://root@127.0.0.1:1/unreachable");
     const error = await db().user.count().catch((e: unknown) => e);

@@ -53,8 +53,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // A raw query (P2010) or the driver itself reports PostgreSQL's own code.
   const sqlstate = [cause?.originalCode, cause?.code, e?.meta?.code, e?.code].find((c): c is string => typeof c === "string" && UNAVAILABLE_SQLSTATES.test(c));
   if (sqlstate) return true;
-  return typeof e?.code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(e.code);
+  if (typeof e?.code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(e.code)) return true;
+  // node-postgres reports a connection lost under an open transaction as a plain Error, with no code: these messages.
+  return error instanceof Error && PG_CONNECTION_LOST.test(error.message);
 }
+
+const PG_CONNECTION_LOST = /^(Client has encountered a connection error and is not queryable|Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect)$/;
 
 /** What a user may be shown of any error: its own message for AppError, nothing for the rest. */
 export function publicError(error: unknown): { code: AppErrorCode; message: string; status: number } {

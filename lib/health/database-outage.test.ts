@@ -139,6 +139,23 @@ describe.runIf(process.env.PORTCULLIS_TEST_POSTGRES_URL)("PostgreSQL ending this
     expect((await readJson(response)).error).toBe("temporarily_unavailable");
   });
 
+  it("a connection lost inside a transaction (node-postgres's plain Error) is an outage: 503, not 500", async () => {
+    const name = new URL(database.url).pathname.slice(1);
+    const error = await db()
+      .$transaction(async (tx) => {
+        await tx.user.count();
+        const admin = new pg.Client({ connectionString: process.env.PORTCULLIS_TEST_POSTGRES_URL });
+        await admin.connect();
+        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [name]);
+        await admin.end();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.user.count();
+      })
+      .catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(oauthErrorResponse(error).status).toBe(503);
+  });
+
   it("a request after its pooled connections were terminated is answered (503 or served), never 500", async () => {
     await handleMcpRequest(mcpCall("whoami"));
     const admin = new pg.Client({ connectionString: process.env.PORTCULLIS_TEST_POSTGRES_URL });
