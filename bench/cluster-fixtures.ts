@@ -4,6 +4,7 @@
  * an instance's token endpoint, and raw MCP JSON-RPC calls.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cli, type Cluster, type Instance } from "./cluster";
 
 export interface ServiceClient {
@@ -133,4 +134,41 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The console session cookie Auth.js sets after a sign-in (JWT sessions; key derived from the shared secret). */
+export async function consoleSessionCookie(admin: { id: string; email: string }): Promise<string> {
+  const { encode } = await import("next-auth/jwt");
+  const { deriveKey } = await import("@/lib/derive-key");
+  const salt = "authjs.session-token";
+  const value = await encode({ token: { sub: admin.id, email: admin.email, name: "admin" }, secret: deriveKey("console-session").toString("base64url"), salt, maxAge: 3600 });
+  return `${salt}=${value}`;
+}
+
+/**
+ * Submits a console form to an instance exactly as the browser does: a POST of the page with the server action's id
+ * (from the production build's manifest) and the form fields in React's reply encoding. Returns the action's result
+ * message; throws unless the action answered `ok: true`.
+ */
+export async function submitConsoleForm(instance: Instance, cookie: string, page: string, action: string, fields: Record<string, string>): Promise<string> {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
+  const id = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === action)?.[0];
+  if (!id) throw new Error(`no server action ${action} in the build`);
+  const form = new FormData();
+  // React's reply encoding of the action's arguments (previous state, FormData): the form's fields under "_1_".
+  for (const [name, value] of Object.entries(fields)) form.append(`_1_${name}`, value);
+  form.append("0", JSON.stringify([null, "$K1"]));
+  const response = await fetch(`${instance.url}${page}`, {
+    method: "POST",
+    headers: { "Next-Action": id, Accept: "text/x-component", Origin: instance.url, Cookie: cookie },
+    body: form,
+  });
+  const body = await response.text();
+  const result = /\{"ok":(true|false)[^}]*\}/.exec(body)?.[0];
+  if (response.status !== 200 || !result || !result.startsWith('{"ok":true')) {
+    throw new Error(`${action} at ${instance.name} answered ${response.status}: ${(result ?? body).slice(0, 300)}`);
+  }
+  return (JSON.parse(result) as { message?: string }).message ?? "";
 }

@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { cli, onTeardown, runMain, startCluster, type Cluster, type Instance } from "./cluster";
-import { callTool, percentile, requireToken, revokeToken, seedFixtures, type Fixtures } from "./cluster-fixtures";
+import { callTool, consoleSessionCookie, percentile, requireToken, revokeToken, seedFixtures, type Fixtures } from "./cluster-fixtures";
 import { ANSWER_BOUND_MS, FaultLoad, firstSuccess, type Answer, type PublicClient } from "./fault-load";
 
 const BASE_PORT = Number(process.env.FAULTS_PORT ?? 3830);
@@ -139,15 +139,6 @@ async function publicClient(cluster: Cluster, instance: Instance): Promise<Publi
   return { clientId, redirectUri, userId: user.id, scopes };
 }
 
-/** The console session cookie Auth.js would set after the admin signed in (JWT sessions, key from the shared secret). */
-async function sessionCookie(admin: { id: string; email: string }): Promise<string> {
-  const { encode } = await import("next-auth/jwt");
-  const { deriveKey } = await import("@/lib/derive-key");
-  const salt = "authjs.session-token";
-  const value = await encode({ token: { sub: admin.id, email: admin.email, name: "admin" }, secret: deriveKey("console-session").toString("base64url"), salt, maxAge: 3600 });
-  return `${salt}=${value}`;
-}
-
 async function postgresCluster(basePort: number, prefix: string): Promise<{ cluster: Cluster; fixtures: Fixtures; load: FaultLoad }> {
   const cluster = await startCluster({ instances: 2, basePort, databasePrefix: prefix, keepLogs: process.env.FAULTS_KEEP_LOGS === "1" });
   await cluster.useLib();
@@ -155,7 +146,7 @@ async function postgresCluster(basePort: number, prefix: string): Promise<{ clus
   const fixtures = await seedFixtures(cluster, a, { roles: ["developer", "reader"], scope: "account:read clients:read" });
   const pub = await publicClient(cluster, a);
   const toolToken = await requireToken(a, fixtures.service, cluster.resource);
-  const consoleCookie = await sessionCookie(fixtures.admin);
+  const consoleCookie = await consoleSessionCookie(fixtures.admin);
   const load = new FaultLoad({ cluster, instances: cluster.instances, service: fixtures.service, publicClient: pub, toolToken, consoleCookie });
   return { cluster, fixtures, load };
 }

@@ -3,16 +3,16 @@
  * on one fresh PostgreSQL database (bench/cluster.ts):
  *
  *   revoke     instance A revokes an access token (RFC 7009, POST /oauth/revoke at A) → B refuses it at /mcp
- *   role       a role is taken from the token's user → B denies the tool that role's scope was needed for
- *              (then given back → B allows again, reported as "role back")
- *   key        the signing keys are rotated → B accepts a token signed with the new key; a token signed before the
- *              rotation keeps working at B; A's token endpoint signs with the new key ("A signs new")
+ *   role       an admin takes a role from the token's user on A's console (the users page's form, a server action
+ *              POSTed to A) → B denies the tool that role's scope was needed for; then gives it back → B allows again
+ *   key        an admin rotates the signing keys on A's console (the settings page's form) → B accepts a token signed
+ *              with the new key; a token signed before the rotation keeps working at B; A's token endpoint signs with
+ *              the new key ("A signs new")
  *
- * The time is from the moment the change's call returned to the moment B's first refusing (or accepting) answer
- * arrived; B is probed back to back, one call in flight. The role change and the key rotation are committed by this
- * process through lib/ — the functions the console's server actions and the CLI call (`removeRole`,
- * `rotateSigningKeys`) — as a third member of the deployment; the path to B (a commit with its NOTIFY, B's LISTEN, B's
- * cache reload) is the same whichever process commits.
+ * The time is from the moment A's answer to the change arrived to the moment B's first refusing (or accepting) answer
+ * arrived; B is probed back to back, one call in flight, so each figure includes one probe's round trip (printed as the
+ * resolution). The console forms are submitted as the browser submits them, with an admin's session cookie; the
+ * token signed with the new key is minted by this process through lib/ with the key A just created.
  *
  * Two runs: with LISTEN/NOTIFY (the default), and with PORTCULLIS_CHANGE_LISTEN=false, which leaves only the
  * reconciliation poll (PORTCULLIS_RECONCILE_MS, default 1000 ms) — the bound when a notification is missed.
@@ -24,7 +24,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { runMain, startCluster, type Cluster, type Instance } from "./cluster";
-import { callTool, clientCredentialsToken, percentile, requireToken, revokeToken, seedFixtures, type Fixtures } from "./cluster-fixtures";
+import {
+  callTool,
+  clientCredentialsToken,
+  consoleSessionCookie,
+  percentile,
+  requireToken,
+  revokeToken,
+  seedFixtures,
+  submitConsoleForm,
+  type Fixtures,
+} from "./cluster-fixtures";
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 20);
 const MODES = (process.env.BENCH_MODES ?? "listen,poll").split(",").map((m) => m.trim()) as Array<"listen" | "poll">;
@@ -101,13 +111,13 @@ async function revokeTrials(a: Instance, b: Instance, cluster: Cluster, fixtures
   return scenario;
 }
 
-async function roleTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: Fixtures): Promise<{ removed: Scenario; restored: Scenario }> {
-  const { removeRole } = await import("@/lib/users/remove-role");
-  const { assignRole } = await import("@/lib/users/assign-role");
-  const ctx = { actor: "cli", requestId: "bench-propagation" };
+async function roleTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: Fixtures, cookie: string): Promise<{ removed: Scenario; restored: Scenario }> {
+  const userId = fixtures.service.serviceUser.id;
+  const page = `/users/${userId}`;
+  const removeRole = () => submitConsoleForm(a, cookie, page, "removeRoleAction", { userId, role: "reader" });
+  const assignRole = () => submitConsoleForm(a, cookie, page, "assignRoleAction", { userId, role: "reader" });
   const removed = newScenario();
   const restored = newScenario();
-  const userId = fixtures.service.serviceUser.id;
   // The token keeps its scope (clients:read); only the user's roles change, so only the current policy can refuse it.
   const token = await requireToken(a, fixtures.service, cluster.resource);
   for (let i = 0; i < TRIALS; i++) {
@@ -118,7 +128,7 @@ async function roleTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: 
       break;
     }
     await jitter();
-    await removeRole(userId, "reader", ctx);
+    await removeRole();
     const since = performance.now();
     record(
       removed,
@@ -128,7 +138,7 @@ async function roleTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: 
       }),
     );
     await jitter();
-    await assignRole(userId, "reader", ctx);
+    await assignRole();
     const back = performance.now();
     record(
       restored,
@@ -141,10 +151,9 @@ async function roleTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: 
   return { removed, restored };
 }
 
-async function keyTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: Fixtures): Promise<{ accepted: Scenario; signing: Scenario }> {
-  const { rotateSigningKeys } = await import("@/lib/keys/rotate-signing-keys");
+async function keyTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: Fixtures, cookie: string): Promise<{ accepted: Scenario; signing: Scenario }> {
   const { mintAccessToken } = await import("@/lib/tokens/mint-access-token");
-  const ctx = { actor: "cli", requestId: "bench-propagation" };
+  const { noteChanged } = await import("@/lib/changes/change-versions");
   const accepted = newScenario();
   const signing = newScenario();
   let previousKeyAccepted = 0;
@@ -158,9 +167,12 @@ async function keyTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: F
     }
     const claims = decodeJwt(old);
     await jitter();
-    const { kid } = await rotateSigningKeys(ctx);
+    const message = await submitConsoleForm(a, cookie, "/settings", "rotateSigningKeysAction", {});
     const since = performance.now();
-    // Signed with the new key by this process (its key ring reloaded on its own commit), for the live grant.
+    const kid = /^New signing key (\S+)\./.exec(message)?.[1];
+    if (!kid) throw new Error(`unexpected answer to the rotation: ${message}`);
+    // Signed with the key A just created, by this process (it reads the key ring afresh), for the live grant.
+    noteChanged(["keys"]);
     const fresh = await mintAccessToken({
       subject: String(claims.sub),
       clientId: String(claims.client_id),
@@ -228,14 +240,15 @@ async function runMode(mode: "listen" | "poll", basePort: number) {
 
     say(`instances ${a.url} (A) and ${b.url} (B), issuer ${cluster.issuer}, ${TRIALS} trials per scenario`);
     const revoke = await revokeTrials(a, b, cluster, fixtures);
-    const role = await roleTrials(a, b, cluster, fixtures);
-    const key = await keyTrials(a, b, cluster, fixtures);
+    const cookie = await consoleSessionCookie(fixtures.admin);
+    const role = await roleTrials(a, b, cluster, fixtures, cookie);
+    const key = await keyTrials(a, b, cluster, fixtures, cookie);
     const rows = [
       summarise("revoke at A → B refuses", revoke),
-      summarise("role removed → B denies", role.removed),
-      summarise("role back → B allows", role.restored),
-      summarise("key rotated → B accepts new", key.accepted),
-      summarise("key rotated → A signs new", key.signing),
+      summarise("role removed on A → B denies", role.removed),
+      summarise("role back on A → B allows", role.restored),
+      summarise("key rotated on A → B accepts", key.accepted),
+      summarise("key rotated on A → A signs", key.signing),
     ];
     const probe = { p50: percentile(baseline, 50), p95: percentile(baseline, 95), n: baseline.length };
     baseline.length = 0;
@@ -255,14 +268,14 @@ runMain(async () => {
     const result = await runMode(mode, BASE_PORT + i * 5);
     results.push(result);
     say();
-    say(`${"scenario".padEnd(30)} ${"n".padStart(3)} ${"p50".padStart(10)} ${"p95".padStart(10)} ${"max".padStart(10)}  ≤1 s   probes(p50)  B's answer`);
+    say(`${"scenario".padEnd(32)} ${"n".padStart(3)} ${"p50".padStart(10)} ${"p95".padStart(10)} ${"max".padStart(10)}  ≤1 s   probes(p50)  B's answer`);
     for (const row of result.rows) {
       say(
-        `${row.name.padEnd(30)} ${String(row.n).padStart(3)} ${fmt(row.p50).padStart(10)} ${fmt(row.p95).padStart(10)} ${fmt(row.max).padStart(10)}  ${(row.withinOneSecond * 100).toFixed(0).padStart(3)} %  ${String(row.probesMedian).padStart(6)}       ${row.statuses}`,
+        `${row.name.padEnd(32)} ${String(row.n).padStart(3)} ${fmt(row.p50).padStart(10)} ${fmt(row.p95).padStart(10)} ${fmt(row.max).padStart(10)}  ${(row.withinOneSecond * 100).toFixed(0).padStart(3)} %  ${String(row.probesMedian).padStart(6)}       ${row.statuses}`,
       );
       for (const failure of row.failures) say(`   FAILURE: ${failure}`);
     }
-    const key = result.rows.find((r) => r.name.startsWith("key rotated → B"))!;
+    const key = result.rows.find((r) => r.name.startsWith("key rotated on A → B"))!;
     say(`one probe's round trip to B with nothing changed (the resolution): p50 ${fmt(result.probe.p50)}, p95 ${fmt(result.probe.p95)} (n=${result.probe.n})`);
     say(`previous key after rotation at B: ${key.extra.previousKeyAccepted ?? 0} accepted, ${key.extra.previousKeyRefused ?? 0} refused`);
   }
