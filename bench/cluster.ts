@@ -292,7 +292,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   // port but the same issuer, as instances behind one balancer do.
   const issuer = `http://localhost:${options.basePort}`;
   const database = options.embedded ? undefined : await createScratchDatabase(options.databasePrefix ?? "portcullis_cluster");
-  const dataDir = options.embedded ? mkdtempSync(join(tmpdir(), "portcullis-embedded-")) : undefined;
+  const dataDir = options.embedded ? mkdtempSync(join(tmpdir(), "portcullis-cluster-data-")) : undefined;
   if (dataDir) onTeardown(async () => rmSync(dataDir, { recursive: true, force: true }));
   const environment: NodeJS.ProcessEnv = {
     ...process.env,
