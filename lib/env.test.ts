@@ -54,6 +54,17 @@ describe("configuration", () => {
     expect(config.mcpResource).toBe("https://id.example.com/portcullis/mcp");
   });
 
+  it("listens for other instances' changes by default and reconciles every second; both can be tuned", () => {
+    const pg = { DATABASE_URL: "postgresql://db.internal/portcullis", PORTCULLIS_SECRET: strongSecret };
+    expect(reloadEnv({ ...base, ...pg })).toMatchObject({ changeListen: true, reconcileMs: 1000 });
+    expect(reloadEnv({ ...base, ...pg, PORTCULLIS_CHANGE_LISTEN: "false", PORTCULLIS_RECONCILE_MS: "250" })).toMatchObject({
+      changeListen: false,
+      reconcileMs: 250,
+    });
+    expect(problems({ ...pg, PORTCULLIS_RECONCILE_MS: "10" })[0]).toMatch(/^PORTCULLIS_RECONCILE_MS: /);
+    expect(problems({ ...pg, PORTCULLIS_CHANGE_LISTEN: "maybe" })[0]).toMatch(/^PORTCULLIS_CHANGE_LISTEN: /);
+  });
+
   it("names every malformed value at once", () => {
     const found = problems({ DATABASE_URL: "mysql://x", PORT: "99999", PORTCULLIS_ACCESS_TOKEN_TTL: "5" });
     expect(found).toHaveLength(3);

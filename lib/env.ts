@@ -38,6 +38,10 @@ const schema = z.object({
   PORTCULLIS_CIMD_ALLOW_PRIVATE: booleanFlag.default(false),
   PORTCULLIS_ALLOWED_ORIGINS: z.string().default(""),
   PORTCULLIS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Cross-instance change propagation (PostgreSQL only): LISTEN/NOTIFY for immediate notice, and the reconciliation
+  // poll of the change epochs that catches anything a notification missed.
+  PORTCULLIS_CHANGE_LISTEN: booleanFlag.default(true),
+  PORTCULLIS_RECONCILE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -107,6 +111,8 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     cimdAllowPrivate: raw.PORTCULLIS_CIMD_ALLOW_PRIVATE,
     allowedOrigins: [baseUrl.origin, ...split(raw.PORTCULLIS_ALLOWED_ORIGINS)],
     logLevel: raw.PORTCULLIS_LOG_LEVEL,
+    changeListen: raw.PORTCULLIS_CHANGE_LISTEN,
+    reconcileMs: raw.PORTCULLIS_RECONCILE_MS,
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),
   };

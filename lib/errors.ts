@@ -39,14 +39,26 @@ export function isAppError(error: unknown): error is AppError {
 const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2037"]);
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
 
-/** True when the failure is the database being down or overloaded — a 503 to retry, not a bug. */
+// PostgreSQL SQLSTATEs of the same: class 08 (connection exception), the server shutting down or starting up (57P01-03),
+// too many connections, a query cancelled by statement_timeout and a session ended by idle_in_transaction_session_timeout.
+const UNAVAILABLE_SQLSTATES = /^(08\w{3}|57P0[123]|53300|57014|25P03)$/;
+
+/** True when the failure is the database being down, restarting or overloaded — a 503 to retry, not a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } }; cause?: { kind?: unknown } };
+  type Cause = { kind?: unknown; code?: unknown; originalCode?: unknown };
+  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: Cause } }; cause?: Cause };
   if (typeof e?.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
-  const kind = e?.meta?.driverAdapterError?.cause?.kind ?? e?.cause?.kind;
-  if (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind)) return true;
-  return typeof e?.code === "string" && ["ECONNREFUSED", "ECONNRESET", "57P01", "57P03"].includes(e.code);
+  const cause = e?.meta?.driverAdapterError?.cause ?? e?.cause;
+  if (typeof cause?.kind === "string" && UNAVAILABLE_KINDS.has(cause.kind)) return true;
+  // A raw query (P2010) or the driver itself reports PostgreSQL's own code.
+  const sqlstate = [cause?.originalCode, cause?.code, e?.meta?.code, e?.code].find((c): c is string => typeof c === "string" && UNAVAILABLE_SQLSTATES.test(c));
+  if (sqlstate) return true;
+  if (typeof e?.code === "string" && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(e.code)) return true;
+  // node-postgres reports a connection lost under an open transaction as a plain Error, with no code: these messages.
+  return error instanceof Error && PG_CONNECTION_LOST.test(error.message);
 }
+
+const PG_CONNECTION_LOST = /^(Client has encountered a connection error and is not queryable|Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect)$/;
 
 /** What a user may be shown of any error: its own message for AppError, nothing for the rest. */
 export function publicError(error: unknown): { code: AppErrorCode; message: string; status: number } {

@@ -2,6 +2,7 @@ import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
+import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { seedPolicy } from "@/lib/policy/seed-policy";
@@ -20,7 +21,11 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   if (role === "server") await syncTools();
   await ensureSigningKey();
   // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
-  const watcher = role === "server" ? await watchChanges(database.url, { listen: !database.embedded }) : undefined;
+  const config = env();
+  const watcher =
+    role === "server"
+      ? await watchChanges(database.url, { listen: !database.embedded && config.changeListen, pollMs: config.reconcileMs })
+      : undefined;
   return {
     database,
     async stop() {

@@ -12,6 +12,7 @@ import next from "next";
 import { describeDatabaseUrl } from "@/lib/db/open-database";
 import { ConfigError, env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { answeredUnavailableWhileDown, databaseAnswersNow, databaseUnavailablePage } from "@/lib/health/database-status";
 import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
 import { CROSS_SITE_ERROR, crossSiteRefusal } from "@/lib/http/cross-site-guard";
@@ -92,8 +93,21 @@ async function main() {
       res.end(body);
       return;
     }
+    // Console pages need the database and stream (their status goes out before their data is read): while it is down
+    // they get a plain 503 up front rather than a 200 that then fails. The OAuth endpoints and /mcp answer an outage in
+    // their protocols' terms themselves.
+    const gated = answeredUnavailableWhileDown((req.url ?? "/").split("?")[0]);
     void serveTokenRequest(req, res, config.issuer)
-      .then((served) => (served ? undefined : handle(req, res)))
+      .then(async (served) => {
+        if (served) return;
+        if (gated && !(await databaseAnswersNow())) {
+          const page = databaseUnavailablePage();
+          res.writeHead(page.status, page.headers);
+          res.end(page.body);
+          return;
+        }
+        return handle(req, res);
+      })
       .catch((error) => {
         logger.error("token request failed", { requestId: id, error });
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store" });

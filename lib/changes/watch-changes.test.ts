@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bumpChangeEpochs } from "@/lib/changes/change-transaction";
 import { topicVersion } from "@/lib/changes/change-versions";
 import { watchChanges, type ChangeWatcher } from "@/lib/changes/watch-changes";
-import { db } from "@/lib/db/client";
+import { db, useDatabaseUrl } from "@/lib/db/client";
+import { databaseUnreachableSince } from "@/lib/health/database-status";
 import { openTestDatabase } from "@/lib/db/testing";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -43,5 +44,21 @@ describe("the change watcher", () => {
       await changeElsewhere(topic);
       expect(await movesPast(topic, before), topic).toBe(true);
     }
+  });
+
+  it("notes the database unreachable while its poll cannot reach it, and reachable again once it can", async () => {
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 5_000;
+      while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      return condition();
+    };
+    expect(await until(() => databaseUnreachableSince() === undefined)).toBe(true);
+    useDatabaseUrl("postgresql://portcullis@127.0.0.1:1/portcullis");
+    try {
+      expect(await until(() => databaseUnreachableSince() !== undefined)).toBe(true);
+    } finally {
+      useDatabaseUrl(database.url);
+    }
+    expect(await until(() => databaseUnreachableSince() === undefined)).toBe(true);
   });
 });

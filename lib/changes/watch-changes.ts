@@ -2,6 +2,8 @@ import pg from "pg";
 import { CHANGE_CHANNEL } from "@/lib/changes/change-transaction";
 import { CHANGE_TOPICS, noteChanged, type ChangeTopic } from "@/lib/changes/change-versions";
 import { db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/errors";
+import { noteDatabaseReachable } from "@/lib/health/database-status";
 import { logger } from "@/lib/logger";
 
 export interface ChangeWatcher {
@@ -19,7 +21,14 @@ export async function watchChanges(url: string, options: { pollMs?: number; list
   let stopped = false;
 
   const poll = async () => {
-    const rows = await db().changeEpoch.findMany({ select: { topic: true, version: true } });
+    let rows: Array<{ topic: string; version: bigint }>;
+    try {
+      rows = await db().changeEpoch.findMany({ select: { topic: true, version: true } });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) noteDatabaseReachable(false);
+      throw error;
+    }
+    noteDatabaseReachable(true);
     const versions = new Map(rows.map((row) => [row.topic, row.version]));
     const changed: ChangeTopic[] = [];
     for (const topic of CHANGE_TOPICS) {

@@ -36,7 +36,17 @@ export function db(): Database {
     throw new AppError("unavailable", "The database is not open yet: Portcullis is still starting.");
   }
   registry.client = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: registry.url, max: 10, connectionTimeoutMillis: 3_000 }),
+    adapter: new PrismaPg({
+      connectionString: registry.url,
+      max: 10,
+      // A database that is down or restarting is answered 503 within seconds, never waited on (DESIGN §7).
+      connectionTimeoutMillis: 3_000,
+      // A stuck transaction must not hold the audit-chain lock (shared by every instance) for long: PostgreSQL ends
+      // one idle inside a transaction, and any statement, after these bounds. Keep-alive notices a dead peer.
+      idle_in_transaction_session_timeout: 15_000,
+      statement_timeout: 60_000,
+      keepAlive: true,
+    }),
   });
   return registry.client;
 }

@@ -49,22 +49,26 @@ async function loadKeyRing(version: number): Promise<KeyRing> {
   };
 }
 
-/** The signing keys, imported once and cached until a key change (rotation here or elsewhere). */
+/**
+ * The signing keys, imported once and cached until a key change (rotation here or elsewhere). A load that began
+ * before the latest change is not handed out: its read may predate the new key (another instance's token signed with
+ * it would be refused as signed by an unknown key), so the caller waits for a load at the current version.
+ */
 export function keyRing(): Promise<KeyRing> {
   const version = topicVersion("keys");
   if (cache.ring?.version === version && Date.now() < cache.ring.staleAt) return Promise.resolve(cache.ring);
-  if (!cache.loading) {
-    const loading = loadKeyRing(version)
-      .then((ring) => {
-        if (topicVersion("keys") === version) cache.ring = ring;
-        return ring;
-      })
-      .finally(() => {
-        if (cache.loading === loading) cache.loading = undefined;
-      });
-    cache.loading = loading;
-  }
-  return cache.loading!;
+  const settle = (ring: KeyRing) => (ring.version === topicVersion("keys") ? ring : keyRing());
+  if (cache.loading) return cache.loading.then(settle);
+  const loading = loadKeyRing(version)
+    .then((ring) => {
+      if (topicVersion("keys") === version) cache.ring = ring;
+      return ring;
+    })
+    .finally(() => {
+      if (cache.loading === loading) cache.loading = undefined;
+    });
+  cache.loading = loading;
+  return loading.then(settle);
 }
 
 /** The public JWK Set served at the JWKS endpoint. */

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import type { McpCaller } from "@/lib/mcp/caller";
@@ -54,7 +55,13 @@ export async function authorizeToolCall(
       },
     });
   } catch (error) {
-    logger.error("mcp decision could not be recorded; refusing the call", { requestId: meta.requestId, tool: call.name, error });
+    // With the database down this is expected (a warning); any other failure to record is a bug worth an error.
+    const outage = isDatabaseUnavailable(error);
+    (outage ? logger.warn : logger.error)("mcp decision could not be recorded; refusing the call", {
+      requestId: meta.requestId,
+      tool: call.name,
+      error: outage ? String((error as Error).message).split("\n").filter(Boolean).pop() : error,
+    });
     return {
       allowed: false,
       response: jsonRpcErrorResponse(503, JSON_RPC.unavailable, "The decision could not be recorded in the audit log, so the call was refused. Try again shortly.", {

@@ -2,7 +2,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { mediaTypeEssence } from "@modelcontextprotocol/sdk/shared/mediaType.js";
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { env } from "@/lib/env";
-import { publicError } from "@/lib/errors";
+import { isDatabaseUnavailable, publicError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
 import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-bearer";
@@ -158,7 +158,9 @@ async function recordRefusal(event: Parameters<typeof recordDecision>[0]): Promi
   try {
     await recordDecision(event);
   } catch (error) {
-    logger.error("mcp refusal could not be recorded", { requestId: event.meta.requestId, reason: event.reason, error });
+    // Refused all the same. The database being down is expected now and then (and logged once per request anyway).
+    const log = isDatabaseUnavailable(error) ? logger.warn : logger.error;
+    log("mcp refusal could not be recorded", { requestId: event.meta.requestId, reason: event.reason, error: isDatabaseUnavailable(error) ? String((error as Error).message).split("\n").filter(Boolean).pop() : error });
   }
 }
 

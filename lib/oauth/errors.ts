@@ -1,4 +1,4 @@
-import { isAppError } from "@/lib/errors";
+import { isAppError, isDatabaseUnavailable } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
 /**
@@ -152,6 +152,13 @@ export function oauthErrorResponse(error: unknown, headers: Record<string, strin
   if (isOAuthError(error)) return noStoreJson(error.toJSON(), error.status, { ...headers, ...error.headers });
   if (isAppError(error) && error.code === "unavailable") {
     return noStoreJson(new TemporarilyUnavailable(error.message).toJSON(), 503, { ...headers, "Retry-After": "5" });
+  }
+  // The database down or restarting is not a bug: a retryable 503 (RFC 6749 §5.2 has no status for it; 503 with
+  // temporarily_unavailable is what §4.1.2.1 names for the authorization endpoint), logged as a warning.
+  if (isDatabaseUnavailable(error)) {
+    logger.warn("authorization server endpoint refused: database unavailable", { reason: (error as Error)?.message?.split("\n").filter(Boolean).pop() });
+    const unavailable = new TemporarilyUnavailable("The authorization server cannot reach its database right now. Try again shortly.");
+    return noStoreJson(unavailable.toJSON(), 503, { ...headers, "Retry-After": "1" });
   }
   logger.error("authorization server endpoint failed", { error });
   const generic = new ServerError("The server could not complete the request. The error has been logged.");

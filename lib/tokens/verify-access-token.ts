@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTHeaderParameters } from "jose";
 import { noteChanged } from "@/lib/changes/change-versions";
 import { env } from "@/lib/env";
+import { isAppError, isDatabaseUnavailable } from "@/lib/errors";
 import { SIGNING_ALG } from "@/lib/keys/create-signing-key";
 import { keyRing } from "@/lib/keys/key-ring";
 import { processState } from "@/lib/process-state";
@@ -53,6 +54,9 @@ export async function verifyAccessToken(token: string, audience?: string): Promi
     return payload as unknown as AccessTokenClaims;
   } catch (error) {
     if (error instanceof InvalidAccessToken) throw error;
+    // The key ring could not be read: the token may be perfectly good. A 503 to retry, not a 401 that makes the client
+    // throw its token away.
+    if (isDatabaseUnavailable(error) || isAppError(error)) throw error;
     if (error instanceof errors.JWTExpired) throw new InvalidAccessToken("token has expired");
     if (error instanceof errors.JWTClaimValidationFailed) throw new InvalidAccessToken(`token ${error.claim} claim is invalid`);
     if (error instanceof errors.JWSSignatureVerificationFailed) throw new InvalidAccessToken("token signature is invalid");
