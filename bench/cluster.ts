@@ -14,10 +14,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { buildProduction, productionBuildIsCurrent } from "../scripts/production-build";
 
 export const POSTGRES_SERVER_URL = process.env.PORTCULLIS_BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 
@@ -81,27 +82,11 @@ export function runMain(main: () => Promise<number | void>): void {
 // ---------------------------------------------------------------------------------------------------------------------
 // Build and database
 
-function newestSource(paths: string[]): number {
-  let newest = 0;
-  const walk = (path: string) => {
-    if (!existsSync(path)) return;
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      for (const entry of readdirSync(path)) if (entry !== "node_modules" && !entry.endsWith(".test.ts")) walk(join(path, entry));
-    } else newest = Math.max(newest, stat.mtimeMs);
-  };
-  paths.forEach(walk);
-  return newest;
-}
-
-/** The staleness rule of scripts/serve.ts: build once here, so N instances starting at once do not each build. */
+/** Builds once here when the build is stale, so N instances starting at once do not each build. */
 export function ensureProductionBuild(): void {
-  const buildId = join(".next", "BUILD_ID");
-  const sources = ["app", "components", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource(sources)) return;
+  if (productionBuildIsCurrent()) return;
   process.stdout.write("Building Portcullis (next build)…\n");
-  const build = spawnSync(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: ["ignore", "ignore", "inherit"] });
-  if (build.status !== 0) throw new Error("next build failed");
+  if (!buildProduction(["ignore", "ignore", "inherit"])) throw new Error("next build failed");
 }
 
 export interface ScratchDatabase {

@@ -3,11 +3,8 @@
  * and seeds policy, then serves the Next.js app. It owns the socket, so it is the one place that knows the client's
  * address; it hands it to the app in a header that clients cannot forge.
  */
-import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:http";
-import { join } from "node:path";
 import next from "next";
 import { describeDatabaseUrl } from "@/lib/db/open-database";
 import { ConfigError, env } from "@/lib/env";
@@ -18,6 +15,7 @@ import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http
 import { CROSS_SITE_ERROR, crossSiteRefusal } from "@/lib/http/cross-site-guard";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { startPortcullis } from "@/lib/startup";
+import { buildProduction, productionBuildIsCurrent } from "./production-build";
 
 const dev = process.argv.includes("--dev");
 
@@ -26,27 +24,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function newestSource(paths: string[]): number {
-  let newest = 0;
-  const walk = (path: string) => {
-    if (!existsSync(path)) return;
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      for (const entry of readdirSync(path)) if (entry !== "node_modules" && !entry.endsWith(".test.ts")) walk(join(path, entry));
-    } else newest = Math.max(newest, stat.mtimeMs);
-  };
-  paths.forEach(walk);
-  return newest;
-}
-
 /** `npm start` on a fresh clone (or after a change) builds first, so one command always runs the current code. */
 function ensureBuild(): void {
-  const buildId = join(".next", "BUILD_ID");
-  const sources = ["app", "components", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource(sources)) return;
+  if (productionBuildIsCurrent()) return;
   process.stdout.write("Building Portcullis (first start, or the sources changed)…\n");
-  const build = spawnSync(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit" });
-  if (build.status !== 0) fail("The build failed; see the output above.");
+  if (!buildProduction()) fail("The build failed; see the output above.");
 }
 
 async function main() {
