@@ -10,24 +10,26 @@
  * Options (environment):
  *   BENCH_CONCURRENCY   calls in flight (default 32)
  *   BENCH_SECONDS       measured seconds per target (default 15)
- *   BENCH_DATABASE      "embedded" (default: PGlite, as `npm start` runs) or a postgresql:// URL of a server on which a
- *                       scratch database is created and dropped
+ *   BENCH_DATABASE_URL  a postgresql:// URL of a server on which a scratch database is created and dropped (named
+ *                       BENCH_DATABASE_PREFIX_<random>); unset: embedded PGlite, as `npm start` runs (BENCH_DATABASE is
+ *                       the older name of the same setting)
  *   BENCH_TOOL          the tool called (default whoami, answered from memory: the protection's worst case relative
  *                       to the work; list_roles reads the database like most governance tools)
  *   BENCH_PORT          default 3419
+ * After the run the audit chain is verified and the decision events counted against the calls answered.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import pg from "pg";
+import { scratchPostgres } from "./scratch-postgres";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 3419);
-const DATABASE = process.env.BENCH_DATABASE ?? "embedded";
+const DATABASE = process.env.BENCH_DATABASE_URL ?? process.env.BENCH_DATABASE ?? "embedded";
 const BASE = `http://localhost:${PORT}`;
 
 interface Ready {
@@ -128,25 +130,6 @@ async function revocationCheck(tokens: Ready["tokens"]): Promise<{ revocations: 
   return { revocations: victims.length, acceptedAfter, refusedAfter, acceptedBefore };
 }
 
-async function scratchPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portcullis_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.href,
-    async drop() {
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
-
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
   const postgres = DATABASE === "embedded" ? undefined : await scratchPostgres(DATABASE);
@@ -174,7 +157,7 @@ async function main() {
     say(`Portcullis /mcp benchmark — tool ${TOOL}, ${CONCURRENCY} calls in flight, ${SECONDS}×1 s slices per target, alternating, ${ready.database}`);
     say("warming up…");
     await round("/bare", ready.tokens, 2);
-    await round("/mcp", ready.tokens, 2);
+    const warmFull = await round("/mcp", ready.tokens, 2);
     const bare: Round[] = [];
     const full: Round[] = [];
     for (let i = 0; i < SECONDS; i++) {
@@ -203,7 +186,9 @@ async function main() {
     say(`  per slice pair: median ${percentile(slices, 50).toFixed(3)}, quartiles ${percentile(slices, 25).toFixed(3)}–${percentile(slices, 75).toFixed(3)}`);
     say(`  server CPU per call full/bare: ${(f.cpuPerCall / b.cpuPerCall).toFixed(3)} (+${(f.cpuPerCall - b.cpuPerCall).toFixed(0)} µs): a throughput ratio of ${(b.cpuPerCall / f.cpuPerCall).toFixed(3)} where the server is CPU-bound`);
     say(`added latency: p50 +${(f.p50 - b.p50).toFixed(2)} ms, p99 +${(f.p99 - b.p99).toFixed(2)} ms   (goal p99 < 5 ms: ${f.p99 - b.p99 < 5 ? "met" : "NOT met"})`);
-    say(`decision events recorded so far: ${JSON.stringify(stats)}`);
+    const allowedAnswered = warmFull.calls + f.calls;
+    const allowMatches = stats["decision.allow"] === allowedAnswered;
+    say(`decision events recorded so far: ${JSON.stringify(stats)}; /mcp calls answered with a result: ${allowedAnswered} (${allowMatches ? "match" : "MISMATCH"})`);
     say();
     say("revocation check: half the workers on a grant that is revoked mid-run, 3 times…");
     const revocation = await revocationCheck(ready.tokens);
@@ -211,7 +196,17 @@ async function main() {
       `  ${revocation.revocations} revocations; victim calls accepted before: ${revocation.acceptedBefore}, sent after the revocation returned: ` +
         `${revocation.acceptedAfter} accepted, ${revocation.refusedAfter} refused   (goal 0 accepted: ${revocation.acceptedAfter === 0 ? "met" : "NOT met"})`,
     );
-    process.exitCode = revocation.acceptedAfter === 0 ? 0 : 1;
+    const chain = (await (await fetch(`${BASE}/control/verify`, { method: "POST" })).json()) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
+    say(`audit chain: ${chain.ok ? `intact, ${chain.checked} events verified` : `BROKEN: ${chain.firstBreak?.message}`}`);
+    mkdirSync("bench/results", { recursive: true });
+    const file = join("bench/results", `mcp-${postgres ? "postgres" : "pglite"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const strip = ({ calls, failed, throughput, p50, p99, cpuPerCall }: ReturnType<typeof summarise>) => ({ calls, failed, throughput, p50, p99, cpuPerCall });
+    writeFileSync(
+      file,
+      JSON.stringify({ tool: TOOL, concurrency: CONCURRENCY, seconds: SECONDS, database: ready.database, bare: strip(b), full: strip(f), ratio, addedP99: f.p99 - b.p99, revocation, chain, allowMatches }, null, 2),
+    );
+    say(`full result: ${file}`);
+    process.exitCode = revocation.acceptedAfter === 0 && chain.ok && allowMatches ? 0 : 1;
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
