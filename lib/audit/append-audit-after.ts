@@ -11,7 +11,7 @@ const INSERT_AFTER_TAIL = INSERT_RECORDS.replace(
    WHERE EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = $2::bigint AND "hash" = $3)`,
 );
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
   return cause?.originalCode === "23505";
 }

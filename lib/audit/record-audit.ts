@@ -1,5 +1,6 @@
-import { appendAudit, type ChainTail } from "@/lib/audit/append-audit";
+import { appendAudit } from "@/lib/audit/append-audit";
 import { appendAuditAfter } from "@/lib/audit/append-audit-after";
+import { appendInTurn } from "@/lib/audit/append-in-turn";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import { db } from "@/lib/db/client";
 import { processState } from "@/lib/process-state";
@@ -11,12 +12,14 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false, tail: null as ChainTail | null }));
+const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false }));
 
 /** One batch: after the tail this process last wrote (one statement), else through the locked transaction. */
-async function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
-  const fast = state.tail ? await appendAuditAfter(db(), state.tail, events) : null;
-  return fast ?? (await db().$transaction((tx) => appendAudit(tx, events)));
+function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
+  return appendInTurn(async (tail) => {
+    const records = (tail ? await appendAuditAfter(db(), tail, events) : null) ?? (await db().$transaction((tx) => appendAudit(tx, events)));
+    return { value: records, records };
+  });
 }
 
 async function flush(): Promise<void> {
@@ -28,11 +31,8 @@ async function flush(): Promise<void> {
       const batch = queue.splice(0, MAX_BATCH);
       try {
         const records = await append(batch.map((p) => p.event));
-        const last = records[records.length - 1];
-        state.tail = { seq: last.seq, hash: last.hash, at: last.at };
         batch.forEach((p, i) => p.resolve(records[i]));
       } catch (error) {
-        state.tail = null;
         batch.forEach((p) => p.reject(error));
       }
     }
