@@ -83,7 +83,7 @@ async function main() {
       const path = (req.url ?? "/").split("?")[0];
       logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
     });
-    void serveTokenRequest(req, res, config.issuer)
+    void serveTokenRequest(req, res)
       .then((served) => (served ? undefined : handle(req, res)))
       .catch((error) => {
         logger.error("token request failed", { requestId: id, error });
