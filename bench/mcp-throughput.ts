@@ -133,7 +133,9 @@ async function revocationCheck(tokens: Ready["tokens"]): Promise<{ revocations: 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
   const postgres = DATABASE === "embedded" ? undefined : await scratchPostgres(DATABASE);
-  const child = spawn("node_modules/.bin/tsx", ["bench/mcp-bench-server.ts"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are Node options for the server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "bench/mcp-bench-server.ts"], {
     env: {
       ...process.env,
       PORT: String(PORT),
