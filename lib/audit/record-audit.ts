@@ -12,13 +12,26 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false }));
+const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false, scheduled: false }));
 
 /** One batch: after the tail this process last wrote (one statement), else through the locked transaction. */
 function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
   return appendInTurn(async (tail) => {
     const records = (tail ? await appendAuditAfter(db(), tail, events) : null) ?? (await db().$transaction((tx) => appendAudit(tx, events)));
     return { value: records, records };
+  });
+}
+
+/**
+ * Starts a write unless one is running (it takes what arrives meanwhile) — after the current turn of the event loop,
+ * so the requests read in this turn share the statement: a commit's fixed cost is most of a small batch's.
+ */
+function scheduleFlush(): void {
+  if (state.flushing || state.scheduled) return;
+  state.scheduled = true;
+  setImmediate(() => {
+    state.scheduled = false;
+    void flush();
   });
 }
 
@@ -49,6 +62,6 @@ async function flush(): Promise<void> {
 export function recordAudit(event: AuditEventInput): Promise<AuditRecord> {
   return new Promise<AuditRecord>((resolve, reject) => {
     state.queue.push({ event, resolve, reject });
-    void flush();
+    scheduleFlush();
   });
 }

@@ -23,7 +23,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const state = processState("access-token-writer", () => ({ queue: [] as Pending[], flushing: false }));
+const state = processState("access-token-writer", () => ({ queue: [] as Pending[], flushing: false, scheduled: false }));
 
 // The whole batch in one statement, after the tail this process last wrote: the grants' liveness ("last used" too),
 // the chain lock, the token rows and their audit events. Rows are written only if every grant is live and the tail is
@@ -113,6 +113,19 @@ function commitInTransaction(batch: Pending[]): Promise<{ value: Outcome[]; reco
   });
 }
 
+/**
+ * Starts a write unless one is running (it takes what arrives meanwhile) — after the current turn of the event loop,
+ * so the requests read in this turn share the statement: a commit's fixed cost is most of a small batch's.
+ */
+function scheduleFlush(): void {
+  if (state.flushing || state.scheduled) return;
+  state.scheduled = true;
+  setImmediate(() => {
+    state.scheduled = false;
+    void flush();
+  });
+}
+
 async function flush(): Promise<void> {
   if (state.flushing) return;
   state.flushing = true;
@@ -145,6 +158,6 @@ export function commitAccessToken(prepared: PreparedTokens, audit: (issued: Issu
   if (prepared.refresh) throw new Error("commitAccessToken records access tokens only");
   return new Promise<IssuedTokens>((resolve, reject) => {
     state.queue.push({ prepared, audit, resolve, reject });
-    void flush();
+    scheduleFlush();
   });
 }
