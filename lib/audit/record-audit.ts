@@ -17,7 +17,7 @@ const state = processState("audit-writer", () => ({ queue: [] as Pending[], flus
 /** One batch: after the tail this process last wrote (one statement), else through the locked transaction. */
 function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
   return appendInTurn(async (tail) => {
-    const records = (tail ? await appendAuditAfter(db(), tail, events) : null) ?? (await db().$transaction((tx) => appendAudit(tx, events)));
+    const records = (tail ? await appendAuditAfter(tail, events) : null) ?? (await db().$transaction((tx) => appendAudit(tx, events)));
     return { value: records, records };
   });
 }

@@ -2,7 +2,7 @@ import { appendAudit, type AuditEventInput, type AuditRecord } from "@/lib/audit
 import { AUDIT_CHAIN_LOCK, AUDIT_COLUMNS, chainRecords, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
 import { isUniqueViolation } from "@/lib/audit/append-audit-after";
 import { appendInTurn } from "@/lib/audit/append-in-turn";
-import { db } from "@/lib/db/client";
+import { commitPool, db } from "@/lib/db/client";
 import type { PreparedTokens } from "@/lib/grants/prepare-tokens";
 import { accessTokenRow, issuedTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
 import { processState } from "@/lib/process-state";
@@ -69,14 +69,14 @@ async function commitAfterTail(tail: ChainTail, batch: Pending[]): Promise<{ val
   const records = chainRecords(tail, batch.map((p, i) => p.audit(issued[i])));
   const grantIds = [...new Set(batch.map((p) => p.prepared.grantId))];
   try {
-    const [written] = await db().$queryRawUnsafe<Array<{ tokens: number; events: number }>>(
-      INSERT_AFTER_TAIL,
+    const { rows } = await commitPool().query<{ tokens: number; events: number }>(INSERT_AFTER_TAIL, [
       recordsJson(records),
       grantIds,
       tail.seq.toString(),
       tail.hash,
       ...tokenColumns(batch.map((p) => p.prepared)),
-    );
+    ]);
+    const [written] = rows;
     return written.tokens === batch.length && written.events === records.length ? { value: issued, records } : null;
   } catch (error) {
     if (isUniqueViolation(error)) return null;
