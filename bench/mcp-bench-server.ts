@@ -5,13 +5,14 @@
  *   POST /mcp   the full protected path: token verification, revocation view, policy decision, durable audit;
  *   POST /bare  the bare SDK transport: no token, no policy, no audit;
  *   POST /control/revoke  revokes a grant (the revocation check), answering once the revocation has committed;
- *   POST /control/cpu     this process's CPU time, so the cost per call can be measured apart from the machine's load.
+ *   POST /control/cpu     this process's CPU time, so the cost per call can be measured apart from the machine's load;
+ *   POST /control/stats   decision events recorded, by kind;  POST /control/verify  the audit chain, verified.
  * Both routes go through the same Node ⇄ fetch adapter, so the difference measured is exactly the protection.
  * Never part of the product: it lives in bench/ and listens on loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { SYSTEM_CONTEXT } from "@/lib/audit";
+import { SYSTEM_CONTEXT, verifyAuditChain } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
@@ -90,6 +91,7 @@ const http = createServer((req, res) => {
       const decisions = await db().auditEvent.groupBy({ by: ["kind"], where: { kind: { startsWith: "decision." } }, _count: true });
       return send(res, Response.json(Object.fromEntries(decisions.map((d) => [d.kind, d._count]))));
     }
+    if (path === "/control/verify") return send(res, Response.json(await verifyAuditChain(db())));
     return send(res, new Response("not found", { status: 404 }));
   })().catch((error) => {
     res.writeHead(500).end(String(error));

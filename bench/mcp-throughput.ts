@@ -8,26 +8,29 @@
  * CPU time per call is reported too — the cost of the protection independent of anything else running.
  *
  * Options (environment):
- *   BENCH_CONCURRENCY   calls in flight (default 32)
+ *   BENCH_CONCURRENCY   calls in flight, a comma-separated list of levels (default "32,4": saturated, where latency is
+ *                       mostly queueing, and light, where it is mostly the work of one call)
  *   BENCH_SECONDS       measured seconds per target (default 15)
- *   BENCH_DATABASE      "embedded" (default: PGlite, as `npm start` runs) or a postgresql:// URL of a server on which a
- *                       scratch database is created and dropped
+ *   BENCH_DATABASE_URL  a postgresql:// URL of a server on which a scratch database is created and dropped (named
+ *                       BENCH_DATABASE_PREFIX_<random>); unset: embedded PGlite, as `npm start` runs (BENCH_DATABASE is
+ *                       the older name of the same setting)
  *   BENCH_TOOL          the tool called (default whoami, answered from memory: the protection's worst case relative
  *                       to the work; list_roles reads the database like most governance tools)
  *   BENCH_PORT          default 3419
+ * After the run the audit chain is verified and the decision events counted against the calls answered.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import pg from "pg";
+import { scratchPostgres } from "./scratch-postgres";
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? "32,4").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 3419);
-const DATABASE = process.env.BENCH_DATABASE ?? "embedded";
+const DATABASE = process.env.BENCH_DATABASE_URL ?? process.env.BENCH_DATABASE ?? "embedded";
 const BASE = `http://localhost:${PORT}`;
 
 interface Ready {
@@ -60,14 +63,14 @@ interface Round {
   cpuMicros: number;
 }
 
-async function round(path: string, tokens: Ready["tokens"], seconds: number): Promise<Round> {
+async function round(path: string, tokens: Ready["tokens"], seconds: number, concurrency: number): Promise<Round> {
   const cpuBefore = await serverCpuMicros();
   const latencies: number[] = [];
   let failed = 0;
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    Array.from({ length: concurrency }, async (_, worker) => {
       const { token } = tokens[worker % tokens.length];
       while (performance.now() < until) {
         const result = await call(path, token);
@@ -108,7 +111,7 @@ async function revocationCheck(tokens: Ready["tokens"]): Promise<{ revocations: 
   for (const victim of victims) {
     let revokedAt = Number.POSITIVE_INFINITY;
     let stop = false;
-    const workers = Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    const workers = Array.from({ length: CONCURRENCY_LEVELS[0] }, async (_, worker) => {
       const token = worker % 2 === 0 ? victim.token : tokens[0].token;
       while (!stop) {
         const result = await call("/mcp", token);
@@ -128,29 +131,12 @@ async function revocationCheck(tokens: Ready["tokens"]): Promise<{ revocations: 
   return { revocations: victims.length, acceptedAfter, refusedAfter, acceptedBefore };
 }
 
-async function scratchPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portcullis_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.href,
-    async drop() {
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
-
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
   const postgres = DATABASE === "embedded" ? undefined : await scratchPostgres(DATABASE);
-  const child = spawn("node_modules/.bin/tsx", ["bench/mcp-bench-server.ts"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are Node options for the server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "bench/mcp-bench-server.ts"], {
     env: {
       ...process.env,
       PORT: String(PORT),
@@ -171,47 +157,66 @@ async function main() {
       });
     });
     const say = (line = "") => process.stdout.write(`${line}\n`);
-    say(`Portcullis /mcp benchmark — tool ${TOOL}, ${CONCURRENCY} calls in flight, ${SECONDS}×1 s slices per target, alternating, ${ready.database}`);
+    say(`Portcullis /mcp benchmark — tool ${TOOL}, ${SECONDS}×1 s slices per target and level, alternating, ${ready.database}`);
     say("warming up…");
-    await round("/bare", ready.tokens, 2);
-    await round("/mcp", ready.tokens, 2);
-    const bare: Round[] = [];
-    const full: Round[] = [];
-    for (let i = 0; i < SECONDS; i++) {
-      // bare, full, full, bare, …: neither target always runs first after a pause.
-      if (i % 2 === 0) {
-        bare.push(await round("/bare", ready.tokens, 1));
-        full.push(await round("/mcp", ready.tokens, 1));
-      } else {
-        full.push(await round("/mcp", ready.tokens, 1));
-        bare.push(await round("/bare", ready.tokens, 1));
-      }
-    }
-    const b = summarise(bare);
-    const f = summarise(full);
-    const stats = (await (await fetch(`${BASE}/control/stats`, { method: "POST" })).json()) as Record<string, number>;
+    await round("/bare", ready.tokens, 2, CONCURRENCY_LEVELS[0]);
+    let allowedAnswered = (await round("/mcp", ready.tokens, 2, CONCURRENCY_LEVELS[0])).calls;
     const row = (label: string, s: ReturnType<typeof summarise>) =>
       `${label.padEnd(34)} ${s.throughput.toFixed(0).padStart(7)} calls/s   p50 ${s.p50.toFixed(2).padStart(6)} ms   p99 ${s.p99.toFixed(2).padStart(6)} ms   ` +
       `server CPU ${s.cpuPerCall.toFixed(0).padStart(4)} µs/call   (${s.calls} calls, ${s.failed} failed)`;
+    const strip = ({ calls, failed, throughput, p50, p99, cpuPerCall }: ReturnType<typeof summarise>) => ({ calls, failed, throughput, p50, p99, cpuPerCall });
+    const levels: Record<string, unknown>[] = [];
+    for (const concurrency of CONCURRENCY_LEVELS) {
+      const bare: Round[] = [];
+      const full: Round[] = [];
+      for (let i = 0; i < SECONDS; i++) {
+        // bare, full, full, bare, …: neither target always runs first after a pause.
+        if (i % 2 === 0) {
+          bare.push(await round("/bare", ready.tokens, 1, concurrency));
+          full.push(await round("/mcp", ready.tokens, 1, concurrency));
+        } else {
+          full.push(await round("/mcp", ready.tokens, 1, concurrency));
+          bare.push(await round("/bare", ready.tokens, 1, concurrency));
+        }
+      }
+      const b = summarise(bare);
+      const f = summarise(full);
+      allowedAnswered += f.calls;
+      say();
+      say(`${concurrency} calls in flight:`);
+      say(row("bare SDK transport (no auth/audit)", b));
+      say(row("full path (token, policy, audit)", f));
+      const ratio = f.throughput / b.throughput;
+      // Closed-loop load: at a light level the rate is in-flight calls over latency, so the ratio there is the latency's.
+      const saturated = concurrency === Math.max(...CONCURRENCY_LEVELS);
+      say(
+        `throughput ratio full/bare: ${ratio.toFixed(3)}   ` +
+          (saturated ? `(goal ≥ 0.85: ${ratio >= 0.85 ? "met" : "NOT met"})` : "(not the throughput goal: too few calls in flight to load the server)"),
+      );
+      const slices = full.map((r, i) => r.calls / r.seconds / (bare[i].calls / bare[i].seconds)).sort((a, b) => a - b);
+      say(`  per slice pair: median ${percentile(slices, 50).toFixed(3)}, quartiles ${percentile(slices, 25).toFixed(3)}–${percentile(slices, 75).toFixed(3)}`);
+      say(`  server CPU per call full/bare: ${(f.cpuPerCall / b.cpuPerCall).toFixed(3)} (+${(f.cpuPerCall - b.cpuPerCall).toFixed(0)} µs): a throughput ratio of ${(b.cpuPerCall / f.cpuPerCall).toFixed(3)} where the server is CPU-bound`);
+      say(`added latency: p50 +${(f.p50 - b.p50).toFixed(2)} ms, p99 +${(f.p99 - b.p99).toFixed(2)} ms   (goal p99 < 5 ms: ${f.p99 - b.p99 < 5 ? "met" : "NOT met"})`);
+      levels.push({ concurrency, bare: strip(b), full: strip(f), ratio, addedP50: f.p50 - b.p50, addedP99: f.p99 - b.p99 });
+    }
+    const stats = (await (await fetch(`${BASE}/control/stats`, { method: "POST" })).json()) as Record<string, number>;
+    const allowMatches = stats["decision.allow"] === allowedAnswered;
     say();
-    say(row("bare SDK transport (no auth/audit)", b));
-    say(row("full path (token, policy, audit)", f));
+    say(`decision events recorded so far: ${JSON.stringify(stats)}; /mcp calls answered with a result: ${allowedAnswered} (${allowMatches ? "match" : "MISMATCH"})`);
     say();
-    const ratio = f.throughput / b.throughput;
-    say(`throughput ratio full/bare: ${ratio.toFixed(3)}   (goal ≥ 0.85: ${ratio >= 0.85 ? "met" : "NOT met"})`);
-    const slices = full.map((r, i) => r.calls / r.seconds / (bare[i].calls / bare[i].seconds)).sort((a, b) => a - b);
-    say(`  per slice pair: median ${percentile(slices, 50).toFixed(3)}, quartiles ${percentile(slices, 25).toFixed(3)}–${percentile(slices, 75).toFixed(3)}`);
-    say(`  server CPU per call full/bare: ${(f.cpuPerCall / b.cpuPerCall).toFixed(3)} (+${(f.cpuPerCall - b.cpuPerCall).toFixed(0)} µs): a throughput ratio of ${(b.cpuPerCall / f.cpuPerCall).toFixed(3)} where the server is CPU-bound`);
-    say(`added latency: p50 +${(f.p50 - b.p50).toFixed(2)} ms, p99 +${(f.p99 - b.p99).toFixed(2)} ms   (goal p99 < 5 ms: ${f.p99 - b.p99 < 5 ? "met" : "NOT met"})`);
-    say(`decision events recorded so far: ${JSON.stringify(stats)}`);
-    say();
-    say("revocation check: half the workers on a grant that is revoked mid-run, 3 times…");
+    say(`revocation check: half of ${CONCURRENCY_LEVELS[0]} workers on a grant that is revoked mid-run, 3 times…`);
     const revocation = await revocationCheck(ready.tokens);
     say(
       `  ${revocation.revocations} revocations; victim calls accepted before: ${revocation.acceptedBefore}, sent after the revocation returned: ` +
         `${revocation.acceptedAfter} accepted, ${revocation.refusedAfter} refused   (goal 0 accepted: ${revocation.acceptedAfter === 0 ? "met" : "NOT met"})`,
     );
-    process.exitCode = revocation.acceptedAfter === 0 ? 0 : 1;
+    const chain = (await (await fetch(`${BASE}/control/verify`, { method: "POST" })).json()) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
+    say(`audit chain: ${chain.ok ? `intact, ${chain.checked} events verified` : `BROKEN: ${chain.firstBreak?.message}`}`);
+    mkdirSync("bench/results", { recursive: true });
+    const file = join("bench/results", `mcp-${postgres ? "postgres" : "pglite"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify({ tool: TOOL, seconds: SECONDS, database: ready.database, levels, revocation, chain, allowMatches }, null, 2));
+    say(`full result: ${file}`);
+    process.exitCode = revocation.acceptedAfter === 0 && chain.ok && allowMatches ? 0 : 1;
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));

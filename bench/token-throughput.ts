@@ -5,29 +5,37 @@
  *   npm run bench:token                       # embedded database (the default install)
  *   BENCH_DATABASE_URL=postgresql://… npm run bench:token   # Portcullis on PostgreSQL
  *
+ *   BENCH_DATABASE_URL=postgresql://… npm run bench:token   # Portcullis on PostgreSQL (a scratch database there)
+ *
  * Options (environment): BENCH_SECONDS (per round, default 10), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (requests
- * in flight, a comma-separated list of levels, default "32,128").
+ * in flight, a comma-separated list of levels, default "32,128"), BENCH_PORT (Portcullis, default 3312) and
+ * BENCH_BASELINE_PORT (node-oidc-provider, default BENCH_PORT + 1), BENCH_DATABASE_PREFIX (scratch database name).
  * Portcullis issues a durable, audited token per request (AccessToken row + hash-chained audit event, committed before
- * the response); the baseline keeps nothing. The report gives requests/s for each and the ratio.
+ * the response); the baseline keeps nothing. The report gives requests/s, p50 and p99 latency for each and the ratio;
+ * afterwards the audit chain is verified and every 200 answered is matched by a token row and a `token.issued` event.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { scratchPostgres, type ScratchDatabase } from "./scratch-postgres";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? "32,128").split(",").map(Number);
-const PORTCULLIS_PORT = 3312;
-const OIDC_PORT = 3313;
+const PORTCULLIS_PORT = Number(process.env.BENCH_PORT ?? 3312);
+const OIDC_PORT = Number(process.env.BENCH_BASELINE_PORT ?? PORTCULLIS_PORT + 1);
 const ISSUER = `http://localhost:${PORTCULLIS_PORT}`;
 const RESOURCE = `${ISSUER}/mcp`;
 const SCOPE = "clients:read audit:read";
 
 const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
 const children: ChildProcess[] = [];
+let scratch: ScratchDatabase | undefined;
+const secret = randomBytes(32).toString("base64url");
 
 function portcullisEnv(): NodeJS.ProcessEnv {
   return {
@@ -37,9 +45,7 @@ function portcullisEnv(): NodeJS.ProcessEnv {
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
-    ...(process.env.BENCH_DATABASE_URL
-      ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, PORTCULLIS_SECRET: randomBytes(32).toString("base64url") }
-      : {}),
+    ...(scratch ? { DATABASE_URL: scratch.url, PORTCULLIS_SECRET: secret } : {}),
   };
 }
 
@@ -72,6 +78,8 @@ async function waitFor(url: string, seconds = 180): Promise<void> {
 
 interface Target {
   name: string;
+  /** The server process, whose CPU time (all its threads) is read around each round. */
+  pid: number;
   port: number;
   path: string;
   body: string;
@@ -79,15 +87,33 @@ interface Target {
 }
 
 /** Closed-loop load: `concurrency` requests in flight on keep-alive connections, for `seconds`. */
-async function measure(target: Target, seconds: number, concurrency: number): Promise<{ ok: number; failed: number; perSecond: number }> {
+interface Measured {
+  ok: number;
+  failed: number;
+  perSecond: number;
+  /** Milliseconds per successful request. */
+  latencies: number[];
+  /** The server's CPU time per successful request, µs: its cost apart from whatever else the machine runs. */
+  cpuPerRequest: number;
+}
+
+/** User + system CPU time of a process, all threads, in µs (Linux /proc; clock ticks of 10 ms). */
+function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function measure(target: Target, seconds: number, concurrency: number): Promise<Measured> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const body = Buffer.from(target.body);
   let ok = 0;
   let failed = 0;
   let firstFailure: string | undefined;
+  const latencies: number[] = [];
   const deadline = Date.now() + seconds * 1000;
   const one = () =>
     new Promise<void>((resolve) => {
+      const sentAt = performance.now();
       const req = request(
         {
           agent,
@@ -106,8 +132,10 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("end", () => {
-            if (res.statusCode === 200) ok += 1;
-            else {
+            if (res.statusCode === 200) {
+              ok += 1;
+              latencies.push(performance.now() - sentAt);
+            } else {
               failed += 1;
               firstFailure ??= `${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`;
             }
@@ -123,24 +151,56 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
       req.end(body);
     });
   const started = Date.now();
+  const cpuBefore = processCpuMicros(target.pid);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) await one();
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const cpu = processCpuMicros(target.pid) - cpuBefore;
   agent.destroy();
   if (firstFailure) process.stdout.write(`  ${target.name}: ${failed} failed, first: ${firstFailure}\n`);
-  return { ok, failed, perSecond: ok / elapsed };
+  return { ok, failed, perSecond: ok / elapsed, latencies, cpuPerRequest: cpu / Math.max(ok, 1) };
 }
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 }
 
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
+}
+
+/** Every 200 Portcullis answered must be a durable token row with its `token.issued` event, on a chain that verifies. */
+async function checkDurability(answered: number): Promise<boolean> {
+  const verified = JSON.parse(cli(["audit", "verify", "--json"])) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
+  const url = scratch?.url ?? `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(join(dataDir, "run"))}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const counts = await client.query<{ tokens: string; events: string }>(
+    `SELECT (SELECT count(*) FROM "AccessToken") AS tokens, (SELECT count(*) FROM "AuditEvent" WHERE "kind" = 'token.issued') AS events`,
+  );
+  await client.end();
+  const tokens = Number(counts.rows[0].tokens);
+  const events = Number(counts.rows[0].events);
+  const matched = tokens === answered && events === answered;
+  process.stdout.write(
+    [
+      `  audit chain: ${verified.ok ? `intact, ${verified.checked} events verified` : `BROKEN: ${verified.firstBreak?.message}`}`,
+      `  tokens answered 200: ${answered}; AccessToken rows: ${tokens}; token.issued events: ${events} (${matched ? "match" : "MISMATCH"})`,
+      "",
+    ].join("\n"),
+  );
+  return verified.ok && matched;
+}
+
 async function main() {
-  process.stdout.write(`Starting Portcullis (${process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "embedded database"}) and node-oidc-provider…\n`);
-  start("node_modules/.bin/tsx", ["scripts/serve.ts"], portcullisEnv());
+  if (process.env.BENCH_DATABASE_URL) scratch = await scratchPostgres(process.env.BENCH_DATABASE_URL);
+  process.stdout.write(`Starting Portcullis (${scratch ? "PostgreSQL" : "embedded database"}) and node-oidc-provider…\n`);
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are Node options for the Portcullis server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const server = start(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/serve.ts"], portcullisEnv());
   await waitFor(`${ISSUER}/login`);
   cli(["users", "create", "--email", "bench-agent@service.example", "--service", "--role", "access_reviewer"]);
   const registered = await fetch(`${ISSUER}/oauth/register`, {
@@ -152,7 +212,7 @@ async function main() {
   cli(["clients", "approve", client.client_id, "--reason", "benchmark", "--service-user", "bench-agent@service.example"]);
 
   const oidcSecret = randomBytes(32).toString("base64url");
-  start("node_modules/.bin/tsx", ["bench/oidc-provider-server.ts"], {
+  const baseline = start(process.execPath, ["--import", "tsx", "bench/oidc-provider-server.ts"], {
     ...process.env,
     BENCH_OIDC_PORT: String(OIDC_PORT),
     BENCH_RESOURCE: RESOURCE,
@@ -163,29 +223,51 @@ async function main() {
 
   const form = new URLSearchParams({ grant_type: "client_credentials", scope: SCOPE, resource: RESOURCE }).toString();
   const targets: Target[] = [
-    { name: "Portcullis", port: PORTCULLIS_PORT, path: "/oauth/token", body: form, authorization: basic(client.client_id, client.client_secret) },
-    { name: "node-oidc-provider", port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
+    { name: "Portcullis", pid: server.pid!, port: PORTCULLIS_PORT, path: "/oauth/token", body: form, authorization: basic(client.client_id, client.client_secret) },
+    { name: "node-oidc-provider", pid: baseline.pid!, port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
   ];
-  for (const target of targets) await measure(target, 3, CONCURRENCY_LEVELS[0]); // warm-up: JIT, key ring, pools
+  let answered = 0;
+  for (const target of targets) {
+    const warm = await measure(target, 3, CONCURRENCY_LEVELS[0]); // warm-up: JIT, key ring, pools
+    if (target.name === "Portcullis") answered += warm.ok;
+  }
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const summary: string[] = ["", `client_credentials token issuance, median of ${ROUNDS} rounds × ${SECONDS}s per level:`];
+  const summary: string[] = [
+    "",
+    `client_credentials token issuance, median req/s of ${ROUNDS} rounds × ${SECONDS}s per level (latency percentiles over all rounds), ${scratch ? "PostgreSQL" : "embedded PGlite"}:`,
+  ];
+  const report: Record<string, unknown>[] = [];
   for (const concurrency of CONCURRENCY_LEVELS) {
-    const results = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+    const results = new Map<string, { perSecond: number[]; latencies: number[]; cpu: number[] }>(targets.map((t) => [t.name, { perSecond: [], latencies: [], cpu: [] }]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of round % 2 ? targets : [...targets].reverse()) {
-        const { perSecond, failed } = await measure(target, SECONDS, concurrency);
-        results.get(target.name)!.push(perSecond);
+        const measured = await measure(target, SECONDS, concurrency);
+        if (target.name === "Portcullis") answered += measured.ok;
+        const result = results.get(target.name)!;
+        result.perSecond.push(measured.perSecond);
+        result.latencies.push(...measured.latencies);
+        result.cpu.push(measured.cpuPerRequest);
         process.stdout.write(
-          `  ${String(concurrency).padStart(3)} in flight, round ${round}  ${target.name.padEnd(20)} ${perSecond.toFixed(0).padStart(6)} req/s${failed ? `  (${failed} failed)` : ""}\n`,
+          `  ${String(concurrency).padStart(3)} in flight, round ${round}  ${target.name.padEnd(20)} ${measured.perSecond.toFixed(0).padStart(6)} req/s  ` +
+            `server CPU ${measured.cpuPerRequest.toFixed(0).padStart(5)} µs/req${measured.failed ? `  (${measured.failed} failed)` : ""}\n`,
         );
       }
     }
-    const ours = median(results.get("Portcullis")!);
-    const theirs = median(results.get("node-oidc-provider")!);
+    const side = (name: string) => {
+      const { perSecond, latencies, cpu } = results.get(name)!;
+      const sorted = latencies.sort((a, b) => a - b);
+      return { perSecond: median(perSecond), p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPerRequest: median(cpu) };
+    };
+    const ours = side("Portcullis");
+    const theirs = side("node-oidc-provider");
+    const show = (s: typeof ours) => `${s.perSecond.toFixed(0).padStart(6)} req/s p50 ${s.p50.toFixed(1).padStart(5)} ms p99 ${s.p99.toFixed(1).padStart(5)} ms`;
     summary.push(
-      `  ${String(concurrency).padStart(3)} in flight:  Portcullis ${ours.toFixed(0).padStart(6)} req/s   node-oidc-provider ${theirs.toFixed(0).padStart(6)} req/s   ratio ${(ours / theirs).toFixed(2)}`,
+      `  ${String(concurrency).padStart(3)} in flight:  Portcullis ${show(ours)}   node-oidc-provider ${show(theirs)}   ratio ${(ours.perSecond / theirs.perSecond).toFixed(2)}`,
+      `                 server CPU per token: Portcullis ${ours.cpuPerRequest.toFixed(0)} µs, node-oidc-provider ${theirs.cpuPerRequest.toFixed(0)} µs ` +
+        `(ratio ${(theirs.cpuPerRequest / ours.cpuPerRequest).toFixed(2)} where both are CPU-bound)`,
     );
+    report.push({ concurrency, portcullis: ours, nodeOidcProvider: theirs, ratio: ours.perSecond / theirs.perSecond });
   }
   summary.push(
     "  (Portcullis: a durable AccessToken row and hash-chained audit event per token, committed before the response;",
@@ -193,11 +275,19 @@ async function main() {
     "",
   );
   process.stdout.write(summary.join("\n"));
+  const durable = await checkDurability(answered);
+  mkdirSync("bench/results", { recursive: true });
+  const file = join("bench/results", `token-${scratch ? "postgres" : "pglite"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, backend: scratch ? "postgres" : "pglite", levels: report, durable }, null, 2));
+  process.stdout.write(`  full result: ${file}\n`);
+  if (!durable) process.exitCode = 1;
 }
 
-function cleanup() {
+async function cleanup() {
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 2000).unref();
+  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined)));
+  rmSync(dataDir, { recursive: true, force: true });
+  await scratch?.drop();
 }
 
 main()
@@ -206,6 +296,8 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    cleanup();
-    setTimeout(() => process.exit(), 2500);
+    setTimeout(() => process.exit(), 15_000).unref();
+    void cleanup()
+      .catch((error) => process.stderr.write(`cleanup failed: ${(error as Error).message}\n`))
+      .finally(() => process.exit());
   });

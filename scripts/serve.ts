@@ -79,7 +79,7 @@ async function main() {
     // they get a plain 503 up front rather than a 200 that then fails. The OAuth endpoints and /mcp answer an outage in
     // their protocols' terms themselves.
     const gated = answeredUnavailableWhileDown((req.url ?? "/").split("?")[0]);
-    void serveTokenRequest(req, res, config.issuer)
+    void serveTokenRequest(req, res)
       .then(async (served) => {
         if (served) return;
         if (gated && !(await databaseAnswersNow())) {

@@ -1,6 +1,6 @@
 import { AUDIT_CHAIN_LOCK, chainRecords, INSERT_RECORDS, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
-import type { Db } from "@/lib/db/client";
+import { commitPool } from "@/lib/db/client";
 
 // The chain lock is taken inside the statement, before any row is inserted, so transactional writers (appendAudit:
 // lock, then read the tail) never read a tail this statement is about to extend. The rows attach only if `tail` is
@@ -11,9 +11,9 @@ const INSERT_AFTER_TAIL = INSERT_RECORDS.replace(
    WHERE EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = $2::bigint AND "hash" = $3)`,
 );
 
-function isUniqueViolation(error: unknown): boolean {
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
-  return cause?.originalCode === "23505";
+/** A unique violation reported by `pg` (SQLSTATE 23505): another writer took the seq. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === "23505";
 }
 
 /**
@@ -21,12 +21,12 @@ function isUniqueViolation(error: unknown): boolean {
  * commit. Returns null, having written nothing, when the chain has moved on (another process appended) or the tail
  * is gone; the caller then appends through the locked transaction, which reads the true tail.
  */
-export async function appendAuditAfter(database: Db, tail: ChainTail, events: AuditEventInput[]): Promise<AuditRecord[] | null> {
+export async function appendAuditAfter(tail: ChainTail, events: AuditEventInput[]): Promise<AuditRecord[] | null> {
   if (events.length === 0) return [];
   const records = chainRecords(tail, events);
   try {
-    const inserted = await database.$executeRawUnsafe(INSERT_AFTER_TAIL, recordsJson(records), tail.seq.toString(), tail.hash);
-    return inserted === records.length ? records : null;
+    const { rowCount } = await commitPool().query(INSERT_AFTER_TAIL, [recordsJson(records), tail.seq.toString(), tail.hash]);
+    return rowCount === records.length ? records : null;
   } catch (error) {
     if (isUniqueViolation(error)) return null;
     throw error;

@@ -4,10 +4,10 @@ import type { Tx } from "@/lib/db/client";
 
 // Every writer, in every instance, appends under this transaction-scoped lock, so the chain has one order.
 export const AUDIT_CHAIN_LOCK = 7_207_369_002;
-const COLUMNS = `"seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"`;
+export const AUDIT_COLUMNS = `"seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"`;
 // One statement with one JSON parameter: a batch of decisions costs about what one row does through createMany, which
 // is what lets group commit keep up with the MCP endpoint (bench/mcp-throughput.ts).
-export const INSERT_RECORDS = `INSERT INTO "AuditEvent" (${COLUMNS}) SELECT ${COLUMNS} FROM jsonb_populate_recordset(NULL::"AuditEvent", $1::jsonb)`;
+export const INSERT_RECORDS = `INSERT INTO "AuditEvent" (${AUDIT_COLUMNS}) SELECT ${AUDIT_COLUMNS} FROM jsonb_populate_recordset(NULL::"AuditEvent", $1::jsonb)`;
 
 /** The last link of the chain: where the next event attaches. */
 export interface ChainTail {

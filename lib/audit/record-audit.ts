@@ -1,5 +1,6 @@
-import { appendAudit, type ChainTail } from "@/lib/audit/append-audit";
+import { appendAudit } from "@/lib/audit/append-audit";
 import { appendAuditAfter } from "@/lib/audit/append-audit-after";
+import { appendInTurn } from "@/lib/audit/append-in-turn";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import { db } from "@/lib/db/client";
 import { processState } from "@/lib/process-state";
@@ -11,12 +12,27 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false, tail: null as ChainTail | null }));
+const state = processState("audit-writer", () => ({ queue: [] as Pending[], flushing: false, scheduled: false }));
 
 /** One batch: after the tail this process last wrote (one statement), else through the locked transaction. */
-async function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
-  const fast = state.tail ? await appendAuditAfter(db(), state.tail, events) : null;
-  return fast ?? (await db().$transaction((tx) => appendAudit(tx, events)));
+function append(events: AuditEventInput[]): Promise<AuditRecord[]> {
+  return appendInTurn(async (tail) => {
+    const records = (tail ? await appendAuditAfter(tail, events) : null) ?? (await db().$transaction((tx) => appendAudit(tx, events)));
+    return { value: records, records };
+  });
+}
+
+/**
+ * Starts a write unless one is running (it takes what arrives meanwhile) — after the current turn of the event loop,
+ * so the requests read in this turn share the statement: a commit's fixed cost is most of a small batch's.
+ */
+function scheduleFlush(): void {
+  if (state.flushing || state.scheduled) return;
+  state.scheduled = true;
+  setImmediate(() => {
+    state.scheduled = false;
+    void flush();
+  });
 }
 
 async function flush(): Promise<void> {
@@ -28,11 +44,8 @@ async function flush(): Promise<void> {
       const batch = queue.splice(0, MAX_BATCH);
       try {
         const records = await append(batch.map((p) => p.event));
-        const last = records[records.length - 1];
-        state.tail = { seq: last.seq, hash: last.hash, at: last.at };
         batch.forEach((p, i) => p.resolve(records[i]));
       } catch (error) {
-        state.tail = null;
         batch.forEach((p) => p.reject(error));
       }
     }
@@ -49,6 +62,6 @@ async function flush(): Promise<void> {
 export function recordAudit(event: AuditEventInput): Promise<AuditRecord> {
   return new Promise<AuditRecord>((resolve, reject) => {
     state.queue.push({ event, resolve, reject });
-    void flush();
+    scheduleFlush();
   });
 }

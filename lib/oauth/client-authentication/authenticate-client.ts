@@ -26,7 +26,7 @@ function formDecode(value: string): string {
 }
 
 /** Which client authentication the request uses (RFC 6749 §2.3), refusing more than one. */
-function presentedCredentials(request: Request, form: Record<string, string>): Presented {
+function presentedCredentials(request: Pick<Request, "headers">, form: Record<string, string>): Presented {
   const header = request.headers.get("authorization");
   if (header && /^basic /i.test(header)) {
     if (form.client_secret !== undefined) throw new InvalidRequest("Use one client authentication method, not both Basic and client_secret.");
@@ -66,7 +66,7 @@ function presentedCredentials(request: Request, form: Record<string, string>): P
  * time against its stored hash. With `requireActive`, a pending, rejected or suspended client is refused.
  */
 export async function authenticateClient(
-  request: Request,
+  request: Pick<Request, "headers">,
   form: Record<string, string>,
   ctx: AuditContext,
   options: { requireActive?: boolean } = {},

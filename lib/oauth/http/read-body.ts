@@ -5,8 +5,16 @@ export const MAX_FORM_BYTES = 16 * 1024;
 /** Client metadata for registration: a few redirect URIs and names. */
 export const MAX_JSON_BYTES = 32 * 1024;
 
-function mediaType(request: Request): string {
-  return (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+function mediaType(contentType: string | null): string {
+  return (contentType ?? "").split(";")[0].trim().toLowerCase();
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InvalidRequest("The request body is not valid UTF-8.");
+  }
 }
 
 /** Reads at most `maxBytes` of the body, refusing more without buffering it (a declared or an actual excess). */
@@ -29,11 +37,7 @@ export async function readLimited(request: Request, maxBytes: number): Promise<s
     }
     chunks.push(value);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new InvalidRequest("The request body is not valid UTF-8.");
-  }
+  return decodeUtf8(Buffer.concat(chunks));
 }
 
 /**
@@ -42,11 +46,20 @@ export async function readLimited(request: Request, maxBytes: number): Promise<s
  * Empty values count as absent (RFC 6749 §3.1).
  */
 export async function readFormBody(request: Request): Promise<Record<string, string>> {
-  if (mediaType(request) !== "application/x-www-form-urlencoded") {
+  checkFormMediaType(request.headers.get("content-type"));
+  return singleValuedParameters(new URLSearchParams(await readLimited(request, MAX_FORM_BYTES)));
+}
+
+export function checkFormMediaType(contentType: string | null): void {
+  if (mediaType(contentType) !== "application/x-www-form-urlencoded") {
     throw new InvalidRequest("The request body must be application/x-www-form-urlencoded.");
   }
-  const params = new URLSearchParams(await readLimited(request, MAX_FORM_BYTES));
-  return singleValuedParameters(params);
+}
+
+/** The same as readFormBody, for a body the server has already read (within MAX_FORM_BYTES). */
+export function parseFormBody(contentType: string | null, body: Uint8Array): Record<string, string> {
+  checkFormMediaType(contentType);
+  return singleValuedParameters(new URLSearchParams(decodeUtf8(body)));
 }
 
 /** Parameters as a record; refuses any that is repeated (RFC 6749 §3.1). Empty values are treated as omitted. */
@@ -63,7 +76,7 @@ export function singleValuedParameters(params: URLSearchParams): Record<string, 
 
 /** A JSON object body (RFC 7591 §3.1). */
 export async function readJsonObjectBody(request: Request): Promise<Record<string, unknown>> {
-  if (mediaType(request) !== "application/json") {
+  if (mediaType(request.headers.get("content-type")) !== "application/json") {
     throw new InvalidRequest("The request body must be application/json.");
   }
   const text = await readLimited(request, MAX_JSON_BYTES);

@@ -13,7 +13,7 @@ let base: string;
 beforeAll(async () => {
   database = await openTestDatabase();
   server = createServer((req, res) => {
-    void serveTokenRequest(req, res, "http://localhost:3999").then((served) => {
+    void serveTokenRequest(req, res).then((served) => {
       if (!served) res.writeHead(404).end("next.js would answer");
     });
   });
@@ -49,6 +49,25 @@ describe("token endpoint served by the Portcullis server", () => {
     const refused = await fetch(`${base}/oauth/token`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "x" });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: "invalid_request" });
+  });
+
+  it("refuses what the Next.js route refuses, with the same status, error and headers", async () => {
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
+      fetch(`${base}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body });
+    const tooLarge = await post(`grant_type=client_credentials&scope=${"a".repeat(20_000)}`);
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ error: "invalid_request" });
+    const repeated = await post("grant_type=client_credentials&grant_type=client_credentials&client_id=x");
+    expect(repeated.status).toBe(400);
+    expect(await repeated.json()).toMatchObject({ error: "invalid_request", error_description: "The grant_type parameter is repeated." });
+    const notUtf8 = await post(new Uint8Array([0x67, 0x3d, 0xff, 0xfe]));
+    expect(notUtf8.status).toBe(400);
+    const unknown = await post("grant_type=client_credentials", { Authorization: `Basic ${Buffer.from("nobody:secret").toString("base64")}` });
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get("www-authenticate")).toMatch(/^Basic/);
+    expect(unknown.headers.get("cache-control")).toBe("no-store");
+    expect(unknown.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await unknown.json()).toMatchObject({ error: "invalid_client" });
   });
 
   it("leaves every other request to Next.js", async () => {

@@ -7,6 +7,7 @@ import { exchangeAuthorizationCode } from "@/lib/oauth/grants/authorization-code
 import { issueClientCredentialsToken } from "@/lib/oauth/grants/client-credentials";
 import { exchangeDeviceCode } from "@/lib/oauth/grants/device-code";
 import { exchangeRefreshToken } from "@/lib/oauth/grants/refresh-token";
+import type { IssuedTokens } from "@/lib/grants/record-tokens";
 import { readFormBody } from "@/lib/oauth/http/read-body";
 import { tokenRequestSchema } from "@/lib/oauth/token/token-request-schema";
 import { tokenResponse } from "@/lib/oauth/token/token-response";
@@ -20,16 +21,20 @@ const GRANTS = {
 
 /** POST /oauth/token: parse, authenticate the client, check it may use the grant, and hand over to the grant's file. */
 export async function handleTokenRequest(request: Request): Promise<Response> {
-  const form = await readFormBody(request);
+  return tokenResponse(await issueTokens(request.headers, await readFormBody(request)));
+}
+
+/** The token endpoint once the form is read (the Portcullis server reads it itself on its fast path). */
+export async function issueTokens(headers: Headers, form: Record<string, string>): Promise<IssuedTokens> {
   if (!form.grant_type) throw new InvalidRequest("The grant_type parameter is required.");
   if (!SUPPORTED_GRANT_TYPES.includes(form.grant_type)) throw new UnsupportedGrantType(`grant_type ${form.grant_type} is not supported.`);
   const parsed = tokenRequestSchema.safeParse(form);
   if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0].message);
-  const ctx: AuditContext = { actor: "anonymous", ip: clientIp(request.headers), requestId: requestId(request.headers) };
-  const { client } = await authenticateClient(request, form, ctx);
+  const ctx: AuditContext = { actor: "anonymous", ip: clientIp(headers), requestId: requestId(headers) };
+  const { client } = await authenticateClient({ headers }, form, ctx);
   if (!client.grantTypes.includes(parsed.data.grant_type)) {
     throw new UnauthorizedClient(`This client did not register the ${parsed.data.grant_type} grant.`);
   }
   const grant = GRANTS[parsed.data.grant_type] as (p: typeof parsed.data, c: typeof client, x: AuditContext) => ReturnType<typeof exchangeAuthorizationCode>;
-  return tokenResponse(await grant(parsed.data, client, { ...ctx, actor: `client:${client.id}` }));
+  return grant(parsed.data, client, { ...ctx, actor: `client:${client.id}` });
 }
