@@ -146,7 +146,7 @@ export async function consoleSessionCookie(admin: { id: string; email: string })
 }
 
 /**
- * Submits a console form to an instance exactly as the browser does: a POST of the page with the server action's id
+ * Submits a console form to an instance exactly as the browser does behind the balancer (Origin: the public URL): a POST of the page with the server action's id
  * (from the production build's manifest) and the form fields in React's reply encoding. Returns the action's result
  * message; throws unless the action answered `ok: true`.
  */
@@ -162,7 +162,7 @@ export async function submitConsoleForm(instance: Instance, cookie: string, page
   form.append("0", JSON.stringify([null, "$K1"]));
   const response = await fetch(`${instance.url}${page}`, {
     method: "POST",
-    headers: { "Next-Action": id, Accept: "text/x-component", Origin: instance.url, Cookie: cookie },
+    headers: { "Next-Action": id, Accept: "text/x-component", Origin: instance.publicOrigin, Cookie: cookie },
     body: form,
   });
   const body = await response.text();

@@ -137,6 +137,8 @@ export async function createScratchDatabase(prefix: string, serverUrl = POSTGRES
 export class Instance {
   process?: ChildProcess;
   readonly url: string;
+  /** The balancer's origin (the issuer's): what a browser sends as `Origin` for the console's forms. */
+  readonly publicOrigin: string;
   private readonly logPath: string;
   starts = 0;
 
@@ -147,6 +149,7 @@ export class Instance {
     logDir: string,
   ) {
     this.url = `http://localhost:${port}`;
+    this.publicOrigin = new URL(environment.PORTCULLIS_BASE_URL ?? this.url).origin;
     this.logPath = join(logDir, `${name}.log`);
   }
 

@@ -54,6 +54,7 @@ async function main() {
   await app.prepare();
 
   const publicOrigin = new URL(config.issuer).origin;
+  const publicHost = new URL(config.issuer).host;
   const server = createServer((req, res) => {
     delete req.headers[CLIENT_IP_HEADER];
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"] as string | undefined, config.trustedProxies);
@@ -75,6 +76,10 @@ async function main() {
       res.end(body);
       return;
     }
+    // One public host for every request: behind a balancer the Host header may name this instance, and Next.js checks a
+    // server action's Origin against Host or X-Forwarded-Host. The Origin was just checked against the public origin,
+    // so the forwarded host is set to it rather than trusted from the request.
+    req.headers["x-forwarded-host"] = publicHost;
     // Console pages need the database and stream (their status goes out before their data is read): while it is down
     // they get a plain 503 up front rather than a 200 that then fails. The OAuth endpoints and /mcp answer an outage in
     // their protocols' terms themselves.
