@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import { createScratchDatabase as createScratch, type ScratchDatabase } from "@/lib/db/scratch-database";
 import { buildProduction, productionBuildIsCurrent } from "../scripts/production-build";
 
 export const POSTGRES_SERVER_URL = process.env.PORTCULLIS_BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -89,44 +89,9 @@ export function ensureProductionBuild(): void {
   if (!buildProduction(["ignore", "ignore", "inherit"])) throw new Error("next build failed");
 }
 
-export interface ScratchDatabase {
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}
-
 /** A fresh database on the PostgreSQL server, dropped on teardown. */
 export async function createScratchDatabase(prefix: string, serverUrl = POSTGRES_SERVER_URL): Promise<ScratchDatabase> {
-  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(serverUrl);
-  target.pathname = `/${name}`;
-  let dropped = false;
-  const scratch: ScratchDatabase = {
-    url: target.href,
-    name,
-    async drop() {
-      if (dropped) return;
-      // PostgreSQL may be restarting (faults): try for a while.
-      for (let attempt = 0; ; attempt++) {
-        const dropper = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
-        try {
-          await dropper.connect();
-          await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          dropped = true;
-          return;
-        } catch (error) {
-          if (attempt >= 20) throw error;
-          await sleep(500);
-        } finally {
-          await dropper.end().catch(() => {});
-        }
-      }
-    },
-  };
+  const scratch = await createScratch(serverUrl, prefix);
   onTeardown(() => scratch.drop());
   return scratch;
 }

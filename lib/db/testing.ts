@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { closeDatabase, db, useDatabaseUrl } from "@/lib/db/client";
 import { openEphemeralDatabase } from "@/lib/db/embedded";
+import { createScratchDatabase } from "@/lib/db/scratch-database";
 import { applyPendingMigrations } from "@/lib/db/migrate";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { seedPolicy } from "@/lib/policy/seed-policy";
@@ -15,20 +14,9 @@ export async function openTestDatabase(): Promise<{ url: string; kind: "pglite" 
   let url: string;
   let release: () => Promise<void>;
   if (serverUrl) {
-    const name = `portcullis_test_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const target = new URL(serverUrl);
-    target.pathname = `/${name}`;
-    url = target.href;
-    release = async () => {
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    };
+    const scratch = await createScratchDatabase(serverUrl, "portcullis_test");
+    url = scratch.url;
+    release = scratch.drop;
   } else {
     const ephemeral = await openEphemeralDatabase();
     url = ephemeral.url;
