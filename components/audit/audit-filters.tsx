@@ -1,19 +1,8 @@
-import Link from "next/link";
-import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
+import { FilterActions, FilterField } from "@/components/ui/filter-form";
 import type { AuditFilterOptions } from "@/lib/audit/audit-filter-options";
 
 export type AuditFilterValues = Partial<Record<"kind" | "decision" | "client" | "user" | "tool" | "from" | "to", string>>;
-
-/** A label bound by id, so a select's name is its label alone (not its options too). */
-function Labelled({ label, id, children, wide }: { label: string; id: string; children: React.ReactNode; wide?: boolean }) {
-  return (
-    <div className={`text-sm ${wide ? "min-w-56 flex-[2]" : "min-w-40 flex-1"}`}>
-      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">{label}</label>
-      {children}
-    </div>
-  );
-}
 
 /**
  * The audit filters as a plain GET form: the URL is the state, so a filtered view can be bookmarked, shared, and
@@ -22,7 +11,7 @@ function Labelled({ label, id, children, wide }: { label: string; id: string; ch
 export function AuditFilters({ values, options, filtered }: { values: AuditFilterValues; options: AuditFilterOptions; filtered: boolean }) {
   return (
     <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
-      <Labelled label="Event" id="audit-filter-kind">
+      <FilterField label="Event" id="audit-filter-kind">
         <Select id="audit-filter-kind" name="kind" defaultValue={values.kind ?? ""}>
           <option value="">Any event</option>
           <optgroup label="Every event of an area">
@@ -36,43 +25,40 @@ export function AuditFilters({ values, options, filtered }: { values: AuditFilte
             ))}
           </optgroup>
         </Select>
-      </Labelled>
-      <Labelled label="Decision" id="audit-filter-decision">
+      </FilterField>
+      <FilterField label="Decision" id="audit-filter-decision">
         <Select id="audit-filter-decision" name="decision" defaultValue={values.decision ?? ""}>
           <option value="">Any</option>
           <option value="allow">Allowed</option>
           <option value="deny">Denied</option>
         </Select>
-      </Labelled>
-      <Labelled label="Client" id="audit-filter-client" wide>
+      </FilterField>
+      <FilterField label="Client" id="audit-filter-client" wide>
         <Input id="audit-filter-client" name="client" list="audit-clients" defaultValue={values.client ?? ""} placeholder="Client id" autoComplete="off" />
         <datalist id="audit-clients">
           {options.clients.map((c) => (
             <option key={c.id} value={c.id}>{c.name}</option>
           ))}
         </datalist>
-      </Labelled>
-      <Labelled label="User" id="audit-filter-user" wide>
+      </FilterField>
+      <FilterField label="User" id="audit-filter-user" wide>
         <Input id="audit-filter-user" name="user" defaultValue={values.user ?? ""} placeholder="Email or id (as actor or subject)" autoComplete="off" />
-      </Labelled>
-      <Labelled label="Tool" id="audit-filter-tool">
+      </FilterField>
+      <FilterField label="Tool" id="audit-filter-tool">
         <Input id="audit-filter-tool" name="tool" list="audit-tools" defaultValue={values.tool ?? ""} placeholder="Tool name" autoComplete="off" />
         <datalist id="audit-tools">
           {options.tools.map((t) => (
             <option key={t} value={t} />
           ))}
         </datalist>
-      </Labelled>
-      <Labelled label="From (UTC)" id="audit-filter-from">
+      </FilterField>
+      <FilterField label="From (UTC)" id="audit-filter-from">
         <Input id="audit-filter-from" name="from" type="datetime-local" step={1} defaultValue={values.from ?? ""} />
-      </Labelled>
-      <Labelled label="To (UTC)" id="audit-filter-to">
+      </FilterField>
+      <FilterField label="To (UTC)" id="audit-filter-to">
         <Input id="audit-filter-to" name="to" type="datetime-local" step={1} defaultValue={values.to ?? ""} />
-      </Labelled>
-      <div className="flex items-center gap-3">
-        <Button type="submit">Apply filters</Button>
-        {filtered ? <Link href="/audit" className="text-sm text-brand-700 hover:underline">Clear</Link> : null}
-      </div>
+      </FilterField>
+      <FilterActions label="Apply filters" clearHref="/audit" filtered={filtered} primary />
     </form>
   );
 }

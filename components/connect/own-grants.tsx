@@ -2,7 +2,7 @@
 
 import { revokeOwnGrantAction } from "@/app/(console)/connect/actions";
 import { ActionForm } from "@/components/ui/action-form";
-import { Badge } from "@/components/ui/badge";
+import { GrantStatusBadge } from "@/components/tokens/grant-status-badge";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
 
@@ -49,7 +49,7 @@ export function OwnGrants({ grants, canRevoke }: { grants: OwnGrant[]; canRevoke
               <td className="py-2 pr-4 text-xs"><Time value={g.createdAt} /></td>
               <td className="py-2 pr-4 text-xs"><Time value={g.lastUsedAt} /></td>
               <td className="py-2 pr-4">
-                <Badge tone={g.status === "active" ? "green" : g.status === "revoked" ? "red" : "neutral"}>{g.status}</Badge>
+                <GrantStatusBadge status={g.status} />
               </td>
               {canRevoke ? (
                 <td className="py-2 pr-4">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { RevokeGrantButton, RevokeTokenButton } from "@/components/tokens/revoke-controls";
 import { Badge } from "@/components/ui/badge";
+import { GrantStatusBadge } from "@/components/tokens/grant-status-badge";
 import { Time } from "@/components/ui/time";
 import { clientHref } from "@/lib/clients/client-path";
 import type { GrantDetail as Grant } from "@/lib/grants/get-grant";
@@ -11,7 +12,7 @@ export function GrantDetail({ grant, canRevoke, links }: { grant: Grant; canRevo
   return (
     <div className="space-y-5 text-sm" data-testid="grant-detail">
       <div className="flex flex-wrap items-center gap-2">
-        <Badge tone={grant.status === "active" ? "green" : grant.status === "revoked" ? "red" : "neutral"}>{grant.status}</Badge>
+        <GrantStatusBadge status={grant.status} />
         <span className="font-mono text-xs text-slate-500">{grant.id}</span>
       </div>
       <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-2">

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useMemo } from "react";
 import { RevokeGrantButton } from "@/components/tokens/revoke-controls";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
+import { GrantStatusBadge } from "@/components/tokens/grant-status-badge";
 import { DataTable, dataTableColumns, type DataTableColumn } from "@/components/ui/data-table";
 import { Time } from "@/components/ui/time";
 
@@ -29,7 +30,6 @@ export interface GrantTableRow {
   liveRefreshTokens: number;
 }
 
-const STATUS_TONE: Record<string, BadgeTone> = { active: "green", revoked: "red", expired: "neutral" };
 const column = dataTableColumns<GrantTableRow>();
 
 /** Grants with their live tokens; each row opens its tokens in a drawer and, for revokers, can be revoked. */
@@ -74,7 +74,7 @@ export function GrantsTable({ rows, canRevoke, open, empty }: { rows: GrantTable
           const row = info.row.original;
           return (
             <div className="text-xs">
-              <Badge tone={STATUS_TONE[row.status]}>{row.status}</Badge>
+              <GrantStatusBadge status={row.status} />
               {row.revokedAt ? <div className="mt-1 max-w-48 text-slate-500" title={row.revokedReason ?? undefined}><Time value={row.revokedAt} /></div> : null}
             </div>
           );
