@@ -1,40 +1,12 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
-import { navigate, signIn } from "./support/console";
+import { formHtml, navigate, replay, signIn } from "./support/console";
 import { callToolOverHttp } from "./support/mcp";
 import { snap } from "./support/screenshot";
 import { E2E_BASE_URL } from "./support/server";
 import { mintToken } from "./support/tokens";
 
 const run = Date.now().toString(36).slice(-5);
-
-/** Plants a form taken from an admin's page into the reviewer's page and submits it natively (a forged replay). */
-async function replay(page: Page, html: string, fill: Record<string, string>) {
-  await page.evaluate(
-    ({ html, fill }) => {
-      const holder = document.createElement("div");
-      holder.innerHTML = html;
-      document.body.append(holder);
-      const form = holder.querySelector("form")!;
-      for (const [name, value] of Object.entries(fill)) {
-        let input = form.querySelector(`[name="${name}"]`) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
-        if (!input || (input instanceof HTMLInputElement && (input.type === "checkbox" || input.type === "radio"))) {
-          const hidden = document.createElement("input");
-          hidden.type = "hidden";
-          hidden.name = name;
-          form.append(hidden);
-          input = hidden;
-        }
-        if (input instanceof HTMLSelectElement) input.innerHTML = `<option value="${value}" selected>${value}</option>`;
-        input.value = value;
-      }
-      form.submit();
-    },
-    { html, fill },
-  );
-}
-
-const formHtml = (page: Page, name: string) => page.getByRole("form", { name }).evaluate((form) => form.outerHTML);
 
 test("an access reviewer reads clients, grants and settings but cannot change them — not even by replaying an admin's forms", async ({ browser }) => {
   const admin = createUser(["iam_admin"], "admin");

@@ -1,34 +1,10 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createUser, portcullis, seedTools } from "./support/cli";
-import { navigate, signIn } from "./support/console";
+import { formHtml, navigate, replay, signIn } from "./support/console";
 import { snap } from "./support/screenshot";
 
 const run = Date.now().toString(36).slice(-5);
 const tool = `e2e_guarded_${run}`;
-
-/** Plants a form taken from an admin's page into the reviewer's page and submits it natively (a forged replay). */
-async function replay(page: Page, html: string, fill: Record<string, string>) {
-  await page.evaluate(
-    ({ html, fill }) => {
-      const holder = document.createElement("div");
-      holder.innerHTML = html;
-      document.body.append(holder);
-      const form = holder.querySelector("form")!;
-      for (const [name, value] of Object.entries(fill)) {
-        let input = form.querySelector(`[name="${name}"]`) as HTMLInputElement | null;
-        if (!input || input.type === "radio" || input.type === "checkbox") {
-          input = document.createElement("input");
-          input.type = "hidden";
-          input.name = name;
-          form.append(input);
-        }
-        input.value = value;
-      }
-      form.submit();
-    },
-    { html, fill },
-  );
-}
 
 test("an access reviewer reads roles, scopes and tools but cannot change them â€” not even by replaying an admin's forms", async ({ browser }) => {
   seedTools({ [tool]: "audit:read" });
@@ -38,9 +14,9 @@ test("an access reviewer reads roles, scopes and tools but cannot change them â€
   const adminPage = await (await browser.newContext()).newPage();
   await signIn(adminPage, admin.email, admin.password);
   await adminPage.goto("/roles");
-  const createRoleForm = await adminPage.getByRole("form", { name: "Create role" }).evaluate((f) => f.outerHTML);
+  const createRoleForm = await formHtml(adminPage, "Create role");
   await adminPage.goto("/scopes");
-  const toolForm = await adminPage.getByRole("form", { name: `Required scope of ${tool}` }).evaluate((f) => f.outerHTML);
+  const toolForm = await formHtml(adminPage, `Required scope of ${tool}`);
 
   const page = await (await browser.newContext()).newPage();
   await signIn(page, reviewer.email, reviewer.password);

@@ -22,3 +22,32 @@ export function errorNotice(page: Page) {
 export async function navigate(page: Page, label: string): Promise<void> {
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: label, exact: true }).click();
 }
+
+/** Plants a form taken from an admin's page into the reviewer's page and submits it natively (a forged replay). */
+export async function replay(page: Page, html: string, fill: Record<string, string>) {
+  await page.evaluate(
+    ({ html, fill }) => {
+      const holder = document.createElement("div");
+      holder.innerHTML = html;
+      document.body.append(holder);
+      const form = holder.querySelector("form")!;
+      for (const [name, value] of Object.entries(fill)) {
+        let input = form.querySelector(`[name="${name}"]`) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
+        if (!input || (input instanceof HTMLInputElement && (input.type === "checkbox" || input.type === "radio"))) {
+          const hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = name;
+          form.append(hidden);
+          input = hidden;
+        }
+        if (input instanceof HTMLSelectElement) input.innerHTML = `<option value="${value}" selected>${value}</option>`;
+        input.value = value;
+      }
+      form.submit();
+    },
+    { html, fill },
+  );
+}
+
+/** The HTML of a form on the page, found by its accessible name (to replay it elsewhere). */
+export const formHtml = (page: Page, name: string) => page.getByRole("form", { name }).evaluate((form) => form.outerHTML);
