@@ -1,7 +1,7 @@
 import { approveClient } from "@/lib/clients/approve-client";
 import { reactivateClient } from "@/lib/clients/reactivate-client";
 import { AppError } from "@/lib/errors";
-import { clientDecisionInput, describeStatusChange } from "@/lib/mcp/tools/client-decision";
+import { clientDecisionInput, describeStatusChange } from "@/lib/mcp/client-decision";
 import { defineTool } from "@/lib/mcp/tools/define-tool";
 
 export default defineTool({

@@ -1,5 +1,5 @@
 import { suspendClient } from "@/lib/clients/suspend-client";
-import { clientDecisionInput, describeStatusChange } from "@/lib/mcp/tools/client-decision";
+import { clientDecisionInput, describeStatusChange } from "@/lib/mcp/client-decision";
 import { defineTool } from "@/lib/mcp/tools/define-tool";
 
 export default defineTool({
