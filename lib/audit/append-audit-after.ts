@@ -1,6 +1,6 @@
 import { AUDIT_CHAIN_LOCK, chainRecords, INSERT_RECORDS, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
-import { commitPool } from "@/lib/db/client";
+import { commitQuery } from "@/lib/db/client";
 
 // The chain lock is taken inside the statement, before any row is inserted, so transactional writers (appendAudit:
 // lock, then read the tail) never read a tail this statement is about to extend. The rows attach only if `tail` is
@@ -25,7 +25,7 @@ export async function appendAuditAfter(tail: ChainTail, events: AuditEventInput[
   if (events.length === 0) return [];
   const records = chainRecords(tail, events);
   try {
-    const { rowCount } = await commitPool().query(INSERT_AFTER_TAIL, [recordsJson(records), tail.seq.toString(), tail.hash]);
+    const { rowCount } = await commitQuery("append_audit", INSERT_AFTER_TAIL, [recordsJson(records), tail.seq.toString(), tail.hash]);
     return rowCount === records.length ? records : null;
   } catch (error) {
     if (isUniqueViolation(error)) return null;

@@ -23,8 +23,8 @@ const newGrant = () =>
   db().$transaction((tx) => createGrant(tx, { userId, clientId, scopes: ["clients:read"], resource: "http://localhost:3000/mcp", grantType: "client_credentials" }));
 
 async function issue(grantId: string) {
-  const prepared = await prepareTokens({ grantId, subject: userId, clientId, scopes: ["clients:read"], resource: "http://localhost:3000/mcp" });
-  return commitAccessToken(prepared, (issued) => ({ kind: "token.issued", actor: `client:${clientId}`, clientId, subject: userId, detail: { jti: issued.jti } }));
+  const prepare = () => prepareTokens({ grantId, subject: userId, clientId, scopes: ["clients:read"], resource: "http://localhost:3000/mcp" });
+  return commitAccessToken(prepare, (issued) => ({ kind: "token.issued", actor: `client:${clientId}`, clientId, subject: userId, detail: { jti: issued.jti } }));
 }
 
 describe("commitAccessToken (group commit of tokens and their audit events)", () => {
@@ -58,7 +58,7 @@ describe("commitAccessToken (group commit of tokens and their audit events)", ()
     await revokeGrant(doomed, CLI_CONTEXT, "test");
     const results = await Promise.allSettled([
       issue(live),
-      commitAccessToken(prepared, (issued) => ({ kind: "token.issued", clientId, detail: { jti: issued.jti } })),
+      commitAccessToken(async () => prepared, (issued) => ({ kind: "token.issued", clientId, detail: { jti: issued.jti } })),
       issue(live),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);

@@ -46,10 +46,12 @@ export async function issueClientCredentialsToken(
   if (scopes.length === 0) throw new InvalidScope("This client's service identity holds none of the client's allowed scopes.");
 
   for (let attempt = 0; ; attempt++) {
-    const grantId = await clientCredentialsGrant(client, service.id, mcpResource);
-    const prepared = await prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
+    const prepare = async () => {
+      const grantId = await clientCredentialsGrant(client, service.id, mcpResource);
+      return prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
+    };
     try {
-      return await commitAccessToken(prepared, (issued) => ({
+      return await commitAccessToken(prepare, (issued, grantId) => ({
         kind: "token.issued",
         actor: ctx.actor,
         subject: service.id,
