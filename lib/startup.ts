@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { seedPolicy } from "@/lib/policy/seed-policy";
+import { flushUsage } from "@/lib/usage/note-usage";
 
 export interface Started {
   database: OpenDatabase;
@@ -30,6 +31,7 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
     database,
     async stop() {
       await watcher?.stop();
+      await flushUsage();
       await closeDatabase();
       await database.close();
     },

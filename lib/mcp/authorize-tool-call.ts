@@ -3,7 +3,7 @@ import { logger } from "@/lib/logger";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import type { McpCaller } from "@/lib/mcp/caller";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
-import { noteUsage } from "@/lib/mcp/note-usage";
+import { noteUsage } from "@/lib/usage/note-usage";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { findTool } from "@/lib/mcp/tools";
 import { decide, type Decision } from "@/lib/policy/decide";

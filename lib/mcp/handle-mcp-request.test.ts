@@ -12,7 +12,7 @@ import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { keyRing, publicJwks } from "@/lib/keys";
 import { logger } from "@/lib/logger";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
-import { flushUsage } from "@/lib/mcp/note-usage";
+import { flushUsage } from "@/lib/usage/note-usage";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { issueTestToken } from "@/lib/mcp/testing";
 import { findTool } from "@/lib/mcp/tools";

@@ -1,13 +1,10 @@
 import type { AuditContext } from "@/lib/audit";
 import { ClientMetadataDocumentError } from "@/lib/clients/fetch-client-metadata-document";
 import { findClient, type Client } from "@/lib/clients/find-client";
-import { db } from "@/lib/db/client";
 import type { TokenEndpointAuthMethod } from "@/lib/oauth/constants";
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from "@/lib/oauth/errors";
 import { credentialMatches } from "@/lib/oauth/secrets";
-import { processState } from "@/lib/process-state";
-
-const lastUsedWrites = processState("client-last-used-writes", () => new Map<string, number>());
+import { noteUsage } from "@/lib/usage/note-usage";
 
 export interface AuthenticatedClient {
   client: Client;
@@ -92,11 +89,6 @@ export async function authenticateClient(
       client.status === "pending" ? "This client is waiting for an administrator's approval." : `This client has been ${client.status} by an administrator.`,
     );
   }
-  const now = Date.now();
-  if (now - (lastUsedWrites.get(client.id) ?? 0) > 60_000) {
-    // Evidence for reviewers ("last used"); minute precision is enough and keeps writes off the hot path.
-    lastUsedWrites.set(client.id, now);
-    await db().client.update({ where: { id: client.id }, data: { lastUsedAt: new Date(now) } });
-  }
+  noteUsage(client.id, null);
   return { client, method: presented.method };
 }

@@ -23,6 +23,7 @@ import {
 import { verifyAccessToken } from "@/lib/tokens/verify-access-token";
 import { removeRole } from "@/lib/users/remove-role";
 import { createUser } from "@/lib/users/create-user";
+import { flushUsage } from "@/lib/usage/note-usage";
 import { handleTokenRequest } from "@/lib/oauth/token/handle-token-request";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 
@@ -262,6 +263,19 @@ describe("client_credentials grant", () => {
       body: { error: "invalid_scope", error_description: "Not allowed for this client's service identity: clients:write." },
     });
     expect(await token({ grant_type: "client_credentials", resource: "https://other.example/mcp" }, { basic })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+  });
+
+  it("notes the client's use for reviewers, written by the background batch rather than on the request's path", async () => {
+    const service = await createUser({ email: "svc-usage@example.test", name: "Usage", kind: "service", roles: ["access_reviewer"] }, CLI_CONTEXT);
+    const agent = await testClient(
+      { grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_basic" },
+      { scopes: ["audit:read"], serviceUser: service.email },
+    );
+    const issuedAt = new Date();
+    expect(await token({ grant_type: "client_credentials" }, { basic: [agent.clientId, agent.clientSecret!] })).toMatchObject({ status: 200 });
+    await flushUsage();
+    const { lastUsedAt } = await db().client.findUniqueOrThrow({ where: { id: agent.clientId } });
+    expect(lastUsedAt!.getTime()).toBeGreaterThanOrEqual(issuedAt.getTime() - 1);
   });
 
   it("never records a token under a grant revoked meanwhile: the next token gets a fresh grant", async () => {

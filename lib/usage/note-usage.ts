@@ -11,11 +11,12 @@ interface Usage {
   flushing?: Promise<void>;
 }
 
-const usage = processState<Usage>("mcp-usage", () => ({ clients: new Map(), grants: new Map() }));
+const usage = processState<Usage>("usage-marks", () => ({ clients: new Map(), grants: new Map() }));
 
 /**
- * Remembers that a client and a grant were just used, for the "last used" the console shows reviewers. Kept in memory
- * and written every few seconds in one statement per table — never a write on the call's own path.
+ * Remembers that a client (and a grant) were just used — a token request, an MCP call — for the "last used" the
+ * console shows reviewers. Kept in memory and written every few seconds in one statement per table, and when the
+ * server stops: never a write on the request's own path.
  */
 export function noteUsage(clientId: string, grantId: string | null, at = new Date()): void {
   usage.clients.set(clientId, at);
@@ -44,7 +45,7 @@ export function flushUsage(): Promise<void> {
     } catch (error) {
       for (const { id, at } of clients) if (!usage.clients.has(id)) usage.clients.set(id, at);
       for (const { id, at } of grants) if (!usage.grants.has(id)) usage.grants.set(id, at);
-      logger.warn("could not record MCP client and grant last use; will retry", { error });
+      logger.warn("could not record client and grant last use; will retry", { error });
     }
   })().finally(() => {
     usage.flushing = undefined;
