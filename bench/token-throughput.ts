@@ -3,8 +3,6 @@
  * both measured in this run on this machine, alternating rounds so background load hits both alike.
  *
  *   npm run bench:token                       # embedded database (the default install)
- *   BENCH_DATABASE_URL=postgresql://… npm run bench:token   # Portcullis on PostgreSQL
- *
  *   BENCH_DATABASE_URL=postgresql://… npm run bench:token   # Portcullis on PostgreSQL (a scratch database there)
  *
  * Options (environment): BENCH_SECONDS (per round, default 10), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (requests
@@ -16,7 +14,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,6 +82,8 @@ interface Target {
   path: string;
   body: string;
   authorization: string;
+  /** Whether its database is a PostgreSQL server on this machine, whose CPU time is read too. */
+  database?: boolean;
 }
 
 /** Closed-loop load: `concurrency` requests in flight on keep-alive connections, for `seconds`. */
@@ -95,12 +95,28 @@ interface Measured {
   latencies: number[];
   /** The server's CPU time per successful request, µs: its cost apart from whatever else the machine runs. */
   cpuPerRequest: number;
+  /** Portcullis on PostgreSQL: the PostgreSQL server's CPU time per successful request, µs (all its processes). */
+  databaseCpuPerRequest?: number;
 }
 
 /** User + system CPU time of a process, all threads, in µs (Linux /proc; clock ticks of 10 ms). */
 function processCpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** CPU time of every PostgreSQL server process on this machine (the scratch database's server), µs. */
+function postgresCpuMicros(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += processCpuMicros(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 async function measure(target: Target, seconds: number, concurrency: number): Promise<Measured> {
@@ -152,6 +168,7 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
     });
   const started = Date.now();
   const cpuBefore = processCpuMicros(target.pid);
+  const databaseCpuBefore = target.database ? postgresCpuMicros() : 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) await one();
@@ -159,9 +176,17 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
   );
   const elapsed = (Date.now() - started) / 1000;
   const cpu = processCpuMicros(target.pid) - cpuBefore;
+  const databaseCpu = target.database ? postgresCpuMicros() - databaseCpuBefore : undefined;
   agent.destroy();
   if (firstFailure) process.stdout.write(`  ${target.name}: ${failed} failed, first: ${firstFailure}\n`);
-  return { ok, failed, perSecond: ok / elapsed, latencies, cpuPerRequest: cpu / Math.max(ok, 1) };
+  return {
+    ok,
+    failed,
+    perSecond: ok / elapsed,
+    latencies,
+    cpuPerRequest: cpu / Math.max(ok, 1),
+    databaseCpuPerRequest: databaseCpu === undefined ? undefined : databaseCpu / Math.max(ok, 1),
+  };
 }
 
 function basic(id: string, secret: string): string {
@@ -223,7 +248,15 @@ async function main() {
 
   const form = new URLSearchParams({ grant_type: "client_credentials", scope: SCOPE, resource: RESOURCE }).toString();
   const targets: Target[] = [
-    { name: "Portcullis", pid: server.pid!, port: PORTCULLIS_PORT, path: "/oauth/token", body: form, authorization: basic(client.client_id, client.client_secret) },
+    {
+      name: "Portcullis",
+      pid: server.pid!,
+      port: PORTCULLIS_PORT,
+      path: "/oauth/token",
+      body: form,
+      authorization: basic(client.client_id, client.client_secret),
+      database: Boolean(scratch),
+    },
     { name: "node-oidc-provider", pid: baseline.pid!, port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
   ];
   let answered = 0;
@@ -239,7 +272,9 @@ async function main() {
   ];
   const report: Record<string, unknown>[] = [];
   for (const concurrency of CONCURRENCY_LEVELS) {
-    const results = new Map<string, { perSecond: number[]; latencies: number[]; cpu: number[] }>(targets.map((t) => [t.name, { perSecond: [], latencies: [], cpu: [] }]));
+    const results = new Map<string, { perSecond: number[]; latencies: number[]; cpu: number[]; databaseCpu: number[] }>(
+      targets.map((t) => [t.name, { perSecond: [], latencies: [], cpu: [], databaseCpu: [] }]),
+    );
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of round % 2 ? targets : [...targets].reverse()) {
         const measured = await measure(target, SECONDS, concurrency);
@@ -248,16 +283,24 @@ async function main() {
         result.perSecond.push(measured.perSecond);
         result.latencies.push(...measured.latencies);
         result.cpu.push(measured.cpuPerRequest);
+        if (measured.databaseCpuPerRequest !== undefined) result.databaseCpu.push(measured.databaseCpuPerRequest);
+        const databaseCpu = measured.databaseCpuPerRequest === undefined ? "" : ` + PostgreSQL ${measured.databaseCpuPerRequest.toFixed(0)} µs/req`;
         process.stdout.write(
           `  ${String(concurrency).padStart(3)} in flight, round ${round}  ${target.name.padEnd(20)} ${measured.perSecond.toFixed(0).padStart(6)} req/s  ` +
-            `server CPU ${measured.cpuPerRequest.toFixed(0).padStart(5)} µs/req${measured.failed ? `  (${measured.failed} failed)` : ""}\n`,
+            `server CPU ${measured.cpuPerRequest.toFixed(0).padStart(5)} µs/req${databaseCpu}${measured.failed ? `  (${measured.failed} failed)` : ""}\n`,
         );
       }
     }
     const side = (name: string) => {
-      const { perSecond, latencies, cpu } = results.get(name)!;
+      const { perSecond, latencies, cpu, databaseCpu } = results.get(name)!;
       const sorted = latencies.sort((a, b) => a - b);
-      return { perSecond: median(perSecond), p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPerRequest: median(cpu) };
+      return {
+        perSecond: median(perSecond),
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        cpuPerRequest: median(cpu),
+        databaseCpuPerRequest: databaseCpu.length ? median(databaseCpu) : undefined,
+      };
     };
     const ours = side("Portcullis");
     const theirs = side("node-oidc-provider");
@@ -266,6 +309,12 @@ async function main() {
       `  ${String(concurrency).padStart(3)} in flight:  Portcullis ${show(ours)}   node-oidc-provider ${show(theirs)}   ratio ${(ours.perSecond / theirs.perSecond).toFixed(2)}`,
       `                 server CPU per token: Portcullis ${ours.cpuPerRequest.toFixed(0)} µs, node-oidc-provider ${theirs.cpuPerRequest.toFixed(0)} µs ` +
         `(ratio ${(theirs.cpuPerRequest / ours.cpuPerRequest).toFixed(2)} where both are CPU-bound)`,
+      ...(ours.databaseCpuPerRequest === undefined
+        ? []
+        : [
+            `                 and the PostgreSQL server's CPU per token: ${ours.databaseCpuPerRequest.toFixed(0)} µs ` +
+              `(Portcullis and PostgreSQL together against node-oidc-provider: ${(theirs.cpuPerRequest / (ours.cpuPerRequest + ours.databaseCpuPerRequest)).toFixed(2)})`,
+          ]),
     );
     report.push({ concurrency, portcullis: ours, nodeOidcProvider: theirs, ratio: ours.perSecond / theirs.perSecond });
   }
