@@ -12,6 +12,8 @@ export type Db = Database | Tx;
 
 interface DatabaseRuntime {
   url?: string;
+  /** Another process's embedded database: its one session (and namespace of prepared statements) is shared. */
+  guest?: boolean;
   client?: Database;
   commitPool?: pg.Pool;
 }
@@ -29,12 +31,16 @@ const SESSION_BOUNDS = {
 // One per process, so the database opened at start-up is the one every route uses.
 const registry = processState<DatabaseRuntime>("database", () => ({}));
 
-/** Points this process at a database. Called once at start-up (server, CLI, tests). */
-export function useDatabaseUrl(url: string): void {
-  if (registry.url === url) return;
+/**
+ * Points this process at a database. Called once at start-up (server, CLI, tests). `guest`: the database is embedded
+ * and hosted by another process (a CLI command while the server runs), whose single session this process shares.
+ */
+export function useDatabaseUrl(url: string, { guest = false }: { guest?: boolean } = {}): void {
+  if (registry.url === url && registry.guest === guest) return;
   void registry.client?.$disconnect();
   void registry.commitPool?.end();
   registry.url = url;
+  registry.guest = guest;
   registry.client = undefined;
   registry.commitPool = undefined;
 }
@@ -80,13 +86,16 @@ let connectionsSeen = 0;
 /**
  * One of the group-commit writers' statements on the commit pool, as a prepared statement: parsed and planned once
  * per connection instead of on every batch (on the embedded database, whose work runs in this process, that is about
- * a tenth of a batch's cost). Names are per connection, because PGlite's socket clients share one session — and with
- * it one namespace of prepared statements, which outlives the connection that prepared one.
+ * a tenth of a batch's cost). PGlite's socket clients all share its one session, and with it one namespace of prepared
+ * statements that outlives the connection which prepared one: so names are per connection, and a guest of another
+ * process's embedded database prepares nothing (what it left would collide with others and stay in the host's
+ * session after the guest is gone).
  */
 export async function commitQuery<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
   const client = await commitPool().connect();
   let failed: Error | undefined;
   try {
+    if (registry.guest) return await client.query<R>(text, values);
     let number = connectionNumbers.get(client);
     if (number === undefined) connectionNumbers.set(client, (number = ++connectionsSeen));
     return await client.query<R>({ name: `portcullis_${name}_${number}`, text, values });

@@ -41,6 +41,7 @@ export async function openDatabase(role: EmbeddedRole): Promise<OpenDatabase> {
   const config = env();
   let url: string;
   let close = async () => {};
+  let guest = false;
   if (config.databaseUrl) {
     url = config.databaseUrl;
     await assertReachable(url);
@@ -48,10 +49,11 @@ export async function openDatabase(role: EmbeddedRole): Promise<OpenDatabase> {
     const embedded = await openEmbeddedDatabase(config.dataDir, role);
     url = embedded.url;
     close = embedded.close;
+    guest = !embedded.hosted;
   }
   try {
     const applied = await applyPendingMigrations(url);
-    useDatabaseUrl(url);
+    useDatabaseUrl(url, { guest });
     return { url, embedded: !config.databaseUrl, applied, close };
   } catch (error) {
     await close();
