@@ -4,7 +4,6 @@ export { bearerChallenge, type BearerError } from "@/lib/mcp/bearer-challenge";
 export { buildMcpServer, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
 export { callerFromClaims, type McpCaller } from "@/lib/mcp/caller";
 export { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
-export { flushUsage, noteUsage } from "@/lib/usage/note-usage";
 export { protectedResourceMetadata, resourceMetadataUrl, resourceScopes } from "@/lib/mcp/protected-resource-metadata";
 export { recordDecision, type DecisionEvent, type RequestMeta } from "@/lib/mcp/record-decision";
 export { serveResourceMetadata } from "@/lib/mcp/serve-resource-metadata";
