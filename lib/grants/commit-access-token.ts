@@ -134,7 +134,8 @@ function commitInTransaction(batch: Pending[]): Promise<{ value: Outcome[]; reco
 function scheduleWrite(): void {
   if (state.writing || state.queue.length === 0) return;
   const wait = state.preparing > 0 && state.queue.length < MAX_BATCH;
-  if (state.start?.kind === (wait ? "wait" : "turn")) return;
+  // A scheduled start only ever moves earlier (a wait becomes this turn), so the bound holds under any load.
+  if (state.start && (wait || state.start.kind === "turn")) return;
   cancelStart();
   state.start = wait ? { kind: "wait", handle: setTimeout(write, MAX_PREPARE_WAIT_MS) } : { kind: "turn", handle: setImmediate(write) };
 }
