@@ -80,8 +80,9 @@ export function commitPool(): pg.Pool {
   return pool;
 }
 
-const connectionNumbers = new WeakMap<pg.PoolClient, number>();
-let connectionsSeen = 0;
+// In processState, like the pool itself: the server loads this module more than once (its own code and the Next.js
+// bundle), and two counters numbering the one pool's connections would hand out the same statement name twice.
+const statementNames = processState("commit-statement-names", () => ({ numbers: new WeakMap<pg.PoolClient, number>(), seen: 0 }));
 
 /**
  * One of the group-commit writers' statements on the commit pool, as a prepared statement: parsed and planned once
@@ -96,8 +97,8 @@ export async function commitQuery<R extends pg.QueryResultRow>(name: string, tex
   let failed: Error | undefined;
   try {
     if (registry.guest) return await client.query<R>(text, values);
-    let number = connectionNumbers.get(client);
-    if (number === undefined) connectionNumbers.set(client, (number = ++connectionsSeen));
+    let number = statementNames.numbers.get(client);
+    if (number === undefined) statementNames.numbers.set(client, (number = ++statementNames.seen));
     return await client.query<R>({ name: `portcullis_${name}_${number}`, text, values });
   } catch (error) {
     // A broken connection is dropped rather than reused; a refused statement (a unique violation) leaves it healthy.

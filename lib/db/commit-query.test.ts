@@ -1,6 +1,6 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, commitQuery, useDatabaseUrl } from "@/lib/db/client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { closeDatabase, commitPool, commitQuery, useDatabaseUrl } from "@/lib/db/client";
 import { openEphemeralDatabase } from "@/lib/db/embedded";
 
 let database: Awaited<ReturnType<typeof openEphemeralDatabase>>;
@@ -25,6 +25,21 @@ async function preparedStatements(): Promise<string[]> {
 }
 
 describe("commitQuery on the embedded database", () => {
+  // First in the file: both copies would otherwise start numbering connections at 1.
+  it("names statements uniquely when the module is loaded twice in one process (the server and its Next.js bundle)", async () => {
+    useDatabaseUrl(database.url);
+    expect((await commitQuery<{ n: number }>("twice", "SELECT $1::int AS n", [1])).rows).toEqual([{ n: 1 }]);
+    vi.resetModules();
+    const second = await import("@/lib/db/client");
+    // The first connection is busy, so the second copy's statement goes to the pool's other connection.
+    const busy = await commitPool().connect();
+    try {
+      expect((await second.commitQuery<{ n: number }>("twice", "SELECT $1::int AS n", [2])).rows).toEqual([{ n: 2 }]);
+    } finally {
+      busy.release();
+    }
+  });
+
   it("prepares a statement once per connection of the hosting process, and nothing as a guest of another's", async () => {
     useDatabaseUrl(database.url);
     for (let i = 1; i <= 3; i++) expect((await commitQuery<{ n: number }>("probe", "SELECT $1::int AS n", [i])).rows).toEqual([{ n: i }]);
