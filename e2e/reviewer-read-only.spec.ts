@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
-import { navigate, signIn } from "./support/console";
+import { formHtml, navigate, replay, signIn } from "./support/console";
 
 test("an access reviewer reads users but cannot change them — not even by replaying an admin's form", async ({ browser }) => {
   const admin = createUser(["iam_admin"], "admin");
@@ -9,7 +9,7 @@ test("an access reviewer reads users but cannot change them — not even by repl
   const adminPage = await (await browser.newContext()).newPage();
   await signIn(adminPage, admin.email, admin.password);
   await adminPage.goto("/users");
-  const adminForm = await adminPage.getByRole("form", { name: "Create user" }).evaluate((form) => form.outerHTML);
+  const adminForm = await formHtml(adminPage, "Create user");
 
   const page = await (await browser.newContext()).newPage();
   await signIn(page, reviewer.email, reviewer.password);
@@ -27,20 +27,7 @@ test("an access reviewer reads users but cannot change them — not even by repl
   // it natively, carrying the reviewer's session cookie.
   await page.goto("/users");
   const victim = `forged-${Date.now()}@example.test`;
-  await page.evaluate(
-    ({ html, email }) => {
-      const holder = document.createElement("div");
-      holder.innerHTML = html;
-      document.body.append(holder);
-      const form = holder.querySelector("form")!;
-      (form.querySelector('[name="name"]') as HTMLInputElement).value = "Forged";
-      (form.querySelector('[name="email"]') as HTMLInputElement).value = email;
-      (form.querySelector('[name="password"]') as HTMLInputElement).value = "forged-password-123";
-      (form.querySelector('[name="roles"][value="iam_admin"]') as HTMLInputElement).checked = true;
-      form.submit();
-    },
-    { html: adminForm, email: victim },
-  );
+  await replay(page, adminForm, { name: "Forged", email: victim, password: "forged-password-123", roles: "iam_admin" });
   // The server answers with the reviewer's own (read-only) page: the action was refused, not run.
   await expect(page.getByText("You can read users but not change them.")).toBeVisible();
 
