@@ -31,7 +31,7 @@ export default defineConfig({
     { name: "console", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
   ],
   webServer: {
-    command: "node_modules/.bin/tsx scripts/serve.ts",
+    command: "node_modules/.bin/tsx server.ts",
     url: `${E2E_BASE_URL}/login`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -218,7 +218,7 @@ async function signIn(base: string): Promise<string> {
 async function measureHttp(env: Record<string, string>, end: number): Promise<Figure[]> {
   const port = Number(args.port);
   const base = `http://localhost:${port}`;
-  const server: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], {
+  const server: ChildProcess = spawn("node_modules/.bin/tsx", ["server.ts"], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", PORTCULLIS_BASE_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: false,

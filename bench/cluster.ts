@@ -8,7 +8,7 @@
  *   await cluster.instances[0].kill("SIGKILL"); await cluster.instances[0].start();
  *   await cluster.teardown();                    // also runs on Ctrl-C, SIGTERM and on an uncaught error
  *
- * Each instance is `tsx scripts/serve.ts` (the production build, built once up front if stale) in its own process
+ * Each instance is `tsx server.ts` (the production build, built once up front if stale) in its own process
  * group, so a kill reaches the server process and not only tsx's launcher. All instances share one DATABASE_URL, one
  * PORTCULLIS_SECRET and one public base URL (the issuer); each listens on its own port.
  */
@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createScratchDatabase as createScratch, type ScratchDatabase } from "@/lib/db/scratch-database";
+import { createScratchDatabase as createScratch, type ScratchDatabase } from "@/test/support/scratch-database";
 import { buildProduction, productionBuildIsCurrent } from "../scripts/production-build";
 
 export const POSTGRES_SERVER_URL = process.env.PORTCULLIS_BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -127,7 +127,7 @@ export class Instance {
     if (this.running) throw new Error(`${this.name} is already running`);
     const log = openSync(this.logPath, "a");
     this.starts += 1;
-    this.process = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], {
+    this.process = spawn("node_modules/.bin/tsx", ["server.ts"], {
       env: { ...this.environment, PORT: String(this.port) },
       stdio: ["ignore", log, log],
       detached: true,

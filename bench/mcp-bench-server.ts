@@ -20,11 +20,11 @@ import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
 import { buildMcpServer } from "@/lib/mcp/build-mcp-server";
 import { callerFromClaims } from "@/lib/mcp/caller";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
-import { issueTestToken } from "@/lib/mcp/testing";
+import { issueTestToken } from "@/test/support/mcp";
 import { decide } from "@/lib/policy/decide";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { startPortcullis } from "@/lib/startup";
-import { verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import { verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 import { createUser } from "@/lib/users/create-user";
 
 const grants = Number(process.env.BENCH_GRANTS ?? 8);

@@ -152,7 +152,7 @@ async function roleTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: 
 }
 
 async function keyTrials(a: Instance, b: Instance, cluster: Cluster, fixtures: Fixtures, cookie: string): Promise<{ accepted: Scenario; signing: Scenario }> {
-  const { mintAccessToken } = await import("@/lib/tokens/mint-access-token");
+  const { mintAccessToken } = await import("@/lib/access-tokens/mint-access-token");
   const { noteChanged } = await import("@/lib/changes/change-versions");
   const accepted = newScenario();
   const signing = newScenario();

@@ -2,7 +2,7 @@
  * A throwaway PostgreSQL database for one benchmark run: created on the server named by a URL, dropped afterwards.
  * BENCH_DATABASE_PREFIX names it (default portcullis_bench), so runs sharing a server can be told apart.
  */
-import { createScratchDatabase, type ScratchDatabase } from "@/lib/db/scratch-database";
+import { createScratchDatabase, type ScratchDatabase } from "@/test/support/scratch-database";
 
 export type { ScratchDatabase };
 

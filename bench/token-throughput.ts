@@ -225,7 +225,7 @@ async function main() {
   process.stdout.write(`Starting Portcullis (${scratch ? "PostgreSQL" : "embedded database"}) and node-oidc-provider…\n`);
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are Node options for the Portcullis server.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const server = start(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/serve.ts"], portcullisEnv());
+  const server = start(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], portcullisEnv());
   await waitFor(`${ISSUER}/login`);
   cli(["users", "create", "--email", "bench-agent@service.example", "--service", "--role", "access_reviewer"]);
   const registered = await fetch(`${ISSUER}/oauth/register`, {

@@ -2,7 +2,7 @@ import { discoverOAuthServerInfo, extractWWWAuthenticateParams } from "@modelcon
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect, test, type Page } from "@playwright/test";
 import { decodeJwt } from "jose";
-import { startWorkosStandin, type WorkosStandin } from "../lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "../test/support/workos-standin";
 import { startExtraServer, type ExtraServer } from "./support/extra-server";
 import { callToolOverHttp, mcpClient } from "./support/mcp";
 import { snap } from "./support/screenshot";

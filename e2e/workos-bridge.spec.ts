@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startWorkosStandin, type WorkosStandin } from "../lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "../test/support/workos-standin";
 import { createUser } from "./support/cli";
 import { errorNotice, signIn, signOut } from "./support/console";
 import { startExtraServer, type ExtraServer } from "./support/extra-server";

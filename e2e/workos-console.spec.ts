@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { startWorkosStandin, type WorkosStandin } from "../lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "../test/support/workos-standin";
 import { errorNotice, navigate } from "./support/console";
 import { startExtraServer, type ExtraServer } from "./support/extra-server";
 import { E2E_PORT } from "./support/server";

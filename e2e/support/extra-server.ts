@@ -35,7 +35,7 @@ export async function startExtraServer(port: number, env: Record<string, string>
   };
   let output = "";
   // Its own process group, so stopping it stops tsx and the node process it runs — and nothing else.
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], { env: serverEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["server.ts"], { env: serverEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   let exited = false;

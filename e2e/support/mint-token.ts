@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { db } from "@/lib/db/client";
-import { issueTestToken } from "@/lib/mcp/testing";
+import { issueTestToken } from "@/test/support/mcp";
 import { startPortcullis } from "@/lib/startup";
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@
 // `tsx e2e/support/seed-tools.ts '{"list_clients":"clients:read"}'`. Runs as a guest of the server's embedded database.
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { startPortcullis } from "@/lib/startup";
-import { insertTestTools } from "@/lib/tools/testing";
+import { insertTestTools } from "@/test/support/tools";
 
 const tools = JSON.parse(process.argv[2] ?? "{}") as Record<string, string>;
 const started = await startPortcullis("cli");

@@ -8,7 +8,7 @@ import { listAuditPage } from "@/lib/audit/list-audit-page";
 import { streamAuditEvents } from "@/lib/audit/stream-audit-events";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

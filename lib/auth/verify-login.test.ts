@@ -3,7 +3,7 @@ import { CLI_CONTEXT, listAuditEvents } from "@/lib/audit";
 import { createFirstAdmin, needsSetup } from "@/lib/auth/create-first-admin";
 import { LOGIN_FAILED_MESSAGE, verifyLogin } from "@/lib/auth/verify-login";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { createUser } from "@/lib/users/create-user";
 

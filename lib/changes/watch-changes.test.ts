@@ -4,7 +4,7 @@ import { topicVersion } from "@/lib/changes/change-versions";
 import { watchChanges, type ChangeWatcher } from "@/lib/changes/watch-changes";
 import { db, useDatabaseUrl } from "@/lib/db/client";
 import { databaseUnreachableSince } from "@/lib/health/database-status";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let watcher: ChangeWatcher;

@@ -3,7 +3,7 @@ import { CLI_CONTEXT } from "@/lib/audit";
 import { topicVersion } from "@/lib/changes/change-versions";
 import { changeClientStatus, TRANSITIONS } from "@/lib/clients/change-client-status";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {

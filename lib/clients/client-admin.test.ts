@@ -8,10 +8,10 @@ import { clientFilterSchema, listClientPage } from "@/lib/clients/list-client-pa
 import { pruneStaleClients } from "@/lib/clients/prune-stale-clients";
 import { updateClientScopes } from "@/lib/clients/update-client-scopes";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { authenticateBearer } from "@/lib/mcp/authenticate-bearer";
-import { issueTestToken } from "@/lib/mcp/testing";
-import { loadRevocationState } from "@/lib/revocation";
+import { issueTestToken } from "@/test/support/mcp";
+import { loadRevocationState } from "@/lib/revocation-view";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { getGrant } from "@/lib/grants/get-grant";
 import { grantFilterSchema, listGrants } from "@/lib/grants/list-grants";
 import { revokeClientGrants } from "@/lib/grants/revoke-client-grants";
 import { revokeOwnGrant } from "@/lib/grants/revoke-own-grant";
 import { revokeUserGrants } from "@/lib/grants/revoke-user-grants";
 import { authenticateBearer } from "@/lib/mcp/authenticate-bearer";
-import { issueTestToken } from "@/lib/mcp/testing";
+import { issueTestToken } from "@/test/support/mcp";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -5,7 +5,7 @@ import { processState } from "@/lib/process-state";
 /**
  * Whether this process last found its database reachable. The change watcher asks every reconciliation interval (one
  * second by default), so this is at most that stale. Pages that cannot be served without the database are answered
- * 503 while it is down (scripts/serve.ts), instead of each failing on its own; the authorization server and `/mcp`
+ * 503 while it is down (server.ts), instead of each failing on its own; the authorization server and `/mcp`
  * map their own failures (503 `temporarily_unavailable`, a JSON-RPC error).
  */
 const state = processState("database-status", () => ({ unreachableSince: undefined as number | undefined }));

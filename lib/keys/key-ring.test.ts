@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { noteChanged, topicVersion } from "@/lib/changes/change-versions";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { keyRing, rotateSigningKeys } from "@/lib/keys";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

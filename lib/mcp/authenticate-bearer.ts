@@ -5,9 +5,9 @@ import { callerFromAuthkit, callerFromClaims, partyFromRefusedAuthkit, type Deci
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import type { PolicySnapshot } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
-import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS, revocationState, type RevocationState } from "@/lib/revocation";
-import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
-import { InvalidAccessToken } from "@/lib/tokens/verify-access-token";
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS, revocationState, type RevocationState } from "@/lib/revocation-view";
+import type { AccessTokenClaims } from "@/lib/access-tokens/access-token-claims";
+import { InvalidAccessToken } from "@/lib/access-tokens/verify-access-token";
 import { verifyAccessTokenCached } from "@/lib/mcp/verify-access-token-cached";
 import { authenticateAuthkitCaller, type AuthkitPrincipal } from "@/lib/workos/authenticate-authkit-caller";
 import { InvalidAuthkitToken, type AuthkitCaller } from "@/lib/workos/verify-authkit-token";

@@ -1,5 +1,5 @@
 import type { HeldRole } from "@/lib/policy/effective-scopes";
-import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
+import type { AccessTokenClaims } from "@/lib/access-tokens/access-token-claims";
 import type { AuthkitPrincipal } from "@/lib/workos/authenticate-authkit-caller";
 import type { AuthkitCaller } from "@/lib/workos/verify-authkit-token";
 

@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { createUser } from "@/lib/users/create-user";
 import { addRoleMapping } from "@/lib/workos/add-role-mapping";
 import { revokeAuthkitAccess } from "@/lib/workos/revoke-authkit-access";
-import { startWorkosStandin, type WorkosStandin } from "@/lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
 
 const RESOURCE = "http://localhost:3999/mcp";
 const SETTINGS = ["PORTCULLIS_ISSUER_MODE", "WORKOS_AUTHKIT_DOMAIN", "WORKOS_API_URL", "WORKOS_API_KEY"];

@@ -6,11 +6,11 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { serveResourceMetadata } from "@/lib/mcp/serve-resource-metadata";
 import { syncTools } from "@/lib/mcp/sync-tools";
-import { issueTestToken } from "@/lib/mcp/testing";
+import { issueTestToken } from "@/test/support/mcp";
 import { createUser } from "@/lib/users/create-user";
 
 /**

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { defineTool, TOOLS, toolDescriptor } from "@/lib/mcp/tools";
 

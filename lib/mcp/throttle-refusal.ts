@@ -11,7 +11,7 @@ export type RefusalThrottle = { throttled: false } | { throttled: true; retryAft
  * event saying so per minute, instead of one per request. Callers with a valid token are never counted here.
  */
 export function throttleRefusal(ip: string | null): RefusalThrottle {
-  // Without the address our server resolves, there is nothing to count by (the app is not behind scripts/serve.ts).
+  // Without the address our server resolves, there is nothing to count by (the app is not behind server.ts).
   if (!ip) return { throttled: false };
   const wait = refusals().hit(ip);
   if (wait === 0) return { throttled: false };

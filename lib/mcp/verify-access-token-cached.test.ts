@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { rotateSigningKeys } from "@/lib/keys";
 import { verifyAccessTokenCached } from "@/lib/mcp/verify-access-token-cached";
-import { mintAccessToken } from "@/lib/tokens/mint-access-token";
-import * as verification from "@/lib/tokens/verify-access-token";
+import { mintAccessToken } from "@/lib/access-tokens/mint-access-token";
+import * as verification from "@/lib/access-tokens/verify-access-token";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { topicVersion } from "@/lib/changes/change-versions";
 import { processState } from "@/lib/process-state";
-import type { AccessTokenClaims } from "@/lib/tokens/access-token-claims";
-import { InvalidAccessToken, verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import type { AccessTokenClaims } from "@/lib/access-tokens/access-token-claims";
+import { InvalidAccessToken, verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 
 const MAX_ENTRIES = 10_000;
 // The same skew verifyAccessToken allows on exp and nbf.

@@ -5,7 +5,7 @@ import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { credentialMatches, generateCredential, hashCredential } from "@/lib/oauth/secrets";
-import { snapshotOf } from "@/lib/policy/testing";
+import { snapshotOf } from "@/test/support/policy";
 
 describe("resource indicators (RFC 8707)", () => {
   const ours = "http://localhost:3999/mcp";

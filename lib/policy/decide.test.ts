@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allowedTools, decide } from "@/lib/policy/decide";
-import { snapshotOf } from "@/lib/policy/testing";
+import { snapshotOf } from "@/test/support/policy";
 
 const base = {
   roles: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ancestorIds, effectiveScopes, userEffectiveScopes } from "@/lib/policy/effective-scopes";
-import { snapshotOf } from "@/lib/policy/testing";
+import { snapshotOf } from "@/test/support/policy";
 import { formatReason } from "@/lib/policy/types";
 
 describe("effectiveScopes", () => {

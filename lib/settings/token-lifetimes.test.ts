@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
-import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import { openTestDatabase } from "@/test/support/db";
+import { prepareTokens } from "@/lib/issuance/prepare-tokens";
 import { listSigningKeys } from "@/lib/keys/list-signing-keys";
 import { rotateSigningKeys } from "@/lib/keys/rotate-signing-keys";
 import { defaultTokenLifetimes, tokenLifetimes } from "@/lib/settings/token-lifetimes";

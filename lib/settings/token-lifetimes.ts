@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { processState } from "@/lib/process-state";
-import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from "@/lib/revocation/revocation-state";
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from "@/lib/revocation-view/revocation-state";
 
 export const TOKEN_LIFETIMES_KEY = "token_lifetimes";
 

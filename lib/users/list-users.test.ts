@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { createUser } from "@/lib/users/create-user";
 import { getUserAccess } from "@/lib/users/get-user-access";
 import { listUsers, userFilterSchema } from "@/lib/users/list-users";

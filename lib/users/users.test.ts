@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT, listAuditEvents, verifyAuditChain } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { decide } from "@/lib/policy/decide";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { addRoleParent } from "@/lib/roles/add-role-parent";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT, listAuditEvents, verifyAuditChain } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { decide } from "@/lib/policy/decide";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
@@ -20,7 +20,7 @@ import { listRoleMappings } from "@/lib/workos/list-role-mappings";
 import { removeRoleMapping } from "@/lib/workos/remove-role-mapping";
 import { resourceAuthorizationServers } from "@/lib/workos/resource-authorization-servers";
 import { revokeAuthkitAccess } from "@/lib/workos/revoke-authkit-access";
-import { startWorkosStandin, type WorkosStandin } from "@/lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
 
 const RESOURCE = "http://localhost:3999/mcp";
 let standin: WorkosStandin;

@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT, listAuditEvents } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { createUser } from "@/lib/users/create-user";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { completeBridgeSignIn } from "@/lib/workos/complete-bridge-sign-in";
 import { externalAuthRef } from "@/lib/workos/external-auth-id";
-import { startWorkosStandin, type WorkosStandin } from "@/lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
 
 let standin: WorkosStandin;
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,4 +1,4 @@
-import { revocationState } from "@/lib/revocation";
+import { revocationState } from "@/lib/revocation-view";
 import type { RevocationKind } from "@/lib/workos/revocation-kinds";
 
 export interface Denial {

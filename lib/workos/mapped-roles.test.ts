@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "@/lib/policy/decide";
-import { snapshotOf } from "@/lib/policy/testing";
+import { snapshotOf } from "@/test/support/policy";
 import { mappedRoles } from "@/lib/workos/mapped-roles";
 
 const rules = [

@@ -1,7 +1,7 @@
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authkitJwks } from "@/lib/workos/authkit-jwks";
-import { startWorkosStandin, type WorkosStandin } from "@/lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
 import { verifyAuthkitToken } from "@/lib/workos/verify-authkit-token";
 
 const RESOURCE = "http://localhost:3999/mcp";

@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT, listAuditEvents } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { createUser } from "@/lib/users/create-user";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { beginWorkosSignIn } from "@/lib/workos/begin-workos-sign-in";
 import { finishWorkosSignIn } from "@/lib/workos/finish-workos-sign-in";
-import { startWorkosStandin, type WorkosStandin } from "@/lib/workos/testing/workos-standin";
+import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
 import { openSignInState, sealSignInState, type WorkosSignInState } from "@/lib/workos/workos-sign-in-state";
 
 let standin: WorkosStandin;

@@ -15,7 +15,7 @@ import { hashCredential } from "@/lib/oauth/secrets";
 import { DEFAULT_REGISTRATION_POLICY } from "@/lib/settings/registration-policy";
 import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
 import { startPortcullis } from "@/lib/startup";
-import { ACCESS_TOKEN_TYPE } from "@/lib/tokens/access-token-claims";
+import { ACCESS_TOKEN_TYPE } from "@/lib/access-tokens/access-token-claims";
 import { createUser } from "@/lib/users/create-user";
 
 const CTX: AuditContext = { actor: "cli" };

@@ -8,13 +8,13 @@ export interface RunningServer {
 }
 
 /**
- * Starts `tsx scripts/serve.ts` (the production server, which builds first when the build is missing or stale) in its
+ * Starts `tsx server.ts` (the production server, which builds first when the build is missing or stale) in its
  * own process group, and waits until /readyz answers.
  */
 export async function startServer(port: number, env: Record<string, string>, readyWithinMs: number): Promise<RunningServer> {
   const base = `http://localhost:${port}`;
   let output = "";
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], {
+  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["server.ts"], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", PORTCULLIS_BASE_URL: base, NEXT_TELEMETRY_DISABLED: "1" },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { corsPreflight, withCors } from "@/lib/oauth/http/cors";
-import { handleRevocationRequest } from "@/lib/oauth/revocation/handle-revocation-request";
+import { handleRevocationRequest } from "@/lib/oauth/revocation-endpoint/handle-revocation-request";
 
 export const dynamic = "force-dynamic";
 

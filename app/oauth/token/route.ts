@@ -1,6 +1,6 @@
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { corsPreflight, withCors } from "@/lib/oauth/http/cors";
-import { handleTokenRequest } from "@/lib/oauth/token/handle-token-request";
+import { handleTokenRequest } from "@/lib/oauth/token-endpoint/handle-token-request";
 
 export const dynamic = "force-dynamic";
 

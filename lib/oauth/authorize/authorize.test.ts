@@ -4,7 +4,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { rejectClient } from "@/lib/clients/reject-client";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { hashCredential } from "@/lib/oauth/secrets";
 import {
@@ -17,7 +17,7 @@ import {
   testClient,
   testUser,
   TEST_ISSUER,
-} from "@/lib/oauth/testing";
+} from "@/test/support/oauth";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let alice: SignedInUser;

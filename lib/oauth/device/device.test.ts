@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { decideDeviceRequest } from "@/lib/oauth/device/decide-device-request";
 import { handleDeviceAuthorizationRequest } from "@/lib/oauth/device/handle-device-authorization-request";
@@ -9,8 +9,8 @@ import { prepareDeviceScreen } from "@/lib/oauth/device/prepare-device-screen";
 import { formatUserCode, generateUserCode, normalizeUserCode } from "@/lib/oauth/device/user-code";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { hashCredential } from "@/lib/oauth/secrets";
-import { formRequest, readJson, testClient, testUser, token, TEST_ISSUER, TEST_RESOURCE } from "@/lib/oauth/testing";
-import { verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import { formRequest, readJson, testClient, testUser, token, TEST_ISSUER, TEST_RESOURCE } from "@/test/support/oauth";
+import { verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

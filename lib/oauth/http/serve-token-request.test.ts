@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
-import { testClient } from "@/lib/oauth/testing";
+import { testClient } from "@/test/support/oauth";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

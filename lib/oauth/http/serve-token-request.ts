@@ -3,8 +3,8 @@ import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "@/lib/http/client-address";
 import { NO_STORE_HEADERS, oauthErrorResponse, RequestTooLarge } from "@/lib/oauth/errors";
 import { CORS_HEADERS, withCors } from "@/lib/oauth/http/cors";
 import { checkFormMediaType, MAX_FORM_BYTES, parseFormBody } from "@/lib/oauth/http/read-body";
-import { issueTokens } from "@/lib/oauth/token/handle-token-request";
-import { tokenResponseBody } from "@/lib/oauth/token/token-response";
+import { issueTokens } from "@/lib/oauth/token-endpoint/handle-token-request";
+import { tokenResponseBody } from "@/lib/oauth/token-endpoint/token-response";
 
 // The same response headers next.config.ts gives every response.
 const SECURITY_HEADERS: Record<string, string> = {

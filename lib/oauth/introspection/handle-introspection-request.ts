@@ -8,7 +8,7 @@ import { CREDENTIAL_PREFIX, hashCredential } from "@/lib/oauth/secrets";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import type { PolicySnapshot } from "@/lib/policy/types";
-import { InvalidAccessToken, verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import { InvalidAccessToken, verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 
 const INACTIVE = { active: false } as const;
 

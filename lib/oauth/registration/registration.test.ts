@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { authorizationServerMetadata } from "@/lib/oauth/metadata/authorization-server-metadata";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { handleRegistrationRequest } from "@/lib/oauth/registration/handle-registration-request";
 import { credentialMatches } from "@/lib/oauth/secrets";
-import { jsonRequest, readJson } from "@/lib/oauth/testing";
+import { jsonRequest, readJson } from "@/test/support/oauth";
 import { DEFAULT_REGISTRATION_POLICY } from "@/lib/settings/registration-policy";
 import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
 

@@ -15,7 +15,7 @@ import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http
 import { CROSS_SITE_ERROR, crossSiteRefusal } from "@/lib/http/cross-site-guard";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { startPortcullis } from "@/lib/startup";
-import { buildProduction, productionBuildIsCurrent } from "./production-build";
+import { buildProduction, productionBuildIsCurrent } from "./scripts/production-build";
 
 const dev = process.argv.includes("--dev");
 

@@ -8,7 +8,7 @@ import { handleConsentDecision } from "@/lib/oauth/authorize/handle-consent-deci
 import { prepareConsentScreen } from "@/lib/oauth/authorize/prepare-consent-screen";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
-import { handleTokenRequest } from "@/lib/oauth/token/handle-token-request";
+import { handleTokenRequest } from "@/lib/oauth/token-endpoint/handle-token-request";
 import { createUser } from "@/lib/users/create-user";
 
 /** Builders for requests in integration tests: what an HTTP client would send to the endpoints. */

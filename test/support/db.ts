@@ -1,6 +1,6 @@
 import { closeDatabase, db, useDatabaseUrl } from "@/lib/db/client";
 import { openEphemeralDatabase } from "@/lib/db/embedded";
-import { createScratchDatabase } from "@/lib/db/scratch-database";
+import { createScratchDatabase } from "@/test/support/scratch-database";
 import { applyPendingMigrations } from "@/lib/db/migrate";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { seedPolicy } from "@/lib/policy/seed-policy";

@@ -3,7 +3,7 @@ import { changeTransaction } from "@/lib/changes/change-transaction";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { BUILTIN_SCOPES } from "@/lib/policy/catalog";
-import { mintAccessToken } from "@/lib/tokens/mint-access-token";
+import { mintAccessToken } from "@/lib/access-tokens/mint-access-token";
 
 export interface IssuedTestToken {
   token: string;

@@ -1,4 +1,4 @@
-import type { IssuedTokens } from "@/lib/grants/record-tokens";
+import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { noStoreJson } from "@/lib/oauth/errors";
 
 /** RFC 6749 §5.1 successful token response (no-store). */

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { appendAudit, CLI_CONTEXT, recordAudit, verifyAuditChain } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
-import { commitAccessToken, GrantNoLongerLive } from "@/lib/grants/commit-access-token";
-import { createGrant } from "@/lib/grants/create-grant";
-import { prepareTokens } from "@/lib/grants/prepare-tokens";
+import { openTestDatabase } from "@/test/support/db";
+import { commitAccessToken, GrantNoLongerLive } from "@/lib/issuance/commit-access-token";
+import { createGrant } from "@/lib/issuance/create-grant";
+import { prepareTokens } from "@/lib/issuance/prepare-tokens";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
-import { testClient } from "@/lib/oauth/testing";
+import { testClient } from "@/test/support/oauth";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -5,7 +5,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { rejectClient } from "@/lib/clients/reject-client";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { hashCredential } from "@/lib/oauth/secrets";
 import {
@@ -19,12 +19,12 @@ import {
   token,
   TEST_ISSUER,
   TEST_RESOURCE,
-} from "@/lib/oauth/testing";
-import { verifyAccessToken } from "@/lib/tokens/verify-access-token";
+} from "@/test/support/oauth";
+import { verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 import { removeRole } from "@/lib/users/remove-role";
 import { createUser } from "@/lib/users/create-user";
 import { flushUsage } from "@/lib/usage/note-usage";
-import { handleTokenRequest } from "@/lib/oauth/token/handle-token-request";
+import { handleTokenRequest } from "@/lib/oauth/token-endpoint/handle-token-request";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

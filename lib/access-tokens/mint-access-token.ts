@@ -3,7 +3,7 @@ import { SignJWT } from "jose";
 import { env } from "@/lib/env";
 import { SIGNING_ALG } from "@/lib/keys/create-signing-key";
 import { keyRing } from "@/lib/keys/key-ring";
-import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@/lib/tokens/access-token-claims";
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@/lib/access-tokens/access-token-claims";
 
 export interface MintedAccessToken {
   token: string;

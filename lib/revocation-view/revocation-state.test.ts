@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
-import { issueTestToken } from "@/lib/mcp/testing";
-import { loadRevocationState, revocationState } from "@/lib/revocation";
+import { issueTestToken } from "@/test/support/mcp";
+import { loadRevocationState, revocationState } from "@/lib/revocation-view";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

@@ -1,10 +1,10 @@
 import { exportJWK, generateKeyPair, SignJWT, base64url } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import { keyRing, publicJwks, rotateSigningKeys } from "@/lib/keys";
-import { mintAccessToken } from "@/lib/tokens/mint-access-token";
-import { InvalidAccessToken, verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import { mintAccessToken } from "@/lib/access-tokens/mint-access-token";
+import { InvalidAccessToken, verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {

@@ -3,4 +3,4 @@ export {
   MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
   revocationState,
   type RevocationState,
-} from "@/lib/revocation/revocation-state";
+} from "@/lib/revocation-view/revocation-state";

@@ -3,8 +3,8 @@ import { AUDIT_CHAIN_LOCK, AUDIT_COLUMNS, chainRecords, recordsJson, type ChainT
 import { isUniqueViolation } from "@/lib/audit/append-audit-after";
 import { appendInTurn } from "@/lib/audit/append-in-turn";
 import { commitQuery, db } from "@/lib/db/client";
-import type { PreparedTokens } from "@/lib/grants/prepare-tokens";
-import { accessTokenRow, issuedTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
+import type { PreparedTokens } from "@/lib/issuance/prepare-tokens";
+import { accessTokenRow, issuedTokens, type IssuedTokens } from "@/lib/issuance/record-tokens";
 import { processState } from "@/lib/process-state";
 
 /** The grant was revoked before the token could be recorded: the token was never valid; the caller may retry. */

@@ -3,13 +3,13 @@ import { CLI_CONTEXT } from "@/lib/audit";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/db/testing";
+import { openTestDatabase } from "@/test/support/db";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { handleIntrospectionRequest } from "@/lib/oauth/introspection/handle-introspection-request";
-import { handleRevocationRequest } from "@/lib/oauth/revocation/handle-revocation-request";
-import { exchangeCode, formRequest, obtainCode, readJson, testClient, testUser, token } from "@/lib/oauth/testing";
-import { mintAccessToken } from "@/lib/tokens/mint-access-token";
+import { handleRevocationRequest } from "@/lib/oauth/revocation-endpoint/handle-revocation-request";
+import { exchangeCode, formRequest, obtainCode, readJson, testClient, testUser, token } from "@/test/support/oauth";
+import { mintAccessToken } from "@/lib/access-tokens/mint-access-token";
 import { createUser } from "@/lib/users/create-user";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;

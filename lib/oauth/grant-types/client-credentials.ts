@@ -3,10 +3,10 @@ import { topicVersion } from "@/lib/changes/change-versions";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { commitAccessToken, GrantNoLongerLive } from "@/lib/grants/commit-access-token";
-import { createGrant } from "@/lib/grants/create-grant";
-import { prepareTokens } from "@/lib/grants/prepare-tokens";
-import type { IssuedTokens } from "@/lib/grants/record-tokens";
+import { commitAccessToken, GrantNoLongerLive } from "@/lib/issuance/commit-access-token";
+import { createGrant } from "@/lib/issuance/create-grant";
+import { prepareTokens } from "@/lib/issuance/prepare-tokens";
+import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
 import { matchesResource } from "@/lib/oauth/resource";
@@ -14,7 +14,7 @@ import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { processState } from "@/lib/process-state";
-import type { TokenRequestOf } from "@/lib/oauth/token/token-request-schema";
+import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-schema";
 
 /**
  * The client_credentials grant (RFC 6749 §4.4): a confidential client acting as the service identity it is bound to.

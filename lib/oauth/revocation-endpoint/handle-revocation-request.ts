@@ -8,7 +8,7 @@ import { authenticateClient } from "@/lib/oauth/client-authentication/authentica
 import { InvalidRequest, UnauthorizedClient } from "@/lib/oauth/errors";
 import { readFormBody } from "@/lib/oauth/http/read-body";
 import { CREDENTIAL_PREFIX, hashCredential } from "@/lib/oauth/secrets";
-import { InvalidAccessToken, verifyAccessToken } from "@/lib/tokens/verify-access-token";
+import { InvalidAccessToken, verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 
 const OK = () => new Response(null, { status: 200, headers: { "Cache-Control": "no-store" } });
 

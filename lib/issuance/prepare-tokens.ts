@@ -1,6 +1,6 @@
 import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oauth/secrets";
 import { tokenLifetimes } from "@/lib/settings/token-lifetimes";
-import { mintAccessToken, type MintedAccessToken } from "@/lib/tokens/mint-access-token";
+import { mintAccessToken, type MintedAccessToken } from "@/lib/access-tokens/mint-access-token";
 
 export interface PreparedTokens {
   grantId: string;

@@ -1,16 +1,16 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
-import { prepareTokens } from "@/lib/grants/prepare-tokens";
-import { recordTokens, type IssuedTokens } from "@/lib/grants/record-tokens";
+import { prepareTokens } from "@/lib/issuance/prepare-tokens";
+import { recordTokens, type IssuedTokens } from "@/lib/issuance/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidGrant, InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
-import { currentUserScopes } from "@/lib/oauth/grants/current-user-scopes";
+import { currentUserScopes } from "@/lib/oauth/grant-types/current-user-scopes";
 import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { hashCredential } from "@/lib/oauth/secrets";
-import type { TokenRequestOf } from "@/lib/oauth/token/token-request-schema";
+import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-schema";
 
 class RefreshTokenAlreadySpent extends Error {}
 

@@ -5,7 +5,7 @@ import { isAppError, isDatabaseUnavailable } from "@/lib/errors";
 import { SIGNING_ALG } from "@/lib/keys/create-signing-key";
 import { keyRing } from "@/lib/keys/key-ring";
 import { processState } from "@/lib/process-state";
-import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@/lib/tokens/access-token-claims";
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@/lib/access-tokens/access-token-claims";
 
 export class InvalidAccessToken extends Error {
   constructor(readonly why: string) {

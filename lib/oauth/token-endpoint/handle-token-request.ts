@@ -3,14 +3,14 @@ import { clientIp, requestId } from "@/lib/http/client-address";
 import { authenticateClient } from "@/lib/oauth/client-authentication/authenticate-client";
 import { SUPPORTED_GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "@/lib/oauth/errors";
-import { exchangeAuthorizationCode } from "@/lib/oauth/grants/authorization-code";
-import { issueClientCredentialsToken } from "@/lib/oauth/grants/client-credentials";
-import { exchangeDeviceCode } from "@/lib/oauth/grants/device-code";
-import { exchangeRefreshToken } from "@/lib/oauth/grants/refresh-token";
-import type { IssuedTokens } from "@/lib/grants/record-tokens";
+import { exchangeAuthorizationCode } from "@/lib/oauth/grant-types/authorization-code";
+import { issueClientCredentialsToken } from "@/lib/oauth/grant-types/client-credentials";
+import { exchangeDeviceCode } from "@/lib/oauth/grant-types/device-code";
+import { exchangeRefreshToken } from "@/lib/oauth/grant-types/refresh-token";
+import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { readFormBody } from "@/lib/oauth/http/read-body";
-import { tokenRequestSchema } from "@/lib/oauth/token/token-request-schema";
-import { tokenResponse } from "@/lib/oauth/token/token-response";
+import { tokenRequestSchema } from "@/lib/oauth/token-endpoint/token-request-schema";
+import { tokenResponse } from "@/lib/oauth/token-endpoint/token-response";
 
 const GRANTS = {
   authorization_code: exchangeAuthorizationCode,

@@ -1,5 +1,5 @@
 import type { Tx } from "@/lib/db/client";
-import type { PreparedTokens } from "@/lib/grants/prepare-tokens";
+import type { PreparedTokens } from "@/lib/issuance/prepare-tokens";
 
 export interface IssuedTokens {
   accessToken: string;
