@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/(console)/actions";
 import { ConsoleNav } from "@/components/console/console-nav";
 import { NAV_ITEMS } from "@/components/console/nav-items";
 import { Button } from "@/components/ui/button";
+import { signOutAction } from "@/lib/actions/auth/sign-out";
 import { consoleUser } from "@/lib/auth/console-user";
 import { env } from "@/lib/env";
 

@@ -1,8 +1,8 @@
 "use client";
 
-import { verifyAuditChainAction } from "@/app/(console)/audit/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
+import { verifyAuditChainAction } from "@/lib/actions/audit/verify-audit-chain";
 
 /** Re-checks every link of the hash chain on the server; the outcome (and the check itself) is recorded. */
 export function VerifyChainButton() {

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { loginAction, type LoginState } from "@/app/(auth)/login/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { loginAction, type LoginState } from "@/lib/actions/auth/login";
 
 export function LoginForm({ from }: { from?: string }) {
   const [state, action, pending] = useActionState<LoginState, FormData>(loginAction, {});

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { setupAction } from "@/app/(auth)/setup/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { setupAction } from "@/lib/actions/auth/setup";
 import type { ActionResult } from "@/lib/console/action-result";
 
 export function SetupForm() {

@@ -1,8 +1,8 @@
 "use client";
 
-import { continueToAuthkitAction } from "@/app/authkit/continue/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
+import { continueToAuthkitAction } from "@/lib/actions/authkit/continue-to-authkit";
 
 export function ContinueForm({ externalAuthId, email }: { externalAuthId: string; email: string }) {
   return (

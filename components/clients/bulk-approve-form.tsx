@@ -1,9 +1,9 @@
 "use client";
 
-import { bulkApproveClientsAction } from "@/app/(console)/clients/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
+import { bulkApproveClientsAction } from "@/lib/actions/clients/bulk-approve-clients";
 
 export const BULK_APPROVE_FORM = "bulk-approve";
 

@@ -1,18 +1,16 @@
 "use client";
 
-import {
-  approveClientAction,
-  deleteClientAction,
-  reactivateClientAction,
-  rejectClientAction,
-  revokeClientGrantsAction,
-  suspendClientAction,
-  updateClientScopesAction,
-} from "@/app/(console)/clients/actions";
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { approveClientAction } from "@/lib/actions/clients/approve-client";
+import { deleteClientAction } from "@/lib/actions/clients/delete-client";
+import { reactivateClientAction } from "@/lib/actions/clients/reactivate-client";
+import { rejectClientAction } from "@/lib/actions/clients/reject-client";
+import { revokeClientGrantsAction } from "@/lib/actions/clients/revoke-client-grants";
+import { suspendClientAction } from "@/lib/actions/clients/suspend-client";
+import { updateClientScopesAction } from "@/lib/actions/clients/update-client-scopes";
 
 function Reason({ id, label = "Reason", placeholder }: { id: string; label?: string; placeholder?: string }) {
   return (

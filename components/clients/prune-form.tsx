@@ -1,8 +1,8 @@
 "use client";
 
-import { pruneStaleClientsAction } from "@/app/(console)/clients/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
+import { pruneStaleClientsAction } from "@/lib/actions/clients/prune-stale-clients";
 
 /** The second step of pruning: deletes what the preview counted (the criteria are applied again when it runs). */
 export function ConfirmPruneForm({ olderThanDays, count }: { olderThanDays: number; count: number }) {

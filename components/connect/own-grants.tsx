@@ -1,10 +1,10 @@
 "use client";
 
-import { revokeOwnGrantAction } from "@/app/(console)/connect/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { GrantStatusBadge } from "@/components/tokens/grant-status-badge";
 import { Button } from "@/components/ui/button";
 import { Time } from "@/components/ui/time";
+import { revokeOwnGrantAction } from "@/lib/actions/connect/revoke-own-grant";
 
 export interface OwnGrant {
   id: string;

@@ -1,8 +1,8 @@
-import { decideDeviceAction } from "@/app/oauth/device/actions";
 import { ScopeToggles } from "@/components/oauth/scope-toggles";
 import { UnavailableScopes } from "@/components/oauth/unavailable-scopes";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { decideDeviceAction } from "@/lib/actions/device/decide-device";
 import type { DeviceScreen } from "@/lib/oauth/device/prepare-device-screen";
 
 /** Consent for a device (RFC 8628 §3.3): the code to compare with the device's screen, the app, the permissions. */

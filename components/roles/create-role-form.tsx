@@ -1,10 +1,10 @@
 "use client";
 
-import { createRoleAction } from "@/app/(console)/roles/actions";
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
+import { createRoleAction } from "@/lib/actions/roles/create-role";
 
 export function CreateRoleForm({ scopes, roles }: { scopes: PickableScope[]; roles: string[] }) {
   return (

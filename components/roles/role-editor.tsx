@@ -1,17 +1,15 @@
 "use client";
 
-import {
-  addRoleParentAction,
-  deleteRoleAction,
-  removeRoleParentAction,
-  setRoleScopesAction,
-  updateRoleAction,
-} from "@/app/(console)/roles/actions";
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { addRoleParentAction } from "@/lib/actions/roles/add-role-parent";
+import { deleteRoleAction } from "@/lib/actions/roles/delete-role";
+import { removeRoleParentAction } from "@/lib/actions/roles/remove-role-parent";
+import { setRoleScopesAction } from "@/lib/actions/roles/set-role-scopes";
+import { updateRoleAction } from "@/lib/actions/roles/update-role";
 
 export function RoleDescriptionForm({ role, description }: { role: string; description: string }) {
   return (

@@ -1,9 +1,9 @@
 "use client";
 
-import { createScopeAction } from "@/app/(console)/scopes/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
+import { createScopeAction } from "@/lib/actions/scopes/create-scope";
 
 export function CreateScopeForm() {
   return (

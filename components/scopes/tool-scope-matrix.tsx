@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { setToolScopeAction } from "@/app/(console)/scopes/actions";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { setToolScopeAction } from "@/lib/actions/scopes/set-tool-scope";
 import type { ActionResult } from "@/lib/console/action-result";
 
 export interface MatrixTool {

@@ -1,10 +1,12 @@
 "use client";
 
-import { rotateSigningKeysAction, updateRegistrationPolicyAction, updateTokenLifetimesAction } from "@/app/(console)/settings/actions";
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
+import { rotateSigningKeysAction } from "@/lib/actions/settings/rotate-signing-keys";
+import { updateRegistrationPolicyAction } from "@/lib/actions/settings/update-registration-policy";
+import { updateTokenLifetimesAction } from "@/lib/actions/settings/update-token-lifetimes";
 import type { RegistrationPolicyForm as PolicyValues } from "@/lib/settings/registration-policy-form";
 
 const TEXTAREA =

@@ -1,9 +1,11 @@
 "use client";
 
-import { revokeAccessTokenAction, revokeGrantAction, revokeUserGrantsAction } from "@/app/(console)/tokens/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
+import { revokeAccessTokenAction } from "@/lib/actions/tokens/revoke-access-token";
+import { revokeGrantAction } from "@/lib/actions/tokens/revoke-grant";
+import { revokeUserGrantsAction } from "@/lib/actions/tokens/revoke-user-grants";
 
 /** Revokes one grant with every token under it, after a confirmation. */
 export function RevokeGrantButton({ grantId, clientName, userEmail }: { grantId: string; clientName: string; userEmail: string }) {

@@ -1,9 +1,9 @@
 "use client";
 
-import { createUserAction } from "@/app/(console)/users/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
+import { createUserAction } from "@/lib/actions/users/create-user";
 
 export function CreateUserForm({ roles }: { roles: Array<{ name: string; description: string }> }) {
   return (

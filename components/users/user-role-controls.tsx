@@ -1,10 +1,12 @@
 "use client";
 
-import { assignRoleAction, removeRoleAction, setUserDisabledAction } from "@/app/(console)/users/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
+import { assignRoleAction } from "@/lib/actions/users/assign-role";
+import { removeRoleAction } from "@/lib/actions/users/remove-role";
+import { setUserDisabledAction } from "@/lib/actions/users/set-user-disabled";
 
 export function UserRoleControls({
   userId,

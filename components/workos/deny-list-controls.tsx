@@ -1,9 +1,10 @@
 "use client";
 
-import { liftRevocationAction, revokeAuthkitAction } from "@/app/(console)/workos/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { liftRevocationAction } from "@/lib/actions/workos/lift-revocation";
+import { revokeAuthkitAction } from "@/lib/actions/workos/revoke-authkit";
 
 export function RevokeAuthkitForm() {
   return (

@@ -1,9 +1,10 @@
 "use client";
 
-import { addRoleMappingAction, removeRoleMappingAction } from "@/app/(console)/workos/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { addRoleMappingAction } from "@/lib/actions/workos/add-role-mapping";
+import { removeRoleMappingAction } from "@/lib/actions/workos/remove-role-mapping";
 
 export function AddRoleMappingForm({ roles }: { roles: string[] }) {
   return (

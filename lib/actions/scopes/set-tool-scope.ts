@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 import { requireScope } from "@/lib/auth/console-user";
 import { runAction, type ActionResult } from "@/lib/console/action-result";
 import { formString } from "@/lib/console/form-data";
-import { createScope } from "@/lib/scopes/create-scope";
 import { setToolScope } from "@/lib/tools/set-tool-scope";
 
 export async function setToolScopeAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
@@ -16,14 +15,5 @@ export async function setToolScopeAction(_previous: ActionResult | null, form: F
     revalidatePath("/scopes");
     revalidatePath("/roles", "layout");
     return { ok: true, message: changed ? `${tool} now requires ${scope} (was ${previous}).` : "No change." };
-  });
-}
-
-export async function createScopeAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
-  return runAction(async () => {
-    const admin = await requireScope("policy:write", "create scopes");
-    const { name } = await createScope({ name: formString(form, "name"), description: formString(form, "description") }, admin.context);
-    revalidatePath("/scopes");
-    return { ok: true, message: `Created scope ${name}. Give it to a role and make a tool require it.` };
   });
 }
