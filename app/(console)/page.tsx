@@ -4,6 +4,8 @@ import { DecisionsSparkline } from "@/components/dashboard/decisions-sparkline";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
 import { dashboardCounts } from "@/lib/dashboard/dashboard-counts";
+import { loadDecisionsLastDay } from "@/lib/dashboard/load-decisions-last-day";
+import type { BuiltinScope } from "@/lib/policy/catalog";
 
 export const metadata = { title: "Dashboard" };
 
@@ -26,18 +28,17 @@ export default async function DashboardPage() {
   const user = await consoleUser();
   const counts = await dashboardCounts();
   // Each figure is shown only to someone allowed to read the area it counts.
-  const stats = [
-    { scope: "clients:read", label: "Clients awaiting approval", value: counts.clients.pending, href: "/clients#review-queue", tone: "amber" as const },
+  const figures: { scope: BuiltinScope; label: string; value: number; href: string; tone?: "amber" | "red" }[] = [
+    { scope: "clients:read", label: "Clients awaiting approval", value: counts.clients.pending, href: "/clients#review-queue", tone: "amber" },
     { scope: "clients:read", label: "Active clients", value: counts.clients.active, href: "/clients?status=active#all-clients" },
     { scope: "clients:read", label: "Suspended clients", value: counts.clients.suspended, href: "/clients?status=suspended#all-clients" },
     { scope: "tokens:read", label: "Active grants", value: counts.activeGrants, href: "/tokens" },
     { scope: "users:read", label: "Users", value: counts.users.total, href: "/users" },
     { scope: "policy:read", label: "Roles", value: counts.roles, href: "/roles" },
     { scope: "audit:read", label: "Allowed calls (24 h)", value: counts.last24h.allow, href: "/audit" },
-    { scope: "audit:read", label: "Denied calls (24 h)", value: counts.last24h.deny, href: "/audit", tone: "red" as const },
-  ]
-    .filter((stat) => user.scopes.has(stat.scope))
-    .map(({ scope: _scope, ...stat }) => stat);
+    { scope: "audit:read", label: "Denied calls (24 h)", value: counts.last24h.deny, href: "/audit", tone: "red" },
+  ];
+  const stats = figures.filter((stat) => user.scopes.has(stat.scope)).map(({ scope: _scope, ...stat }) => stat);
   return (
     <>
       <PageHeader title={`Welcome, ${user.name}`} description="Which MCP clients exist, who may use them, and what they did." />
@@ -51,7 +52,7 @@ export default async function DashboardPage() {
       {user.scopes.has("audit:read") ? (
         <div className="mt-4">
           <Suspense fallback={<div className="h-24 animate-pulse rounded-lg border border-slate-200 bg-white" />}>
-            <DecisionsSparkline />
+            <DecisionsSparkline charts={loadDecisionsLastDay()} />
           </Suspense>
         </div>
       ) : null}

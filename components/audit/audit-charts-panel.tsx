@@ -1,14 +1,16 @@
 import { BarList } from "@/components/audit/bar-list";
 import { DecisionsChart } from "@/components/audit/decisions-chart";
 import { Card } from "@/components/ui/page-header";
-import { auditCharts } from "@/lib/audit/audit-charts";
+import type { AuditCharts } from "@/lib/audit/audit-charts";
 import type { ResolvedAuditFilter } from "@/lib/audit/audit-conditions";
 import { auditFilterParams } from "@/lib/audit/audit-filter";
-import { db } from "@/lib/db/client";
 
-/** The audit page's charts, under the page's filters. Streamed in after the table (it sits in a Suspense boundary). */
-export async function AuditChartsPanel({ filter }: { filter: ResolvedAuditFilter }) {
-  const charts = await auditCharts(db(), filter);
+/**
+ * The audit page's charts, under the page's filters. The page, which has checked audit:read, starts the query and
+ * hands over its promise, so the charts stream in after the table (the panel sits in a Suspense boundary).
+ */
+export async function AuditChartsPanel({ charts: pending, filter }: { charts: Promise<AuditCharts>; filter: ResolvedAuditFilter }) {
+  const charts = await pending;
   const linkWith = (extra: Record<string, string>) => {
     const params = auditFilterParams(filter);
     for (const [k, v] of Object.entries(extra)) params.set(k, v);

@@ -1,8 +1,10 @@
+import type { BuiltinScope } from "@/lib/policy/catalog";
+
 export interface NavItem {
   href: string;
   label: string;
   /** The scope needed to open the page; items the user cannot open are not shown. */
-  scope: string;
+  scope: BuiltinScope;
   /** Shown only in this configuration: `external-issuer` = issuer mode authkit or bridge. */
   when?: "external-issuer";
 }

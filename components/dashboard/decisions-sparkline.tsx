@@ -1,6 +1,5 @@
 import Link from "next/link";
-import { auditCharts } from "@/lib/audit/audit-charts";
-import { db } from "@/lib/db/client";
+import type { AuditCharts } from "@/lib/audit/audit-charts";
 
 const W = 240;
 const H = 48;
@@ -10,9 +9,12 @@ function points(values: number[], max: number): string {
   return values.map((v, i) => `${(i * step).toFixed(1)},${(H - 2 - (v / max) * (H - 4)).toFixed(1)}`).join(" ");
 }
 
-/** Allowed and denied tool calls per hour over the last day: a glance, linking to the audit log's full chart. */
-export async function DecisionsSparkline() {
-  const charts = await auditCharts(db(), {});
+/**
+ * Allowed and denied tool calls per hour over the last day: a glance, linking to the audit log's full chart. The
+ * dashboard starts the query only for a reader of the audit log and hands over its promise (streamed under Suspense).
+ */
+export async function DecisionsSparkline({ charts: pending }: { charts: Promise<AuditCharts> }) {
+  const charts = await pending;
   const allow = charts.decisions.map((d) => d.allow);
   const deny = charts.decisions.map((d) => d.deny);
   const max = Math.max(1, ...allow, ...deny);

@@ -5,14 +5,16 @@ import { auth } from "@/lib/auth/auth";
 import { noteChanged } from "@/lib/changes/change-versions";
 import { AppError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
+import type { BuiltinScope } from "@/lib/policy/catalog";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
+import { HeldScopes } from "@/lib/policy/held-scopes";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
 export interface ConsoleUser {
   id: string;
   email: string;
   name: string;
-  scopes: Set<string>;
+  scopes: HeldScopes;
   roles: string[];
   /** For audit events written by this user's actions. */
   context: AuditContext;
@@ -39,7 +41,7 @@ export async function consoleUser(): Promise<ConsoleUser> {
     id,
     email: user.email,
     name: user.name,
-    scopes: new Set(userEffectiveScopes(snapshot, id).keys()),
+    scopes: new HeldScopes(userEffectiveScopes(snapshot, id).keys()),
     roles: user.roleIds.map((roleId) => snapshot.roles.get(roleId)?.name ?? roleId).sort(),
     context: { actor: `user:${id}`, ip: clientIp(h), requestId: requestId(h) },
   };
@@ -49,7 +51,7 @@ export async function consoleUser(): Promise<ConsoleUser> {
  * The console user, who must hold `scope`. Without it: an audit event and a 403 AppError (pages render it as a
  * "not allowed" screen, server actions return it as an error).
  */
-export async function requireScope(scope: string, action: string): Promise<ConsoleUser> {
+export async function requireScope(scope: BuiltinScope, action: string): Promise<ConsoleUser> {
   const user = await consoleUser();
   if (user.scopes.has(scope)) return user;
   await recordAudit({

@@ -18,6 +18,12 @@ export const BUILTIN_SCOPES = {
   "settings:write": "Change settings, registration policy and signing keys",
 } as const;
 
+/**
+ * A scope every installation has. Code that asks for a scope by name (`requireScope("clients:write")`, a page's
+ * `me.scopes.has("audit:read")`) takes this type, so a misspelt name is a compile error, not a check that never passes.
+ * Scopes created at runtime (custom scopes, a tool's configured requirement) are plain strings and go through the
+ * functions that say so (`HeldScopes.hasRuntimeScope`).
+ */
 export type BuiltinScope = keyof typeof BUILTIN_SCOPES;
 
 const READ_ONLY: BuiltinScope[] = [

@@ -10,14 +10,12 @@ import { buttonClasses } from "@/components/ui/button";
 import { Drawer } from "@/components/ui/drawer";
 import { Notice } from "@/components/ui/notice";
 import { Card, PageHeader } from "@/components/ui/page-header";
-import { auditParties } from "@/lib/audit/audit-parties";
-import { resolveAuditFilter } from "@/lib/audit/audit-conditions";
 import { auditFilterInput, auditFilterParams, auditFilterSchema, isFiltered } from "@/lib/audit/audit-filter";
-import { auditFilterOptions } from "@/lib/audit/audit-filter-options";
-import { getAuditEvent } from "@/lib/audit/get-audit-event";
-import { AUDIT_PAGE_SIZES, listAuditPage } from "@/lib/audit/list-audit-page";
+import { AUDIT_PAGE_SIZES } from "@/lib/audit/list-audit-page";
+import { loadAuditCharts } from "@/lib/audit/load-audit-charts";
+import { loadAuditFilterOptions } from "@/lib/audit/load-audit-filter-options";
+import { loadAuditLog } from "@/lib/audit/load-audit-log";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
 import { describeIssues } from "@/lib/errors";
 
 export const metadata = { title: "Audit log" };
@@ -43,10 +41,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const me = await consoleUser();
   if (!me.scopes.has("audit:read")) return <Forbidden message="You need the audit:read scope to read the audit log." />;
   const params = await searchParams;
-  const database = db();
   const input = auditFilterInput(params);
   const parsed = auditFilterSchema.safeParse(input);
-  const options = await auditFilterOptions(database);
+  const options = await loadAuditFilterOptions();
 
   const header = (
     <PageHeader
@@ -68,18 +65,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     );
   }
 
-  const filter = await resolveAuditFilter(database, parsed.data);
   const sizeParam = Number(one(params, "size"));
   const size = (AUDIT_PAGE_SIZES as readonly number[]).includes(sizeParam) ? sizeParam : 50;
   const before = seqParam(params, "before");
   const after = before === undefined ? seqParam(params, "after") : undefined;
   const openSeq = seqParam(params, "event");
 
-  const [page, opened] = await Promise.all([
-    listAuditPage(database, filter, { before, after, size }),
-    openSeq !== undefined ? getAuditEvent(database, openSeq) : Promise.resolve(null),
-  ]);
-  const parties = await auditParties(database, opened ? [...page.events, opened] : page.events);
+  const { filter, page, opened, parties } = await loadAuditLog(parsed.data, { before, after, size }, openSeq);
 
   const base = auditFilterParams(parsed.data);
   if (size !== 50) base.set("size", String(size));
@@ -173,7 +165,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </Card>
       <div className="mt-6">
         <Suspense key={exportQuery} fallback={<AuditChartsLoading />}>
-          <AuditChartsPanel filter={filter} />
+          <AuditChartsPanel charts={loadAuditCharts(filter)} filter={filter} />
         </Suspense>
       </div>
       {openSeq !== undefined ? (

@@ -4,11 +4,10 @@ import { Forbidden } from "@/components/console/forbidden";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
+import { callableTools } from "@/lib/connect/callable-tools";
 import { clientConfigurations } from "@/lib/connect/client-configurations";
-import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { grantFilterSchema, listGrants } from "@/lib/grants/list-grants";
-import { listTools } from "@/lib/tools/list-tools";
 
 export const metadata = { title: "Connect" };
 
@@ -17,11 +16,10 @@ export default async function ConnectPage() {
   if (!me.scopes.has("account:read")) return <Forbidden message="You need the account:read scope to connect MCP clients." />;
   const { mcpResource, issuerMode } = env();
   const ownGrants = me.scopes.has("grants:own");
-  const [tools, grants] = await Promise.all([
-    listTools(db()),
+  const [callable, grants] = await Promise.all([
+    callableTools(me.scopes),
     ownGrants ? listGrants(grantFilterSchema.parse({ user: me.id, size: "100" })) : Promise.resolve(null),
   ]);
-  const callable = tools.filter((t) => me.scopes.has(t.requiredScope));
   return (
     <>
       <PageHeader title="Connect an MCP client" description="Point your MCP client at this URL. It finds the sign-in on its own: you approve it in your browser, and it gets exactly what your roles allow." />

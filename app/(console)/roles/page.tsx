@@ -7,16 +7,14 @@ import { Badge } from "@/components/ui/badge";
 import { Notice } from "@/components/ui/notice";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
-import { listRoles } from "@/lib/roles/list-roles";
-import { listScopes } from "@/lib/scopes/list-scopes";
+import { loadRoleCatalog } from "@/lib/roles/load-role-catalog";
 
 export const metadata = { title: "Roles" };
 
 export default async function RolesPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   const me = await consoleUser();
   if (!me.scopes.has("policy:read")) return <Forbidden message="You need the policy:read scope to see roles." />;
-  const [roles, scopes, { deleted }] = await Promise.all([listRoles(db()), listScopes(db()), searchParams]);
+  const [{ roles, scopes }, { deleted }] = await Promise.all([loadRoleCatalog(), searchParams]);
   const canWrite = me.scopes.has("policy:write");
   return (
     <>

@@ -5,16 +5,14 @@ import { ToolScopeMatrix } from "@/components/scopes/tool-scope-matrix";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
-import { listScopes } from "@/lib/scopes/list-scopes";
-import { listTools } from "@/lib/tools/list-tools";
+import { loadScopeCatalog } from "@/lib/scopes/load-scope-catalog";
 
 export const metadata = { title: "Scopes & tools" };
 
 export default async function ScopesPage() {
   const me = await consoleUser();
   if (!me.scopes.has("policy:read")) return <Forbidden message="You need the policy:read scope to see scopes and tools." />;
-  const [scopes, tools] = await Promise.all([listScopes(db()), listTools(db())]);
+  const { scopes, tools } = await loadScopeCatalog();
   const canWrite = me.scopes.has("policy:write");
   const rolesFor = new Map(scopes.map((s) => [s.name, [...s.grantedBy, ...s.inheritedBy].sort()]));
   return (

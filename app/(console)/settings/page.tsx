@@ -4,13 +4,10 @@ import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { listSigningKeys } from "@/lib/keys/list-signing-keys";
-import { listScopes } from "@/lib/scopes/list-scopes";
-import { registrationPolicy } from "@/lib/settings/registration-policy";
+import { loadSettingsOverview } from "@/lib/settings/load-settings-overview";
 import { registrationPolicyToForm } from "@/lib/settings/registration-policy-form";
-import { TOKEN_LIFETIME_BOUNDS, tokenLifetimes } from "@/lib/settings/token-lifetimes";
+import { TOKEN_LIFETIME_BOUNDS } from "@/lib/settings/token-lifetimes";
 
 export const metadata = { title: "Settings" };
 
@@ -46,7 +43,7 @@ export default async function SettingsPage() {
   if (!me.scopes.has("settings:read")) return <Forbidden message="You need the settings:read scope to see settings." />;
   const canWrite = me.scopes.has("settings:write");
   const config = env();
-  const [policy, lifetimes, keys, scopes] = await Promise.all([registrationPolicy(), tokenLifetimes(), listSigningKeys(db()), canWrite ? listScopes(db()) : Promise.resolve([])]);
+  const { policy, lifetimes, keys, scopes } = await loadSettingsOverview({ withScopes: canWrite });
   const domains = policy.autoApprove.flatMap((r) => (r.kind === "cimd_domain" ? [r.domain] : []));
   const hosts = policy.autoApprove.flatMap((r) => (r.kind === "redirect_host" ? [r.host] : []));
 

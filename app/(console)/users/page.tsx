@@ -4,12 +4,11 @@ import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { CreateUserForm } from "@/components/users/create-user-form";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
-import { listRoles } from "@/lib/roles/list-roles";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
 import { Time } from "@/components/ui/time";
-import { listUsers, userFilterSchema } from "@/lib/users/list-users";
+import { userFilterSchema } from "@/lib/users/list-users";
+import { loadUserDirectory } from "@/lib/users/load-user-directory";
 
 export const metadata = { title: "Users" };
 
@@ -18,7 +17,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   if (!me.scopes.has("users:read")) return <Forbidden message="You need the users:read scope to see users." />;
   const filter = userFilterSchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const filtered = Boolean(filter.q || filter.role || filter.status || filter.kind);
-  const [users, roles] = await Promise.all([listUsers(filter), listRoles(db())]);
+  const { users, roles } = await loadUserDirectory(filter);
   const canWrite = me.scopes.has("users:write");
   return (
     <>

@@ -5,11 +5,8 @@ import { Card, PageHeader } from "@/components/ui/page-header";
 import { LiftRevocationButton, RevokeAuthkitForm } from "@/components/workos/deny-list-controls";
 import { AddRoleMappingForm, RemoveRoleMappingButton } from "@/components/workos/role-mapping-controls";
 import { consoleUser, requireScope } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { listRoles } from "@/lib/roles/list-roles";
-import { listAuthkitRevocations } from "@/lib/workos/list-authkit-revocations";
-import { listRoleMappings } from "@/lib/workos/list-role-mappings";
+import { loadWorkosSettings } from "@/lib/workos/load-workos-settings";
 import { workosOverview } from "@/lib/workos/workos-overview";
 
 export const metadata = { title: "WorkOS" };
@@ -33,11 +30,7 @@ export default async function WorkosPage() {
   const me = await consoleUser();
   const overview = workosOverview();
   const canReadTokens = me.scopes.has("tokens:read");
-  const [mappings, roles, revocations] = await Promise.all([
-    listRoleMappings(db()),
-    listRoles(db()),
-    canReadTokens ? listAuthkitRevocations(db()) : Promise.resolve([]),
-  ]);
+  const { mappings, roles, revocations } = await loadWorkosSettings({ withRevocations: canReadTokens });
   const canMap = me.scopes.has("policy:write");
   const canRevoke = me.scopes.has("tokens:revoke");
   const code = (text: string) => <code className="rounded bg-slate-100 px-1 py-0.5 text-xs">{text}</code>;

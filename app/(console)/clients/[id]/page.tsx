@@ -17,11 +17,9 @@ import { Time } from "@/components/ui/time";
 import { consoleUser } from "@/lib/auth/console-user";
 import { clientIdFromPathSegment } from "@/lib/clients/client-path";
 import { getClientEvidence, type ClientEvidence } from "@/lib/clients/get-client-evidence";
-import { db } from "@/lib/db/client";
+import { loadApprovalChoices } from "@/lib/clients/load-approval-choices";
 import { isAppError } from "@/lib/errors";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
-import { listScopes } from "@/lib/scopes/list-scopes";
-import { listUsers } from "@/lib/users/list-users";
 
 export const metadata = { title: "Client" };
 
@@ -68,9 +66,7 @@ export default async function ClientPage({
   const outcome = typeof changed === "string" ? OUTCOMES[changed] : undefined;
   const canWrite = me.scopes.has("clients:write");
   const canRevoke = me.scopes.has("tokens:revoke");
-  const [scopes, serviceUsers] = canWrite
-    ? await Promise.all([listScopes(db()), listUsers({ kind: "service", status: "enabled" })])
-    : [[], []];
+  const { scopes, serviceUsers } = canWrite ? await loadApprovalChoices() : { scopes: [], serviceUsers: [] };
   const pickable = scopes.map((s) => ({ name: s.name, description: s.description }));
   const needsServiceUser = client.grantTypes.includes(GRANT_TYPES.clientCredentials);
   const since = client.statusChangedAt ? (

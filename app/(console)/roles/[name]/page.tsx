@@ -7,10 +7,7 @@ import { DeleteRoleForm, RoleDescriptionForm, RoleParentsEditor, RoleScopesForm 
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
-import { getRole } from "@/lib/roles/get-role";
-import { listRoles } from "@/lib/roles/list-roles";
-import { listScopes } from "@/lib/scopes/list-scopes";
+import { loadRoleEditor } from "@/lib/roles/load-role-editor";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
   return { title: `Role ${(await params).name}` };
@@ -23,7 +20,7 @@ export default async function RolePage({ params }: { params: Promise<{ name: str
   if (!me.scopes.has("policy:read")) return <Forbidden message="You need the policy:read scope to see roles." />;
   const { name } = await params;
   if (!ROLE_NAME.test(name)) notFound();
-  const [role, roles, scopes] = await Promise.all([getRole(db(), name), listRoles(db()), listScopes(db())]);
+  const { role, roles, scopes } = await loadRoleEditor(name);
   if (!role) notFound();
   const canWrite = me.scopes.has("policy:write");
   const inherited = role.effectiveScopes.filter((s) => s.inherited).map((s) => s.scope);

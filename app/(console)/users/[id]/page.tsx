@@ -8,9 +8,7 @@ import { Time } from "@/components/ui/time";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { UserRoleControls, UserStatusControl } from "@/components/users/user-role-controls";
 import { consoleUser } from "@/lib/auth/console-user";
-import { db } from "@/lib/db/client";
-import { listRoles } from "@/lib/roles/list-roles";
-import { getUserAccess } from "@/lib/users/get-user-access";
+import { loadUserDetail } from "@/lib/users/load-user-detail";
 
 export const metadata = { title: "User" };
 
@@ -21,7 +19,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   if (!me.scopes.has("users:read")) return <Forbidden message="You need the users:read scope to see users." />;
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  const [user, roles] = await Promise.all([getUserAccess(id), listRoles(db())]);
+  const { user, roles } = await loadUserDetail(id);
   if (!user) notFound();
   const canWrite = me.scopes.has("users:write");
   const canRevoke = me.scopes.has("tokens:revoke");
