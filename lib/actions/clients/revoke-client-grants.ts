@@ -17,7 +17,7 @@ export async function revokeClientGrantsAction(_previous: ActionResult | null, f
     if (result.grantIds.length === 0) return { ok: true, message: `${result.name} holds no live grant: nothing to revoke.` };
     return {
       ok: true,
-      message: `Revoked ${result.grantIds.length} grant(s) of ${result.name} (${result.accessTokens} access, ${result.refreshTokens} refreshClientPages token(s)).`,
+      message: `Revoked ${result.grantIds.length} grant(s) of ${result.name} (${result.accessTokens} access, ${result.refreshTokens} refresh token(s)).`,
     };
   });
 }

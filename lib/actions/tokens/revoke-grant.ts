@@ -13,6 +13,6 @@ export async function revokeGrantAction(_previous: ActionResult | null, form: Fo
     const result = await revokeGrant(grantId, admin.context, formString(form, "reason") || "revoked in the console");
     refreshTokenPages(result.userId);
     if (!result.revoked) return { ok: true, message: "That grant was already revoked." };
-    return { ok: true, message: `Grant revoked with ${result.accessTokens} access and ${result.refreshTokens} refreshTokenPages token(s).` };
+    return { ok: true, message: `Grant revoked with ${result.accessTokens} access and ${result.refreshTokens} refresh token(s).` };
   });
 }

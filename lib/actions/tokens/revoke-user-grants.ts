@@ -15,7 +15,7 @@ export async function revokeUserGrantsAction(_previous: ActionResult | null, for
     if (result.grantIds.length === 0) return { ok: true, message: `${result.name} holds no live grant: nothing to revoke.` };
     return {
       ok: true,
-      message: `Revoked all ${result.grantIds.length} grant(s) of ${result.name} (${result.accessTokens} access, ${result.refreshTokens} refreshTokenPages token(s)).`,
+      message: `Revoked all ${result.grantIds.length} grant(s) of ${result.name} (${result.accessTokens} access, ${result.refreshTokens} refresh token(s)).`,
     };
   });
 }
