@@ -27,8 +27,8 @@ function pkceMatches(verifier: string, challenge: string): boolean {
 }
 
 /**
- * The authorization_code grant (OAuth 2.1 §4.1.3): checks in order — known code, not spent (a spent one revokes the
- * grant issued from it), not expired, issued to this client, same redirect URI, PKCE verifier, same resource — then
+ * The authorization_code grant (OAuth 2.1 §4.1.3): checks in order — known code, issued to this client, same redirect
+ * URI, PKCE verifier, not spent (a spent one revokes the grant issued from it), not expired, same resource — then
  * marks the code used and, in the same transaction, creates the grant and issues its tokens.
  */
 export async function exchangeAuthorizationCode(
@@ -49,12 +49,14 @@ export async function exchangeAuthorizationCode(
     throw new InvalidGrant("The authorization code has already been used; the tokens issued from it are revoked.");
   };
   if (!code) throw new InvalidGrant("The authorization code is invalid.");
-  if (code.usedAt) return replayed();
-  if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant("The authorization code has expired.");
   if (code.clientId !== client.id) throw new InvalidGrant("The authorization code was issued to another client.");
   if (params.redirect_uri !== code.redirectUri) throw new InvalidGrant("redirect_uri does not match the one in the authorization request.");
   if (!VERIFIER.test(params.code_verifier)) throw new InvalidGrant("code_verifier is malformed (RFC 7636 §4.1).");
   if (!pkceMatches(params.code_verifier, code.codeChallenge)) throw new InvalidGrant("code_verifier does not match the code_challenge.");
+  // Only after the client and its PKCE proof: a spent code presented by anyone else is refused and revokes nothing, or
+  // whoever saw a used code (a log, a referrer, another client) could end the user's session at will.
+  if (code.usedAt) return replayed();
+  if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant("The authorization code has expired.");
   if (params.resource !== undefined && !matchesResource(params.resource, code.resource)) {
     throw new InvalidTarget(`The code was issued for ${code.resource}.`);
   }
