@@ -366,4 +366,12 @@ describe("token request format", () => {
     expect(response.status).toBe(400);
     expect((await response.json()).error).toBe("invalid_request");
   });
+
+  it("refuses any method but POST, naming the one it serves", async () => {
+    const response = await handleTokenRequest(new Request(`${TEST_ISSUER}/oauth/token?grant_type=client_credentials`, { method: "GET" }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toMatchObject({ error: "invalid_request", error_description: "The token endpoint accepts POST only." });
+  });
 });
