@@ -13,6 +13,7 @@ import { answeredUnavailableWhileDown, databaseAnswersNow, databaseUnavailablePa
 import { logger } from "@/lib/logger";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, resolveClientIp } from "@/lib/http/client-address";
 import { CROSS_SITE_ERROR, crossSiteRefusal } from "@/lib/http/cross-site-guard";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { startPortcullis } from "@/lib/startup";
 import { buildProduction, productionBuildIsCurrent } from "./scripts/production-build";
@@ -63,16 +64,16 @@ async function main() {
     const id = typeof incomingId === "string" && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
     req.headers[REQUEST_ID_HEADER] = id;
     res.setHeader("X-Request-Id", id);
+    const path = (req.url ?? "/").split("?")[0];
     const started = process.hrtime.bigint();
     res.once("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const path = (req.url ?? "/").split("?")[0];
       logger.info("request", { requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip });
     });
-    const refusal = crossSiteRefusal(req.method, (req.url ?? "/").split("?")[0], req.headers, publicOrigin);
+    const refusal = crossSiteRefusal(req.method, path, req.headers, publicOrigin);
     if (refusal) {
       const body = JSON.stringify({ error: CROSS_SITE_ERROR, error_description: `Cross-site request refused: ${refusal}.` });
-      res.writeHead(403, { "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(body) });
+      res.writeHead(403, { ...SECURITY_HEADERS, "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(body) });
       res.end(body);
       return;
     }
@@ -80,26 +81,25 @@ async function main() {
     // server action's Origin against Host or X-Forwarded-Host. The Origin was just checked against the public origin,
     // so the forwarded host is set to it rather than trusted from the request.
     req.headers["x-forwarded-host"] = publicHost;
+    if (serveTokenRequest(req, res, { ip, requestId: id })) return;
     // Console pages need the database and stream (their status goes out before their data is read): while it is down
     // they get a plain 503 up front rather than a 200 that then fails. The OAuth endpoints and /mcp answer an outage in
     // their protocols' terms themselves.
-    const gated = answeredUnavailableWhileDown((req.url ?? "/").split("?")[0]);
-    void serveTokenRequest(req, res)
-      .then(async (served) => {
-        if (served) return;
-        if (gated && !(await databaseAnswersNow())) {
-          const page = databaseUnavailablePage();
-          res.writeHead(page.status, page.headers);
-          res.end(page.body);
-          return;
-        }
-        return handle(req, res);
-      })
-      .catch((error) => {
-        logger.error("token request failed", { requestId: id, error });
-        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-        res.end('{"error":"server_error"}');
-      });
+    const gated = answeredUnavailableWhileDown(path);
+    const serve = async () => {
+      if (gated && !(await databaseAnswersNow())) {
+        const page = databaseUnavailablePage();
+        res.writeHead(page.status, page.headers);
+        res.end(page.body);
+        return;
+      }
+      await handle(req, res);
+    };
+    serve().catch((error) => {
+      logger.error("request failed", { requestId: id, method: req.method, path, error, code: (error as { code?: unknown })?.code });
+      if (!res.headersSent) res.writeHead(500, { ...SECURITY_HEADERS, "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.end('{"error":"server_error"}');
+    });
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

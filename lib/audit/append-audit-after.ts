@@ -1,15 +1,11 @@
-import { AUDIT_CHAIN_LOCK, chainRecords, INSERT_RECORDS, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
+import { chainRecords, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
+import { attachAfterTail, insertAuditRecords } from "@/lib/audit/audit-sql";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import { commitQuery } from "@/lib/db/client";
 
-// The chain lock is taken inside the statement, before any row is inserted, so transactional writers (appendAudit:
-// lock, then read the tail) never read a tail this statement is about to extend. The rows attach only if `tail` is
-// still the newest link: its row exists unchanged, and the primary key refuses a second row with any seq we use.
-const INSERT_AFTER_TAIL = INSERT_RECORDS.replace(
-  "FROM jsonb_populate_recordset(NULL::\"AuditEvent\", $1::jsonb)",
-  `FROM jsonb_populate_recordset(NULL::"AuditEvent", $1::jsonb), (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})) AS chain_lock
-   WHERE EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = $2::bigint AND "hash" = $3)`,
-);
+// Rows attach only if `tail` ($2, $3) is still the newest link (audit-sql.ts says how that is decided).
+const INSERT_AFTER_TAIL = `WITH attach AS (${attachAfterTail({ seq: "$2", hash: "$3" })})
+  ${insertAuditRecords("$1", "EXISTS (SELECT 1 FROM attach)")}`;
 
 /** A unique violation reported by `pg` (SQLSTATE 23505): another writer took the seq. */
 export function isUniqueViolation(error: unknown): boolean {

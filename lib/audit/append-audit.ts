@@ -1,13 +1,10 @@
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import type { Tx } from "@/lib/db/client";
+import { insertAuditRecords, TAKE_CHAIN_LOCK } from "@/lib/audit/audit-sql";
 
-// Every writer, in every instance, appends under this transaction-scoped lock, so the chain has one order.
-export const AUDIT_CHAIN_LOCK = 7_207_369_002;
-export const AUDIT_COLUMNS = `"seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"`;
-// One statement with one JSON parameter: a batch of decisions costs about what one row does through createMany, which
-// is what lets group commit keep up with the MCP endpoint (bench/mcp-throughput.ts).
-export const INSERT_RECORDS = `INSERT INTO "AuditEvent" (${AUDIT_COLUMNS}) SELECT ${AUDIT_COLUMNS} FROM jsonb_populate_recordset(NULL::"AuditEvent", $1::jsonb)`;
+// Built once in audit-sql.ts (the statement appendAuditAfter and the token writer extend).
+const INSERT_RECORDS = insertAuditRecords("$1");
 
 /** The last link of the chain: where the next event attaches. */
 export interface ChainTail {
@@ -59,7 +56,7 @@ export function recordsJson(records: AuditRecord[]): string {
  */
 export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<AuditRecord[]> {
   if (events.length === 0) return [];
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  await tx.$executeRawUnsafe(TAKE_CHAIN_LOCK);
   const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, at: true } });
   const records = chainRecords(tail, events);
   await tx.$executeRawUnsafe(INSERT_RECORDS, recordsJson(records));

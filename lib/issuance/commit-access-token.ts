@@ -1,8 +1,10 @@
 import { appendAudit, type AuditEventInput, type AuditRecord } from "@/lib/audit";
-import { AUDIT_CHAIN_LOCK, AUDIT_COLUMNS, chainRecords, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
+import { chainRecords, recordsJson, type ChainTail } from "@/lib/audit/append-audit";
+import { attachAfterTail, insertAuditRecords } from "@/lib/audit/audit-sql";
 import { isUniqueViolation } from "@/lib/audit/append-audit-after";
 import { appendInTurn } from "@/lib/audit/append-in-turn";
 import { commitQuery, db } from "@/lib/db/client";
+import { insertAccessTokens, markGrantsLive } from "@/lib/issuance/access-token-sql";
 import type { PreparedTokens } from "@/lib/issuance/prepare-tokens";
 import { accessTokenRow, issuedTokens, type IssuedTokens } from "@/lib/issuance/record-tokens";
 import { processState } from "@/lib/process-state";
@@ -42,24 +44,21 @@ const state = processState("access-token-writer", () => ({
 // which undoes the statement). Either way nothing partial commits, and the batch goes through the transaction below.
 const INSERT_AFTER_TAIL = `
   WITH live AS (
-    UPDATE "Grant" SET "lastUsedAt" = now() WHERE "id" = ANY($2::text[]) AND "revokedAt" IS NULL RETURNING "id"
+    ${markGrantsLive("$2")}
   ), attach AS (
-    SELECT 1 FROM (SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})) AS chain_lock
-    WHERE (SELECT count(*) FROM live) = cardinality($2::text[])
-      AND EXISTS (SELECT 1 FROM "AuditEvent" WHERE "seq" = $3::bigint AND "hash" = $4)
+    ${attachAfterTail({ seq: "$3", hash: "$4" }, "(SELECT count(*) FROM live) = cardinality($2::text[])")}
   ), tokens AS (
-    INSERT INTO "AccessToken" ("jti", "grantId", "scopes", "issuedAt", "expiresAt")
-    SELECT j, g, string_to_array(s, ' '), (i::timestamptz AT TIME ZONE 'UTC'), (e::timestamptz AT TIME ZONE 'UTC')
-    FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS t(j, g, s, i, e)
-    WHERE EXISTS (SELECT 1 FROM attach)
+    ${insertAccessTokens({ jtis: "$5", grantIds: "$6", scopes: "$7", issuedAt: "$8", expiresAt: "$9" }, "EXISTS (SELECT 1 FROM attach)")}
     RETURNING 1
   ), events AS (
-    INSERT INTO "AuditEvent" (${AUDIT_COLUMNS})
-    SELECT ${AUDIT_COLUMNS} FROM jsonb_populate_recordset(NULL::"AuditEvent", $1::jsonb)
-    WHERE EXISTS (SELECT 1 FROM attach)
+    ${insertAuditRecords("$1", "EXISTS (SELECT 1 FROM attach)")}
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM tokens)::int AS tokens, (SELECT count(*) FROM events)::int AS events`;
+
+// The transactional fallback: the same rows, one statement each.
+const MARK_GRANTS_LIVE = markGrantsLive("$1");
+const INSERT_ACCESS_TOKENS = insertAccessTokens({ jtis: "$1", grantIds: "$2", scopes: "$3", issuedAt: "$4", expiresAt: "$5" });
 
 type Outcome = IssuedTokens | GrantNoLongerLive;
 
@@ -100,18 +99,10 @@ function commitInTransaction(batch: Pending[]): Promise<{ value: Outcome[]; reco
   return db().$transaction(async (tx) => {
     const grantIds = [...new Set(batch.map((p) => p.prepared.grantId))];
     // Liveness check and "last used" in one statement: a grant revoked before this commit gets no token.
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
-      UPDATE "Grant" SET "lastUsedAt" = now() WHERE "id" = ANY(${grantIds}::text[]) AND "revokedAt" IS NULL RETURNING "id"`;
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(MARK_GRANTS_LIVE, grantIds);
     const live = new Set(rows.map((r) => r.id));
     const accepted = batch.filter((p) => live.has(p.prepared.grantId)).map((p) => p.prepared);
-    // One statement for the whole batch: the row-per-token cost is what limits an embedded database.
-    if (accepted.length > 0) {
-      const [jtis, grants, scopes, issuedAt, expiresAt] = tokenColumns(accepted);
-      await tx.$executeRaw`
-        INSERT INTO "AccessToken" ("jti", "grantId", "scopes", "issuedAt", "expiresAt")
-        SELECT j, g, string_to_array(s, ' '), (i::timestamptz AT TIME ZONE 'UTC'), (e::timestamptz AT TIME ZONE 'UTC')
-        FROM unnest(${jtis}::text[], ${grants}::text[], ${scopes}::text[], ${issuedAt}::text[], ${expiresAt}::text[]) AS t(j, g, s, i, e)`;
-    }
+    if (accepted.length > 0) await tx.$executeRawUnsafe(INSERT_ACCESS_TOKENS, ...tokenColumns(accepted));
     const results = batch.map((p) => (live.has(p.prepared.grantId) ? issuedTokens(p.prepared) : new GrantNoLongerLive(p.prepared.grantId)));
     const records = await appendAudit(
       tx,

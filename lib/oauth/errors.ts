@@ -9,10 +9,12 @@ import { logger } from "@/lib/logger";
 export abstract class OAuthError extends Error {
   abstract readonly error: string;
   readonly status: number = 400;
-  /** Extra response headers (WWW-Authenticate, Retry-After). */
-  readonly headers: Record<string, string> = {};
 
-  constructor(readonly description: string) {
+  constructor(
+    readonly description: string,
+    /** Extra response headers (WWW-Authenticate, Retry-After, Allow). */
+    readonly headers: Record<string, string> = {},
+  ) {
     super(description);
     this.name = "OAuthError";
   }
@@ -31,11 +33,9 @@ export class InvalidRequest extends OAuthError {
 export class InvalidClient extends OAuthError {
   readonly error = "invalid_client";
   override readonly status = 401;
-  override readonly headers: Record<string, string>;
 
   constructor(description: string, options: { basic?: boolean } = {}) {
-    super(description);
-    this.headers = options.basic ? { "WWW-Authenticate": 'Basic realm="portcullis", charset="UTF-8"' } : {};
+    super(description, options.basic ? { "WWW-Authenticate": 'Basic realm="portcullis", charset="UTF-8"' } : {});
   }
 }
 
@@ -110,15 +110,23 @@ export class RequestTooLarge extends OAuthError {
   override readonly status = 413;
 }
 
+/** RFC 9110 §15.5.6: the endpoint does not serve this method; `Allow` names those it does. */
+export class MethodNotAllowed extends OAuthError {
+  readonly error = "invalid_request";
+  override readonly status = 405;
+
+  constructor(description: string, allow: string) {
+    super(description, { Allow: allow });
+  }
+}
+
 /** Too many requests from one address (registration flood). */
 export class TooManyRequests extends OAuthError {
   readonly error = "temporarily_unavailable";
   override readonly status = 429;
-  override readonly headers: Record<string, string>;
 
   constructor(description: string, retryAfterSeconds: number) {
-    super(description);
-    this.headers = { "Retry-After": String(retryAfterSeconds) };
+    super(description, { "Retry-After": String(retryAfterSeconds) });
   }
 }
 
@@ -141,26 +149,42 @@ export const NO_STORE_HEADERS = { "Cache-Control": "no-store", Pragma: "no-cache
 
 /** A JSON response that no cache keeps. */
 export function noStoreJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json; charset=utf-8", ...NO_STORE_HEADERS, ...headers },
-  });
+  const answer = noStoreJsonAnswer(body, status, headers);
+  return new Response(answer.body, answer);
+}
+
+/** A response as status, headers and body text, whichever server sends it (Next.js, or the Portcullis server itself). */
+export interface JsonAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** The one mapper from an error to an HTTP response for every JSON endpoint of the authorization server. */
 export function oauthErrorResponse(error: unknown, headers: Record<string, string> = {}): Response {
-  if (isOAuthError(error)) return noStoreJson(error.toJSON(), error.status, { ...headers, ...error.headers });
+  const answer = oauthErrorAnswer(error, headers);
+  return new Response(answer.body, answer);
+}
+
+/** `oauthErrorResponse` before it becomes a Response: for the Portcullis server, which writes its answers itself. */
+export function oauthErrorAnswer(error: unknown, headers: Record<string, string> = {}): JsonAnswer {
+  if (isOAuthError(error)) return noStoreJsonAnswer(error.toJSON(), error.status, { ...headers, ...error.headers });
   if (isAppError(error) && error.code === "unavailable") {
-    return noStoreJson(new TemporarilyUnavailable(error.message).toJSON(), 503, { ...headers, "Retry-After": "5" });
+    return noStoreJsonAnswer(new TemporarilyUnavailable(error.message).toJSON(), 503, { ...headers, "Retry-After": "5" });
   }
   // The database down or restarting is not a bug: a retryable 503 (RFC 6749 §5.2 has no status for it; 503 with
   // temporarily_unavailable is what §4.1.2.1 names for the authorization endpoint), logged as a warning.
   if (isDatabaseUnavailable(error)) {
     logger.warn("authorization server endpoint refused: database unavailable", { reason: (error as Error)?.message?.split("\n").filter(Boolean).pop() });
     const unavailable = new TemporarilyUnavailable("The authorization server cannot reach its database right now. Try again shortly.");
-    return noStoreJson(unavailable.toJSON(), 503, { ...headers, "Retry-After": "1" });
+    return noStoreJsonAnswer(unavailable.toJSON(), 503, { ...headers, "Retry-After": "1" });
   }
-  logger.error("authorization server endpoint failed", { error });
+  logger.error("authorization server endpoint failed", { error, code: (error as { code?: unknown })?.code });
   const generic = new ServerError("The server could not complete the request. The error has been logged.");
-  return noStoreJson(generic.toJSON(), generic.status, headers);
+  return noStoreJsonAnswer(generic.toJSON(), generic.status, headers);
+}
+
+/** noStoreJson before it becomes a Response. */
+export function noStoreJsonAnswer(body: unknown, status = 200, headers: Record<string, string> = {}): JsonAnswer {
+  return { status, headers: { "Content-Type": "application/json; charset=utf-8", ...NO_STORE_HEADERS, ...headers }, body: JSON.stringify(body) };
 }

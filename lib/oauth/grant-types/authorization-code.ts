@@ -1,10 +1,10 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import { appendAudit, type AuditContext } from "@/lib/audit";
+import type { AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
-import { createGrant } from "@/lib/issuance/create-grant";
+import { consumeAndIssue } from "@/lib/issuance/consume-and-issue";
 import { prepareTokens } from "@/lib/issuance/prepare-tokens";
-import { recordTokens, type IssuedTokens } from "@/lib/issuance/record-tokens";
+import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidGrant, InvalidTarget } from "@/lib/oauth/errors";
@@ -17,8 +17,6 @@ import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-sc
 // RFC 7636 §4.1: 43–128 unreserved characters.
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
-class CodeAlreadyConsumed extends Error {}
-
 /** RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge, compared in constant time. */
 function pkceMatches(verifier: string, challenge: string): boolean {
   const computed = Buffer.from(createHash("sha256").update(verifier, "ascii").digest("base64url"));
@@ -27,8 +25,8 @@ function pkceMatches(verifier: string, challenge: string): boolean {
 }
 
 /**
- * The authorization_code grant (OAuth 2.1 §4.1.3): checks in order — known code, not spent (a spent one revokes the
- * grant issued from it), not expired, issued to this client, same redirect URI, PKCE verifier, same resource — then
+ * The authorization_code grant (OAuth 2.1 §4.1.3): checks in order — known code, issued to this client, same redirect
+ * URI, PKCE verifier, not spent (a spent one revokes the grant issued from it), not expired, same resource — then
  * marks the code used and, in the same transaction, creates the grant and issues its tokens.
  */
 export async function exchangeAuthorizationCode(
@@ -49,12 +47,14 @@ export async function exchangeAuthorizationCode(
     throw new InvalidGrant("The authorization code has already been used; the tokens issued from it are revoked.");
   };
   if (!code) throw new InvalidGrant("The authorization code is invalid.");
-  if (code.usedAt) return replayed();
-  if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant("The authorization code has expired.");
   if (code.clientId !== client.id) throw new InvalidGrant("The authorization code was issued to another client.");
   if (params.redirect_uri !== code.redirectUri) throw new InvalidGrant("redirect_uri does not match the one in the authorization request.");
   if (!VERIFIER.test(params.code_verifier)) throw new InvalidGrant("code_verifier is malformed (RFC 7636 §4.1).");
   if (!pkceMatches(params.code_verifier, code.codeChallenge)) throw new InvalidGrant("code_verifier does not match the code_challenge.");
+  // Only after the client and its PKCE proof: a spent code presented by anyone else is refused and revokes nothing, or
+  // whoever saw a used code (a log, a referrer, another client) could end the user's session at will.
+  if (code.usedAt) return replayed();
+  if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant("The authorization code has expired.");
   if (params.resource !== undefined && !matchesResource(params.resource, code.resource)) {
     throw new InvalidTarget(`The code was issued for ${code.resource}.`);
   }
@@ -72,31 +72,19 @@ export async function exchangeAuthorizationCode(
     resource: code.resource,
     refreshScopes: withRefresh ? scopes : undefined,
   });
-  try {
-    return await db().$transaction(async (tx) => {
-      // Consumed before anything is issued; the conditional update lets exactly one concurrent exchange win.
-      const consumed = await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: new Date(), grantId } });
-      if (consumed.count !== 1) throw new CodeAlreadyConsumed();
-      await createGrant(tx, { id: grantId, userId: code.userId, clientId: client.id, scopes, resource: code.resource, grantType: GRANT_TYPES.authorizationCode });
-      const issued = await recordTokens(tx, prepared);
-      await appendAudit(tx, [
-        {
-          kind: "token.issued",
-          actor: ctx.actor,
-          subject: code.userId,
-          clientId: client.id,
-          scopes,
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          reason: `access token${withRefresh ? " and refresh token" : ""} issued to ${client.name} for an authorization code`,
-          detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.authorizationCode, expiresIn: issued.expiresIn, resource: code.resource },
-        },
-      ]);
-      return issued;
-    });
-  } catch (error) {
-    if (error instanceof CodeAlreadyConsumed) return replayed();
-    throw error;
-  }
+  return consumeAndIssue({
+    consume: async (tx) => (await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: new Date(), grantId } })).count === 1,
+    grant: { create: { id: grantId, userId: code.userId, clientId: client.id, scopes, resource: code.resource, grantType: GRANT_TYPES.authorizationCode } },
+    prepared,
+    ctx,
+    clientId: client.id,
+    event: (issued) => ({
+      kind: "token.issued",
+      subject: code.userId,
+      reason: `access token${withRefresh ? " and refresh token" : ""} issued to ${client.name} for an authorization code`,
+      detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.authorizationCode, expiresIn: issued.expiresIn, resource: code.resource },
+    }),
+    spentMeanwhile: replayed,
+  });
 }
 

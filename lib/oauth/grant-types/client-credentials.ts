@@ -7,6 +7,7 @@ import { commitAccessToken, GrantNoLongerLive } from "@/lib/issuance/commit-acce
 import { createGrant } from "@/lib/issuance/create-grant";
 import { prepareTokens } from "@/lib/issuance/prepare-tokens";
 import type { IssuedTokens } from "@/lib/issuance/record-tokens";
+import { tokenAuditEvent } from "@/lib/issuance/token-audit-event";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
 import { matchesResource } from "@/lib/oauth/resource";
@@ -51,17 +52,14 @@ export async function issueClientCredentialsToken(
       return prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
     };
     try {
-      return await commitAccessToken(prepare, (issued, grantId) => ({
-        kind: "token.issued",
-        actor: ctx.actor,
-        subject: service.id,
-        clientId: client.id,
-        scopes,
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-        reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
-        detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn },
-      }));
+      return await commitAccessToken(prepare, (issued, grantId) =>
+        tokenAuditEvent(ctx, client.id, issued, {
+          kind: "token.issued",
+          subject: service.id,
+          reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
+          detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn },
+        }),
+      );
     } catch (error) {
       // Revoked between lookup and commit (an admin revoked the client's tokens): a new grant is created once.
       if (!(error instanceof GrantNoLongerLive) || attempt >= 1) throw error;

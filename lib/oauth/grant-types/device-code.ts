@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { appendAudit, type AuditContext } from "@/lib/audit";
+import type { AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
-import { createGrant } from "@/lib/issuance/create-grant";
+import { consumeAndIssue } from "@/lib/issuance/consume-and-issue";
 import { prepareTokens } from "@/lib/issuance/prepare-tokens";
-import { recordTokens, type IssuedTokens } from "@/lib/issuance/record-tokens";
+import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, InvalidTarget, SlowDown } from "@/lib/oauth/errors";
@@ -16,8 +16,6 @@ import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-sc
 
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the interval for this and every later request. */
 const SLOW_DOWN_STEP_SECONDS = 5;
-
-class DeviceCodeAlreadyExchanged extends Error {}
 
 /**
  * The device code grant (RFC 8628 §3.4–3.5): answered `authorization_pending` until the user decides, `slow_down` when
@@ -73,29 +71,19 @@ export async function exchangeDeviceCode(
     resource: device.resource,
     refreshScopes: withRefresh ? scopes : undefined,
   });
-  try {
-    return await db().$transaction(async (tx) => {
-      const consumed = await tx.deviceCode.updateMany({ where: { deviceCodeHash, status: "approved" }, data: { status: "used", grantId, lastPolledAt: now } });
-      if (consumed.count !== 1) throw new DeviceCodeAlreadyExchanged();
-      await createGrant(tx, { id: grantId, userId, clientId: client.id, scopes, resource: device.resource, grantType: GRANT_TYPES.deviceCode });
-      const issued = await recordTokens(tx, prepared);
-      await appendAudit(tx, [
-        {
-          kind: "token.issued",
-          actor: ctx.actor,
-          subject: userId,
-          clientId: client.id,
-          scopes,
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          reason: `access token${withRefresh ? " and refresh token" : ""} issued to ${client.name} for an approved device code`,
-          detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.deviceCode, expiresIn: issued.expiresIn },
-        },
-      ]);
-      return issued;
-    });
-  } catch (error) {
-    if (error instanceof DeviceCodeAlreadyExchanged) return reused();
-    throw error;
-  }
+  return consumeAndIssue({
+    consume: async (tx) =>
+      (await tx.deviceCode.updateMany({ where: { deviceCodeHash, status: "approved" }, data: { status: "used", grantId, lastPolledAt: now } })).count === 1,
+    grant: { create: { id: grantId, userId, clientId: client.id, scopes, resource: device.resource, grantType: GRANT_TYPES.deviceCode } },
+    prepared,
+    ctx,
+    clientId: client.id,
+    event: (issued) => ({
+      kind: "token.issued",
+      subject: userId,
+      reason: `access token${withRefresh ? " and refresh token" : ""} issued to ${client.name} for an approved device code`,
+      detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.deviceCode, expiresIn: issued.expiresIn },
+    }),
+    spentMeanwhile: reused,
+  });
 }

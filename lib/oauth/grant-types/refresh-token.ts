@@ -1,8 +1,9 @@
-import { appendAudit, type AuditContext } from "@/lib/audit";
+import type { AuditContext } from "@/lib/audit";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
+import { consumeAndIssue } from "@/lib/issuance/consume-and-issue";
 import { prepareTokens } from "@/lib/issuance/prepare-tokens";
-import { recordTokens, type IssuedTokens } from "@/lib/issuance/record-tokens";
+import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { revokeForReuse } from "@/lib/grants/revoke-for-reuse";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidGrant, InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
@@ -11,8 +12,6 @@ import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { hashCredential } from "@/lib/oauth/secrets";
 import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-schema";
-
-class RefreshTokenAlreadySpent extends Error {}
 
 /**
  * The refresh_token grant with rotation (OAuth 2.1 §4.3, §4.3.1): a refresh token works once. Presented again, it
@@ -53,34 +52,23 @@ export async function exchangeRefreshToken(
     resource: grant.resource,
     refreshScopes: token.scopes,
   });
-  try {
-    return await db().$transaction(async (tx) => {
-      const spent = await tx.refreshToken.updateMany({ where: { tokenHash, usedAt: null, revokedAt: null }, data: { usedAt: new Date() } });
-      if (spent.count !== 1) throw new RefreshTokenAlreadySpent();
-      await tx.grant.update({ where: { id: grant.id }, data: { lastUsedAt: new Date() } });
-      const issued = await recordTokens(tx, prepared);
-      await appendAudit(tx, [
-        {
-          kind: "token.refreshed",
-          actor: ctx.actor,
-          subject: grant.userId,
-          clientId: client.id,
-          scopes,
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          reason: `refresh token rotated for ${client.name}; new access token issued`,
-          detail: { grantId: grant.id, jti: issued.jti, expiresIn: issued.expiresIn, narrowed: scopes.length < token.scopes.length },
-        },
-      ]);
-      return issued;
-    });
-  } catch (error) {
-    if (error instanceof RefreshTokenAlreadySpent) {
-      // Lost a race with a concurrent use of the same token: that is reuse too.
+  return consumeAndIssue({
+    consume: async (tx) => (await tx.refreshToken.updateMany({ where: { tokenHash, usedAt: null, revokedAt: null }, data: { usedAt: new Date() } })).count === 1,
+    grant: { existing: grant.id },
+    prepared,
+    ctx,
+    clientId: client.id,
+    event: (issued) => ({
+      kind: "token.refreshed",
+      subject: grant.userId,
+      reason: `refresh token rotated for ${client.name}; new access token issued`,
+      detail: { grantId: grant.id, jti: issued.jti, expiresIn: issued.expiresIn, narrowed: scopes.length < token.scopes.length },
+    }),
+    // Lost a race with a concurrent use of the same token: that is reuse too (unless it was revoked meanwhile).
+    spentMeanwhile: async () => {
       const fresh = await db().refreshToken.findUnique({ where: { tokenHash }, select: { usedAt: true } });
       if (fresh?.usedAt) return reused();
       throw new InvalidGrant("The refresh token has been revoked.");
-    }
-    throw error;
-  }
+    },
+  });
 }

@@ -19,25 +19,28 @@ function decodeUtf8(bytes: Uint8Array): string {
 
 /** Reads at most `maxBytes` of the body, refusing more without buffering it (a declared or an actual excess). */
 export async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  return decodeUtf8(await readBodyWithin(request.body, request.headers.get("content-length"), maxBytes));
+}
+
+/**
+ * The body's bytes as they arrive, from a web stream or a Node request alike, at most `maxBytes`: a larger declared
+ * Content-Length is refused before anything is read, and a body that grows past the limit as soon as it does (leaving
+ * the loop cancels a web stream; the Portcullis server discards what is left of a Node request).
+ */
+export async function readBodyWithin(chunks: AsyncIterable<Uint8Array> | null, declaredLength: string | null | undefined, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(declaredLength ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new RequestTooLarge(`The request body is larger than ${maxBytes} bytes.`);
   }
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  if (!chunks) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new RequestTooLarge(`The request body is larger than ${maxBytes} bytes.`);
-    }
-    chunks.push(value);
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new RequestTooLarge(`The request body is larger than ${maxBytes} bytes.`);
+    parts.push(chunk);
   }
-  return decodeUtf8(Buffer.concat(chunks));
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
 /**
@@ -46,20 +49,16 @@ export async function readLimited(request: Request, maxBytes: number): Promise<s
  * Empty values count as absent (RFC 6749 §3.1).
  */
 export async function readFormBody(request: Request): Promise<Record<string, string>> {
-  checkFormMediaType(request.headers.get("content-type"));
-  return singleValuedParameters(new URLSearchParams(await readLimited(request, MAX_FORM_BYTES)));
+  return readForm(request.headers, request.body);
 }
 
-export function checkFormMediaType(contentType: string | null): void {
-  if (mediaType(contentType) !== "application/x-www-form-urlencoded") {
+/** readFormBody over the parts of a request, whichever server received it. */
+export async function readForm(headers: Headers, body: AsyncIterable<Uint8Array> | null): Promise<Record<string, string>> {
+  if (mediaType(headers.get("content-type")) !== "application/x-www-form-urlencoded") {
     throw new InvalidRequest("The request body must be application/x-www-form-urlencoded.");
   }
-}
-
-/** The same as readFormBody, for a body the server has already read (within MAX_FORM_BYTES). */
-export function parseFormBody(contentType: string | null, body: Uint8Array): Record<string, string> {
-  checkFormMediaType(contentType);
-  return singleValuedParameters(new URLSearchParams(decodeUtf8(body)));
+  const bytes = await readBodyWithin(body, headers.get("content-length"), MAX_FORM_BYTES);
+  return singleValuedParameters(new URLSearchParams(decodeUtf8(bytes)));
 }
 
 /** Parameters as a record; refuses any that is repeated (RFC 6749 §3.1). Empty values are treated as omitted. */

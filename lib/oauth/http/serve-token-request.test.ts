@@ -1,6 +1,10 @@
-import { createServer, type Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Agent, createServer, request, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { db } from "@/lib/db/client";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers";
+import { logger } from "@/lib/logger";
 import { openTestDatabase } from "@/test/support/db";
 import { serveTokenRequest } from "@/lib/oauth/http/serve-token-request";
 import { testClient } from "@/test/support/oauth";
@@ -13,9 +17,7 @@ let base: string;
 beforeAll(async () => {
   database = await openTestDatabase();
   server = createServer((req, res) => {
-    void serveTokenRequest(req, res).then((served) => {
-      if (!served) res.writeHead(404).end("next.js would answer");
-    });
+    if (!serveTokenRequest(req, res, { ip: "192.0.2.44", requestId: "req-fast-path" })) res.writeHead(404).end("next.js would answer");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -42,9 +44,13 @@ describe("token endpoint served by the Portcullis server", () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(response.headers.get(name)).toBe(value);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await response.json()).toMatchObject({ token_type: "Bearer", scope: "clients:read" });
+    const body = await response.json();
+    expect(body).toMatchObject({ token_type: "Bearer", scope: "clients:read" });
+    // The address and request id the server resolved reach the audit event.
+    const [event] = await listAuditEvents(db(), { kinds: ["token.issued"], limit: 1 });
+    expect(event).toMatchObject({ ip: "192.0.2.44", requestId: "req-fast-path", clientId: agent.clientId });
 
     const refused = await fetch(`${base}/oauth/token`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "x" });
     expect(refused.status).toBe(400);
@@ -68,6 +74,40 @@ describe("token endpoint served by the Portcullis server", () => {
     expect(unknown.headers.get("cache-control")).toBe("no-store");
     expect(unknown.headers.get("access-control-allow-origin")).toBe("*");
     expect(await unknown.json()).toMatchObject({ error: "invalid_client" });
+  });
+
+  it("refuses a body that grows past the limit without a Content-Length, on a connection that still serves the next request", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (chunks: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${base}/oauth/token`, { method: "POST", agent, headers: { "Content-Type": "application/x-www-form-urlencoded" } }, (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+    try {
+      const tooLarge = await post(["grant_type=client_credentials&scope=", ..."a".repeat(20_000).match(/.{1,4000}/g)!]);
+      expect(tooLarge.status).toBe(413);
+      expect(JSON.parse(tooLarge.body)).toMatchObject({ error: "invalid_request" });
+      const next = await post(["grant_type=password"]);
+      expect(next.status).toBe(400);
+      expect(JSON.parse(next.body)).toMatchObject({ error: "unsupported_grant_type" });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("logs a refusal with its error code, not a blanket message", async () => {
+    const info = vi.spyOn(logger, "info");
+    try {
+      await fetch(`${base}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=password" });
+      expect(info).toHaveBeenCalledWith("token request refused", expect.objectContaining({ requestId: "req-fast-path", error: "unsupported_grant_type", status: 400 }));
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it("leaves every other request to Next.js", async () => {

@@ -1,40 +1,14 @@
-import type { AuditContext } from "@/lib/audit";
 import { clientIp, requestId } from "@/lib/http/client-address";
-import { authenticateClient } from "@/lib/oauth/client-authentication/authenticate-client";
-import { SUPPORTED_GRANT_TYPES } from "@/lib/oauth/constants";
-import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "@/lib/oauth/errors";
-import { exchangeAuthorizationCode } from "@/lib/oauth/grant-types/authorization-code";
-import { issueClientCredentialsToken } from "@/lib/oauth/grant-types/client-credentials";
-import { exchangeDeviceCode } from "@/lib/oauth/grant-types/device-code";
-import { exchangeRefreshToken } from "@/lib/oauth/grant-types/refresh-token";
-import type { IssuedTokens } from "@/lib/issuance/record-tokens";
-import { readFormBody } from "@/lib/oauth/http/read-body";
-import { tokenRequestSchema } from "@/lib/oauth/token-endpoint/token-request-schema";
-import { tokenResponse } from "@/lib/oauth/token-endpoint/token-response";
+import { answerTokenRequest } from "@/lib/oauth/token-endpoint/answer-token-request";
 
-const GRANTS = {
-  authorization_code: exchangeAuthorizationCode,
-  refresh_token: exchangeRefreshToken,
-  client_credentials: issueClientCredentialsToken,
-  "urn:ietf:params:oauth:grant-type:device_code": exchangeDeviceCode,
-} as const;
-
-/** POST /oauth/token: parse, authenticate the client, check it may use the grant, and hand over to the grant's file. */
+/** POST /oauth/token as a web Request (the Next.js route, `next dev`, tests): the same answer as the fast path. */
 export async function handleTokenRequest(request: Request): Promise<Response> {
-  return tokenResponse(await issueTokens(request.headers, await readFormBody(request)));
-}
-
-/** The token endpoint once the form is read (the Portcullis server reads it itself on its fast path). */
-export async function issueTokens(headers: Headers, form: Record<string, string>): Promise<IssuedTokens> {
-  if (!form.grant_type) throw new InvalidRequest("The grant_type parameter is required.");
-  if (!SUPPORTED_GRANT_TYPES.includes(form.grant_type)) throw new UnsupportedGrantType(`grant_type ${form.grant_type} is not supported.`);
-  const parsed = tokenRequestSchema.safeParse(form);
-  if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0].message);
-  const ctx: AuditContext = { actor: "anonymous", ip: clientIp(headers), requestId: requestId(headers) };
-  const { client } = await authenticateClient({ headers }, form, ctx);
-  if (!client.grantTypes.includes(parsed.data.grant_type)) {
-    throw new UnauthorizedClient(`This client did not register the ${parsed.data.grant_type} grant.`);
-  }
-  const grant = GRANTS[parsed.data.grant_type] as (p: typeof parsed.data, c: typeof client, x: AuditContext) => ReturnType<typeof exchangeAuthorizationCode>;
-  return grant(parsed.data, client, { ...ctx, actor: `client:${client.id}` });
+  const answer = await answerTokenRequest({
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    ip: clientIp(request.headers),
+    requestId: requestId(request.headers),
+  });
+  return new Response(answer.body, answer);
 }

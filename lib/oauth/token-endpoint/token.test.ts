@@ -89,6 +89,33 @@ describe("authorization_code grant", () => {
     expect(event.reason).toContain("authorization code");
   });
 
+  it("refuses a spent code from another client or without its verifier, and revokes nothing for it", async () => {
+    const other = await testClient();
+    const { code, verifier } = await obtainCode(clientId, user);
+    const first = await exchangeCode(clientId, code, verifier);
+    expect(first.status).toBe(200);
+    const reuseEvents = async () => (await listAuditEvents(db(), { kinds: ["token.reuse_detected"], limit: 100 })).length;
+    const before = await reuseEvents();
+
+    const byOther = await exchangeCode(other.clientId, code, verifier);
+    expect(byOther).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "The authorization code was issued to another client." } });
+    const withoutVerifier = await exchangeCode(clientId, code, pkcePair().verifier);
+    expect(withoutVerifier).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "code_verifier does not match the code_challenge." } });
+    const unauthenticated = await token(
+      { grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: REDIRECT_URI },
+      { basic: [clientId, "not-the-secret"] },
+    );
+    expect(unauthenticated).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+
+    const grant = await grantOf(first.body.access_token);
+    expect(grant.revokedAt).toBeNull();
+    expect(grant.accessTokens.every((t) => t.revokedAt === null)).toBe(true);
+    expect(await reuseEvents()).toBe(before);
+    await expect(verifyAccessToken(first.body.access_token)).resolves.toMatchObject({ client_id: clientId });
+    const refreshed = await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: first.body.refresh_token });
+    expect(refreshed.status).toBe(200);
+  });
+
   it("refuses a code presented by another client", async () => {
     const other = await testClient();
     const { code, verifier } = await obtainCode(clientId, user);
@@ -338,5 +365,13 @@ describe("token request format", () => {
     ).catch(oauthErrorResponse);
     expect(response.status).toBe(400);
     expect((await response.json()).error).toBe("invalid_request");
+  });
+
+  it("refuses any method but POST, naming the one it serves", async () => {
+    const response = await handleTokenRequest(new Request(`${TEST_ISSUER}/oauth/token?grant_type=client_credentials`, { method: "GET" }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST, OPTIONS");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toMatchObject({ error: "invalid_request", error_description: "The token endpoint accepts POST only." });
   });
 });
