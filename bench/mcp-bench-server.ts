@@ -11,7 +11,7 @@
  * Never part of the product: it lives in bench/ and listens on loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { SYSTEM_CONTEXT, verifyAuditChain } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";

@@ -77,6 +77,7 @@ async function main(): Promise<number> {
     import("./attack/registration"),
     import("./attack/mcp-tokens"),
     import("./attack/transport"),
+    import("./attack/mcp-revision"),
     import("./attack/console"),
     import("./attack/ssrf"),
     import("./attack/header-injection"),

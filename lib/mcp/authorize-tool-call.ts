@@ -15,8 +15,7 @@ export type ToolCallAuthorization = { allowed: true; decision: Decision } | { al
  * Decides a `tools/call` with the current policy (DESIGN §1) and records the decision durably before anything runs.
  * Allowed → the caller may run the tool. Denied → the answer to send:
  * - the token lacks the tool's scope (the only denial re-authorization can cure): HTTP 403 with an RFC 6750
- *   `insufficient_scope` challenge naming the needed scope plus those already granted (MCP authorization, scope
- *   challenge handling), so the client can step up without losing what it has;
+ *   `insufficient_scope` challenge listing the scopes the call needs (see `challengeScopes`);
  * - any other policy denial (client not allowed the scope, no role grants it): HTTP 403 without a challenge, since
  *   asking for the scope again would not help;
  * - a tool that does not exist: the JSON-RPC "Unknown tool" error (MCP tools §error handling).
@@ -74,16 +73,31 @@ export async function authorizeToolCall(
     noteUsage(caller.clientId, caller.grantId);
     return { allowed: true, decision };
   }
-  return { allowed: false, response: denialResponse(decision, caller, call) };
+  return { allowed: false, response: denialResponse(decision, caller, call, meta) };
 }
 
-function denialResponse(decision: Decision, caller: McpCaller, call: { id: string | number; name: string }): Response {
+/** Never asked for by a resource: refresh tokens are the authorization server's business (MCP 2026-07-28, refresh tokens). */
+const NOT_A_RESOURCE_SCOPE = "offline_access";
+
+/**
+ * The `scope` of an `insufficient_scope` challenge: every scope the call needs, in one challenge (a tool needs exactly
+ * one). MCP 2026-07-28 makes scope accumulation the client's job (it requests the union of what it had and what is
+ * challenged), so a modern request is challenged with only what the call needs. 2025-era clients (the v1 SDK among
+ * them) re-authorize with the challenged scopes as they stand, so for them the challenge also repeats what the token
+ * already holds, as 2025-11-25 recommends, lest a step-up lose it. Neither ever names `offline_access`.
+ */
+export function challengeScopes(required: readonly string[], caller: Pick<McpCaller, "scopes">, meta: Pick<RequestMeta, "revision">): string[] {
+  const held = meta.revision?.era === "modern" ? [] : caller.scopes;
+  return [...new Set([...held, ...required])].filter((scope) => scope !== NOT_A_RESOURCE_SCOPE);
+}
+
+function denialResponse(decision: Decision, caller: McpCaller, call: { id: string | number; name: string }, meta: RequestMeta): Response {
   if (decision.failedCheck === "tool_exists") {
     return jsonRpcErrorResponse(200, JSON_RPC.invalidParams, `Unknown tool: ${call.name}`, { id: call.id });
   }
   const required = decision.requiredScope!;
   if (decision.failedCheck === "token_scope") {
-    const scopes = [...new Set([...caller.scopes, required])];
+    const scopes = challengeScopes([required], caller, meta);
     return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Insufficient scope: the ${call.name} tool requires the ${required} scope. Re-authorize with it to continue.`, {
       id: call.id,
       data: { requiredScope: required, tool: call.name },

@@ -1,6 +1,5 @@
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult } from "@modelcontextprotocol/server";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import type { AuditContext } from "@/lib/audit";
 import { describeIssues, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -31,9 +30,11 @@ function toolError(message: string): CallToolResult {
 }
 
 /**
- * The MCP server for one request (the transport is stateless, so each request gets its own, bound to its caller).
- * `tools/list` shows what the current policy lets this caller call; `tools/call` runs only the tool whose allow
- * decision has already been recorded for this request.
+ * The MCP server for one request, of either protocol era (both are served per request, so each request gets its own,
+ * bound to its caller). `tools/list` shows what the current policy lets this caller call, in a stable order (MCP
+ * 2026-07-28: deterministic, for client caches); `tools/call` runs only the tool whose allow decision has already been
+ * recorded for this request. The SDK adds what the era's wire needs (`resultType`, `ttlMs`/`cacheScope`, serverInfo in
+ * result `_meta`, `server/discover`).
  */
 export function buildMcpServer(scope: McpRequestScope): Server {
   const server = new Server(SERVER_INFO, {
@@ -41,7 +42,7 @@ export function buildMcpServer(scope: McpRequestScope): Server {
     instructions: SERVER_INSTRUCTIONS,
     jsonSchemaValidator: shared.validator,
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
+  server.setRequestHandler("tools/list", () => ({
     tools: allowedTools(scope.snapshot, {
       userId: scope.caller.userId,
       clientId: scope.caller.clientId,
@@ -52,13 +53,13 @@ export function buildMcpServer(scope: McpRequestScope): Server {
       .filter((d) => d !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name)),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  server.setRequestHandler("tools/call", async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const decision = scope.allowed;
     // Defence in depth: the route decides and records before the SDK sees the message; nothing else may run.
-    if (!decision?.allow || decision.tool !== name) throw new McpError(ErrorCode.InvalidRequest, `The call to ${name} was not authorized`);
+    if (!decision?.allow || decision.tool !== name) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `The call to ${name} was not authorized`);
     const tool = findTool(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
     // MCP 2025-11-25: argument errors are tool execution errors, so the model can read them and correct itself.
     const input = tool.input.safeParse(args ?? {});
     if (!input.success) return toolError(`Invalid arguments for ${name}: ${describeIssues(input.error.issues)}`);

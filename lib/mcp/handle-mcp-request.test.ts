@@ -399,7 +399,8 @@ describe("transport hygiene", () => {
   it.each([
     ["not JSON", "{nope", 400, -32700],
     ["a batch", JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "tools/list" }]), 400, -32600],
-    ["not JSON-RPC", JSON.stringify({ hello: "world" }), 400, -32700],
+    // JSON-RPC 2.0 §5.1: valid JSON that is not a Request object is an invalid request, not a parse error.
+    ["not JSON-RPC", JSON.stringify({ hello: "world" }), 400, -32600],
     ["not an object", "42", 400, -32600],
     ["a tools/call without a name", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: {} }), 400, -32602],
     ["a tools/call naming no possible tool", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "x".repeat(129) } }), 400, -32602],
@@ -417,6 +418,7 @@ describe("transport hygiene", () => {
     expect(wrongAccept.status).toBe(406);
     const wrongVersion = await post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami" } }, { Authorization: `Bearer ${token}`, "MCP-Protocol-Version": "1999-01-01" });
     expect(wrongVersion.status).toBe(400);
+    expect(await wrongVersion.json()).toMatchObject({ id: 1, error: { code: -32022, data: { requested: "1999-01-01", supported: expect.arrayContaining(["2026-07-28", "2025-11-25"]) } } });
     expect(await db().auditEvent.count()).toBe(before);
   });
 

@@ -1,6 +1,11 @@
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { mediaTypeEssence } from "@modelcontextprotocol/sdk/shared/mediaType.js";
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import {
+  createMcpHandler,
+  isJsonContentType,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type JSONRPCMessage,
+  type McpRequestContext,
+} from "@modelcontextprotocol/server";
 import { env } from "@/lib/env";
 import { isDatabaseUnavailable, publicError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
@@ -9,6 +14,7 @@ import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-
 import { authorizeToolCall } from "@/lib/mcp/authorize-tool-call";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import { buildMcpServer, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
+import { checkProtocolRevision, type ProtocolEra } from "@/lib/mcp/check-protocol-revision";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
 import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-policy";
 import { resourceScopes } from "@/lib/mcp/protected-resource-metadata";
@@ -16,6 +22,7 @@ import { describeMessage, MAX_BODY_BYTES, readMcpMessage } from "@/lib/mcp/read-
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { REFUSALS_PER_MINUTE, throttleRefusal } from "@/lib/mcp/throttle-refusal";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { processState } from "@/lib/process-state";
 
 /**
  * `/mcp`: the protected MCP endpoint (DESIGN §5). The order of the steps is the policy:
@@ -24,32 +31,53 @@ import { policySnapshot } from "@/lib/policy/policy-snapshot";
  * 3. Body — read once, at most 1 MiB (413).
  * 4. Authentication — a valid, unrevoked token for an active client and an enabled user (401, RFC 6750 §3), before
  *    anything else about the request is judged, so discovery by a 401 works for any POST.
- * 5. Transport headers and message — Accept, Content-Type, protocol version; one well-formed JSON-RPC message (406,
- *    415, 400 with a JSON-RPC error, never a 500).
+ * 5. Transport headers and message — Accept, Content-Type; one well-formed JSON-RPC message; its protocol revision,
+ *    with the mirrored headers (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`) agreeing with the body (406, 415,
+ *    400 with a JSON-RPC error, never a 500). From here on the body is the only authority on what is called.
  * 6. Decision — a `tools/call` is decided with the current policy and recorded durably before the tool runs (403
  *    `insufficient_scope` for step-up; 503 if the audit write fails).
- * 7. The SDK's Streamable HTTP transport (stateless, JSON responses) serves the message.
+ * 7. The v2 SDK serves the message: a 2026-07-28 request through `createMcpHandler` (per-request envelope,
+ *    `server/discover`), a 2025-era one through the stateless Streamable HTTP transport with JSON responses, as before.
  * Every refusal at steps 1, 4 and 6 is recorded as a `decision.deny` with its reason; an address that keeps being
  * refused at steps 1 and 4 is throttled (429) so that refusals cannot be used to flood the audit log.
  */
 export async function handleMcpRequest(request: Request): Promise<Response> {
   const origin = request.headers.get("origin");
-  const meta: RequestMeta = { ip: clientIp(request.headers), requestId: requestId(request.headers) };
+  const known: Known = { meta: { ip: clientIp(request.headers), requestId: requestId(request.headers) } };
+  let response: Response;
   try {
-    return withCors(await serve(request, origin, meta), origin);
+    response = withCors(await serve(request, origin, known), origin);
   } catch (error) {
     // The database, AuthKit or WorkOS unreachable, a flood of first-seen clients: refused with their own status
     // (503, 429), never let through. Anything else is a bug: logged, and a 500 that says nothing more.
     const { status, message } = publicError(error);
-    if (status === 500) logger.error("mcp request failed", { requestId: meta.requestId, error });
-    else logger.warn("mcp request refused", { requestId: meta.requestId, status, reason: message });
+    if (status === 500) logger.error("mcp request failed", { ...logFields(known.meta), error });
+    else logger.warn("mcp request refused", { ...logFields(known.meta), status, reason: message });
     const code = status === 500 ? JSON_RPC.internalError : JSON_RPC.serverError;
     const headers: Record<string, string> = status === 503 || status === 429 ? { "Retry-After": "1" } : {};
-    return withCors(jsonRpcErrorResponse(status, code, status === 500 ? "Internal error; it has been logged." : message, { headers }), origin);
+    response = withCors(jsonRpcErrorResponse(status, code, status === 500 ? "Internal error; it has been logged." : message, { headers }), origin);
   }
+  logger.debug("mcp request", { ...logFields(known.meta), status: response.status });
+  return response;
 }
 
-async function serve(request: Request, origin: string | null, meta: RequestMeta): Promise<Response> {
+/** What is known about the request so far, for the request log line: filled in as the pipeline learns it. */
+interface Known {
+  meta: RequestMeta;
+}
+
+function logFields(meta: RequestMeta): Record<string, unknown> {
+  return {
+    requestId: meta.requestId,
+    ...(meta.method ? { method: meta.method } : {}),
+    ...(meta.tool ? { tool: meta.tool } : {}),
+    ...(meta.revision ? { protocolEra: meta.revision.era, protocolVersion: meta.revision.version } : {}),
+    ...(meta.trace ?? {}),
+  };
+}
+
+async function serve(request: Request, origin: string | null, known: Known): Promise<Response> {
+  const meta = known.meta;
   if (!originAllowed(origin)) {
     const throttled = throttledRefusal(meta);
     if (throttled) return throttled;
@@ -68,7 +96,7 @@ async function serve(request: Request, origin: string | null, meta: RequestMeta)
   if (message.kind === "too_large") {
     return jsonRpcErrorResponse(413, JSON_RPC.invalidRequest, `Payload too large: the request body must not exceed ${MAX_BODY_BYTES} bytes.`);
   }
-  const described = describeMessage(message, meta);
+  const described = (known.meta = describeMessage(message, meta, request.headers));
 
   const auth = await authenticateBearer(request);
   if (!auth.ok) return refuseAuthentication(auth, described);
@@ -85,17 +113,26 @@ async function serve(request: Request, origin: string | null, meta: RequestMeta)
       return jsonRpcErrorResponse(400, message.method === "tools/call" ? JSON_RPC.invalidParams : JSON_RPC.invalidRequest, `Invalid request: ${message.why}.`, { id: message.id });
   }
 
+  const revision = checkProtocolRevision(request, message.message);
+  if (!revision.ok) {
+    // Not a decision (nothing was asked that could be allowed), but headers naming something the body does not is
+    // worth a line: a client bug, or someone probing what an intermediary would let through.
+    logger.warn("mcp request refused before any decision", { ...logFields(described), status: revision.response.status });
+    return revision.response;
+  }
+  const decided: RequestMeta = (known.meta = { ...described, revision: revision.revision });
+
   const scope: McpRequestScope = {
     caller: auth.caller,
     snapshot: auth.snapshot,
     audit: { actor: `user:${auth.caller.userId}`, ip: meta.ip, requestId: meta.requestId },
   };
   if (message.toolCall) {
-    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, described);
+    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided);
     if (!authorization.allowed) return authorization.response;
     scope.allowed = authorization.decision;
   }
-  return serveWithSdk(request, message.message, scope);
+  return serveWithSdk(request, message.message, scope, revision.revision.era);
 }
 
 /** The transport's own header rules, checked before a decision is recorded, so an allow is never followed by a refusal. */
@@ -104,12 +141,8 @@ function checkTransportHeaders(request: Request): Response | null {
   if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
     return jsonRpcErrorResponse(406, JSON_RPC.serverError, "Not acceptable: the client must accept both application/json and text/event-stream.");
   }
-  if (mediaTypeEssence(request.headers.get("content-type")) !== "application/json") {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
     return jsonRpcErrorResponse(415, JSON_RPC.serverError, "Unsupported media type: Content-Type must be application/json.");
-  }
-  const version = request.headers.get("mcp-protocol-version");
-  if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-    return jsonRpcErrorResponse(400, JSON_RPC.serverError, `Unsupported MCP protocol version ${version}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}.`);
   }
   return null;
 }
@@ -167,23 +200,46 @@ async function recordRefusal(event: Parameters<typeof recordDecision>[0]): Promi
 let resource: URL | undefined;
 const resourceUrl = () => (resource ??= new URL(env().mcpResource));
 
-async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: McpRequestScope): Promise<Response> {
+// The request's scope travels to the per-request server factory inside the AuthInfo the SDK passes through untouched.
+const SCOPE_KEY = "portcullisScope";
+
+function authInfoFor(scope: McpRequestScope): AuthInfo {
+  const { caller } = scope;
+  return {
+    token: caller.token,
+    clientId: caller.clientId,
+    scopes: caller.scopes,
+    expiresAt: caller.expiresAt,
+    resource: resourceUrl(),
+    extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti, issuer: caller.issuer, [SCOPE_KEY]: scope },
+  };
+}
+
+function serverForRequest(context: McpRequestContext) {
+  const scope = context.authInfo?.extra?.[SCOPE_KEY] as McpRequestScope | undefined;
+  // Unreachable through handleMcpRequest; refuse rather than serve a request nobody authenticated.
+  if (!scope) throw new Error("an MCP server was requested for a request that passed no authentication");
+  return buildMcpServer(scope);
+}
+
+// One handler per process: it holds no per-request state (the factory builds a server per request), only the bus
+// for `subscriptions/listen`, which this server never publishes on. 2025-era requests never reach it.
+const modern = processState("mcp-modern-handler", () => ({
+  handler: createMcpHandler(serverForRequest, {
+    legacy: "reject",
+    onerror: (error) => logger.warn("mcp request refused or failed inside the SDK", { error }),
+  }),
+}));
+
+async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: McpRequestScope, era: ProtocolEra): Promise<Response> {
+  const authInfo = authInfoFor(scope);
+  if (era === "modern") return modern.handler.fetch(request, { authInfo, parsedBody: message });
+  // 2025-era: the SDK's stateless idiom (a fresh transport and server per request, no sessions), answering in JSON.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const server = buildMcpServer(scope);
   await server.connect(transport);
   try {
-    const { caller } = scope;
-    return await transport.handleRequest(request, {
-      parsedBody: message,
-      authInfo: {
-        token: caller.token,
-        clientId: caller.clientId,
-        scopes: caller.scopes,
-        expiresAt: caller.expiresAt,
-        resource: resourceUrl(),
-        extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti, issuer: caller.issuer },
-      },
-    });
+    return await transport.handleRequest(request, { parsedBody: message, authInfo });
   } finally {
     void server.close().catch(() => {});
   }

@@ -6,13 +6,18 @@ export const JSON_RPC = {
   internalError: -32603,
   /** Transport-level refusals (origin, method, media type), as the SDK's transport uses it. */
   serverError: -32000,
-  // Implementation-defined codes (JSON-RPC 2.0 §5.1 reserves -32000…-32099), clear of the SDK's own -32000/-32001.
+  // Implementation-defined codes (MCP 2026-07-28 leaves -32000…-32019 to implementations), clear of the SDK's own -32000/-32001.
   /** No usable access token (HTTP 401, or 400 for a malformed one). */
   unauthorized: -32010,
   /** The caller may not do this (HTTP 403). */
   forbidden: -32011,
   /** The decision could not be recorded, so nothing ran (HTTP 503). */
   unavailable: -32012,
+  // MCP 2026-07-28 (basic, error codes): -32020…-32099 are the specification's own.
+  /** HTTP headers that disagree with the body, or required ones missing (HTTP 400). */
+  headerMismatch: -32020,
+  /** A protocol version this endpoint does not serve (HTTP 400). */
+  unsupportedProtocolVersion: -32022,
 } as const;
 
 export type JsonRpcId = string | number | null;

@@ -10,7 +10,8 @@ export function originAllowed(origin: string | null): boolean {
 }
 
 const EXPOSED = "WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version";
-const ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID";
+// MCP 2026-07-28 adds the mirrored Mcp-Method / Mcp-Name headers; traceparent / tracestate carry trace context.
+const ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID, traceparent, tracestate";
 
 /** CORS for browser-based MCP clients on an allowed origin: they must be able to read the challenge headers. */
 export function withCors(response: Response, origin: string | null): Response {

@@ -20,9 +20,13 @@ export function resourceMetadataUrl(): string {
   return `${resource.origin}/.well-known/oauth-protected-resource${resource.pathname.replace(/\/$/, "")}`;
 }
 
-/** The scopes tools require under the current policy: what a client should ask for to use this resource. */
+/**
+ * The scopes tools require under the current policy: what a client should ask for to use this resource. Never
+ * `offline_access`, even if an admin made a tool require it: MCP 2026-07-28 (refresh tokens) — a protected resource
+ * does not advertise it, in `scopes_supported` or in a challenge, since refresh tokens are not a resource requirement.
+ */
 export function resourceScopes(snapshot: PolicySnapshot): string[] {
-  return [...new Set([...snapshot.tools.values()].map((t) => t.requiredScope))].sort();
+  return [...new Set([...snapshot.tools.values()].map((t) => t.requiredScope))].filter((scope) => scope !== "offline_access").sort();
 }
 
 export function protectedResourceMetadata(snapshot: PolicySnapshot): ProtectedResourceMetadata {

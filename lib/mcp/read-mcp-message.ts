@@ -1,6 +1,6 @@
-import { readRequestBody } from "@modelcontextprotocol/sdk/server/requestBody.js";
-import { CallToolRequestSchema, JSONRPCRequestSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { isJSONRPCRequest, readRequestBody, specTypeSchemas, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { RequestMeta } from "@/lib/mcp/record-decision";
+import { traceContext } from "@/lib/mcp/trace-context";
 
 /** Large enough for any governance tool's arguments; small enough that a flood of bodies cannot exhaust memory. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,23 +39,26 @@ export async function readMcpMessage(request: Request): Promise<McpMessage> {
   if (loose.method !== "tools/call" || id === null) return { kind: "message", message: value as JSONRPCMessage, toolCall: null };
   // The SDK's own schemas, so that the SDK, validating the same message after us, cannot refuse a call already recorded
   // as allowed. Other messages involve no decision and are left to the SDK.
-  const call = JSONRPCRequestSchema.safeParse(value).success ? CallToolRequestSchema.safeParse(value) : undefined;
-  if (!call?.success) {
+  const call = isJSONRPCRequest(value) ? specTypeSchemas.CallToolRequest["~standard"].validate(value) : undefined;
+  if (!call || "issues" in call) {
     return { kind: "invalid", id, method: "tools/call", why: "tools/call needs params.name (a string) and params.arguments (an object)" };
   }
+  const name = call.value.params.name;
   // MCP tool names are 1–128 characters of A–Z, a–z, 0–9, `_`, `-` and `.`; anything else names no tool, and is kept
   // out of the audit log.
-  if (!TOOL_NAME.test(call.data.params.name)) {
+  if (!TOOL_NAME.test(name)) {
     return { kind: "invalid", id, method: "tools/call", why: "params.name is not a tool name (1-128 characters: letters, digits, _ - .)" };
   }
-  return { kind: "message", message: value as JSONRPCMessage, toolCall: { id, name: call.data.params.name } };
+  return { kind: "message", message: value as JSONRPCMessage, toolCall: { id, name } };
 }
 
 /** What the audit can say about a request whose body was read, before anything else is known. */
-export function describeMessage(message: McpMessage, meta: RequestMeta): RequestMeta {
+export function describeMessage(message: McpMessage, meta: RequestMeta, headers: Headers): RequestMeta {
   const short = (value: unknown) => (typeof value === "string" && value.length <= MAX_AUDITED_LENGTH) || typeof value === "number" ? value : undefined;
-  if (message.kind === "invalid") return { ...meta, method: short(message.method) as string | undefined, jsonRpcId: message.id };
-  if (message.kind !== "message") return meta;
+  const trace = traceContext(message.kind === "message" ? message.message : undefined, headers);
+  const traced = trace ? { ...meta, trace } : meta;
+  if (message.kind === "invalid") return { ...traced, method: short(message.method) as string | undefined, jsonRpcId: message.id };
+  if (message.kind !== "message") return traced;
   const m = message.message as { method?: unknown; id?: string | number };
-  return { ...meta, method: short(m.method) as string | undefined, jsonRpcId: m.id ?? null, tool: message.toolCall?.name };
+  return { ...traced, method: short(m.method) as string | undefined, jsonRpcId: m.id ?? null, tool: message.toolCall?.name };
 }

@@ -1,5 +1,7 @@
 import { recordAudit, type AuditRecord } from "@/lib/audit";
 import type { DecisionParty } from "@/lib/mcp/caller";
+import type { ProtocolRevision } from "@/lib/mcp/check-protocol-revision";
+import type { TraceContext } from "@/lib/mcp/trace-context";
 
 export interface RequestMeta {
   ip: string | null;
@@ -8,6 +10,10 @@ export interface RequestMeta {
   method?: string;
   jsonRpcId?: string | number | null;
   tool?: string;
+  /** The W3C trace context the request carried (`_meta` or HTTP headers), to join the audit to the caller's traces. */
+  trace?: TraceContext;
+  /** The protocol revision, once the request's headers and body are known to agree. */
+  revision?: ProtocolRevision;
 }
 
 export interface DecisionEvent {
@@ -42,6 +48,8 @@ export function recordDecision(event: DecisionEvent): Promise<AuditRecord> {
     detail: {
       ...(meta.method ? { method: meta.method } : {}),
       ...(typeof meta.jsonRpcId === "number" || (typeof meta.jsonRpcId === "string" && meta.jsonRpcId.length <= 128) ? { jsonRpcId: meta.jsonRpcId } : {}),
+      ...(meta.revision ? { protocolEra: meta.revision.era, ...(meta.revision.version ? { protocolVersion: meta.revision.version } : {}) } : {}),
+      ...(meta.trace ? { traceparent: meta.trace.traceparent, ...(meta.trace.tracestate ? { tracestate: meta.trace.tracestate } : {}) } : {}),
       ...party?.auditDetail,
       ...event.detail,
     },

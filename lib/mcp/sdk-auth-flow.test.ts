@@ -105,7 +105,7 @@ function approve(scopes: string[]): string {
   return code;
 }
 
-describe("the SDK client's OAuth flow against /mcp", () => {
+describe("the v1 SDK client (2025-11-25) through OAuth against /mcp", () => {
   it("goes from a 401 to an authorization request for this resource, then steps up on a 403 for exactly the named scope", async () => {
     const provider = new RecordingProvider();
     const first = transportFor(provider);

@@ -1,6 +1,6 @@
 import packageJson from "@/package.json" with { type: "json" };
 
-/** How /mcp introduces itself in the MCP `initialize` handshake. */
+/** How /mcp introduces itself: in the 2025-era `initialize` result, and in every 2026-07-28 result's `_meta` (serverInfo). */
 export const SERVER_INFO = { name: "portcullis", title: "Portcullis", version: packageJson.version } as const;
 
 export const SERVER_INSTRUCTIONS =

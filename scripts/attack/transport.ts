@@ -80,8 +80,8 @@ export function attacks({ fx }: AttackDeps): AttackArea {
       attack("Accept without text/event-stream", "406 JSON-RPC -32000", async () => {
         expectJsonRpcError(await post(whoami, { accept: "application/json" }), 406, -32000);
       }),
-      attack("unsupported MCP-Protocol-Version", "400 JSON-RPC -32000", async () => {
-        expectJsonRpcError(await post(whoami, { "mcp-protocol-version": "1999-01-01" }), 400, -32000);
+      attack("unsupported MCP-Protocol-Version", "400 JSON-RPC -32022 (UnsupportedProtocolVersion)", async () => {
+        expectJsonRpcError(await post(whoami, { "mcp-protocol-version": "1999-01-01" }), 400, -32022);
       }),
     ],
   };
