@@ -78,6 +78,7 @@ async function main(): Promise<number> {
     import("./attack/mcp-tokens"),
     import("./attack/transport"),
     import("./attack/console"),
+    import("./attack/escalation"),
     import("./attack/ssrf"),
     import("./attack/header-injection"),
     import("./attack/oversized"),
