@@ -87,3 +87,15 @@ export async function loadPrivilegeView(tx: Tx): Promise<PrivilegeView> {
     },
   };
 }
+
+/**
+ * A scope that changes something: every `…:write` and `tokens:revoke`. An account holding one, or iam_admin, is
+ * privileged: no identity is ever linked to it automatically.
+ */
+export function isWriteScope(scope: string): boolean {
+  return scope.endsWith(":write") || scope === "tokens:revoke";
+}
+
+export function isPrivilegedAccount(account: { scopes: Set<string>; isAdmin: boolean }): boolean {
+  return account.isAdmin || [...account.scopes].some(isWriteScope);
+}

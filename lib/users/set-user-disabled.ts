@@ -2,7 +2,7 @@ import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { revokeGrants } from "@/lib/grants/revoke-grants";
 import { privilegedChange } from "@/lib/privilege/privileged-change";
-import { checkAccountStatus } from "@/lib/privilege/privilege-rules";
+import { checkAccountChange } from "@/lib/privilege/privilege-rules";
 import { guardLastAdmin } from "@/lib/users/last-admin-guard";
 
 /**
@@ -15,7 +15,7 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
     const target = await view.user(userId);
     if (!target) throw new AppError("not_found", "User not found");
     if (target.disabled === disabled) return;
-    checkAccountStatus(actor, { id: userId, ...target }, disabled ? "disable" : "enable");
+    checkAccountChange(actor, { id: userId, ...target }, disabled ? "disable" : "enable");
     const now = new Date();
     await guardLastAdmin(target.email, () => tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } }));
     const revokedGrants = disabled ? (await revokeGrants(tx, { userId }, "user disabled", now)).grantIds.length : 0;

@@ -8,12 +8,13 @@ import { attack, demand, type AttackArea } from "./harness";
 import type { Browser, Reply } from "./http";
 
 /**
- * A console server action called as the console's JavaScript calls it (React's reply encoding); a field given as a list
- * is sent once per value, as a multi-select sends it.
+ * A console server action called as the console's JavaScript calls it (React's reply encoding: the FormData argument's
+ * fields under `_1_`, the argument list as field `0`, which refers to it as `$K1`); a field given as a list is sent
+ * once per value, as a multi-select sends it.
  */
 function callAction(browser: Browser, path: string, name: string, fields: Record<string, string | string[]>): Promise<Reply> {
   const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) for (const value of [v].flat()) form.append(`1_${k}`, value);
+  for (const [k, v] of Object.entries(fields)) for (const value of [v].flat()) form.append(`_1_${k}`, value);
   form.set("0", JSON.stringify([null, "$K1"]));
   return browser.request(path, { method: "POST", body: form, headers: { "next-action": actionId(name), accept: "text/x-component", origin: browser.base } });
 }
@@ -41,9 +42,10 @@ export function attacks({ fx, database }: AttackDeps): AttackArea {
     })());
 
   const policyOf = async () =>
-    JSON.stringify(
+    JSON.stringify([
       await db().role.findMany({ orderBy: { name: "asc" }, select: { name: true, scopes: { select: { scopeName: true } }, parents: { select: { parentId: true } }, mappings: { select: { externalName: true } } } }),
-    );
+      await db().tool.findMany({ orderBy: { name: "asc" }, select: { name: true, requiredScope: true } }),
+    ]);
   const peopleOf = async () =>
     JSON.stringify(await db().user.findMany({ orderBy: { email: "asc" }, select: { email: true, disabledAt: true, roles: { select: { roleId: true } } } }));
 
@@ -76,6 +78,7 @@ export function attacks({ fx, database }: AttackDeps): AttackArea {
     ["policy:write holder makes another role inherit iam_admin (to give it away later)", () => "/roles/developer", "addRoleParentAction", () => ({ role: "developer", parent: "iam_admin" }), "Only an iam_admin may change whether developer inherits iam_admin."],
     ["policy:write holder adds a scope they lack to another role", () => "/roles/developer", "setRoleScopesAction", () => ({ role: "developer", scopes: ["account:read", "grants:own", "tokens:revoke"] }), "You cannot give or take scopes you do not hold yourself (tokens:revoke) through role developer."],
     ["policy:write holder creates a role inheriting iam_admin", () => "/roles", "createRoleAction", () => ({ name: "backdoor", description: "", parents: "iam_admin" }), "Only an iam_admin may change whether backdoor inherits iam_admin."],
+    ["policy:write holder moves a tool they may not call (approve_client) to a scope they hold", () => "/scopes", "setToolScopeAction", () => ({ tool: "approve_client", scope: "account:read" }), "You cannot change which scope tool approve_client requires: you do not hold its current scope clients:write."],
     ["policy:write holder maps a WorkOS role to iam_admin", () => "/workos", "addRoleMappingAction", () => ({ externalKind: "role", externalName: "member", role: "iam_admin" }), "Only an iam_admin may map a WorkOS role or permission to iam_admin."],
   ];
 

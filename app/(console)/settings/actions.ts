@@ -9,6 +9,7 @@ import { rotateSigningKeys } from "@/lib/keys/rotate-signing-keys";
 import { registrationPolicyFromForm } from "@/lib/settings/registration-policy-form";
 import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
 import { updateTokenLifetimes } from "@/lib/settings/update-token-lifetimes";
+import { updateWorkosLinking } from "@/lib/settings/update-workos-linking";
 
 // Every action authorizes first (an audited 403 without settings:write), then lets lib/ validate, change and audit.
 
@@ -29,6 +30,16 @@ export async function updateRegistrationPolicyAction(_previous: ActionResult | n
     await updateRegistrationPolicy(policy, admin.context);
     revalidatePath("/settings");
     return { ok: true, message: "Registration policy saved. It applies to the next registration." };
+  });
+}
+
+export async function updateWorkosLinkingAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
+  return runAction(async () => {
+    const admin = await requireScope("settings:write", "change WorkOS account linking");
+    const domains = formString(form, "autoLinkEmailDomains").split(/[\s,]+/).filter(Boolean);
+    const { autoLinkEmailDomains } = await updateWorkosLinking({ autoLinkEmailDomains: domains }, admin.context);
+    revalidatePath("/settings");
+    return { ok: true, message: autoLinkEmailDomains.length ? `Verified emails at ${autoLinkEmailDomains.join(", ")} now link automatically.` : "No WorkOS account links automatically now." };
   });
 }
 

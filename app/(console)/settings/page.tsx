@@ -1,5 +1,5 @@
 import { Forbidden } from "@/components/console/forbidden";
-import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm } from "@/components/settings/settings-forms";
+import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm, WorkosLinkingForm } from "@/components/settings/settings-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -11,6 +11,7 @@ import { listScopes } from "@/lib/scopes/list-scopes";
 import { registrationPolicy } from "@/lib/settings/registration-policy";
 import { registrationPolicyToForm } from "@/lib/settings/registration-policy-form";
 import { TOKEN_LIFETIME_BOUNDS, tokenLifetimes } from "@/lib/settings/token-lifetimes";
+import { workosLinking } from "@/lib/settings/workos-linking";
 
 export const metadata = { title: "Settings" };
 
@@ -46,7 +47,7 @@ export default async function SettingsPage() {
   if (!me.scopes.has("settings:read")) return <Forbidden message="You need the settings:read scope to see settings." />;
   const canWrite = me.scopes.has("settings:write");
   const config = env();
-  const [policy, lifetimes, keys, scopes] = await Promise.all([registrationPolicy(), tokenLifetimes(), listSigningKeys(db()), canWrite ? listScopes(db()) : Promise.resolve([])]);
+  const [policy, lifetimes, keys, scopes, linking] = await Promise.all([registrationPolicy(), tokenLifetimes(), listSigningKeys(db()), canWrite ? listScopes(db()) : Promise.resolve([]), workosLinking()]);
   const domains = policy.autoApprove.flatMap((r) => (r.kind === "cimd_domain" ? [r.domain] : []));
   const hosts = policy.autoApprove.flatMap((r) => (r.kind === "redirect_host" ? [r.host] : []));
 
@@ -95,6 +96,16 @@ export default async function SettingsPage() {
             }}
           />
         ) : null}
+      </Card>
+
+      <Card title="WorkOS account linking" className="mt-6">
+        {canWrite ? (
+          <WorkosLinkingForm domains={linking.autoLinkEmailDomains} />
+        ) : (
+          <dl className="grid grid-cols-[12rem_1fr] gap-x-4 gap-y-2 text-sm" data-testid="workos-linking">
+            <Row label="Domains that link automatically"><List items={linking.autoLinkEmailDomains} empty="none: an admin links every account" /></Row>
+          </dl>
+        )}
       </Card>
 
       <Card title="Signing keys" className="mt-6">

@@ -30,6 +30,7 @@ import scopesList from "@/lib/cli/commands/scopes-list";
 import toolsList from "@/lib/cli/commands/tools-list";
 import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
+import usersLinkWorkos from "@/lib/cli/commands/users-link-workos";
 import usersList from "@/lib/cli/commands/users-list";
 
 /** Every CLI command. Adding a command is adding a file here and a line below. */
@@ -37,6 +38,7 @@ export const COMMANDS: CliCommand<any>[] = [
   adminCreate,
   usersCreate,
   usersList,
+  usersLinkWorkos,
   rolesList,
   rolesCreate,
   rolesAddParent,
