@@ -3,6 +3,7 @@ import adminCreate from "@/lib/cli/commands/admin-create";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
+import authkitLinkDomains from "@/lib/cli/commands/authkit-link-domains";
 import authkitMappingsAdd from "@/lib/cli/commands/authkit-mappings-add";
 import authkitMappingsList from "@/lib/cli/commands/authkit-mappings-list";
 import authkitMappingsRemove from "@/lib/cli/commands/authkit-mappings-remove";
@@ -56,6 +57,7 @@ export const COMMANDS: CliCommand<any>[] = [
   authkitMappingsList,
   authkitMappingsAdd,
   authkitMappingsRemove,
+  authkitLinkDomains,
   clientsList,
   clientsShow,
   clientsApprove,
