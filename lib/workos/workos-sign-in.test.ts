@@ -8,6 +8,7 @@ import { createUser } from "@/lib/users/create-user";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { updateWorkosLinking } from "@/lib/settings/update-workos-linking";
 import { linkWorkosAccount } from "@/lib/workos/link-workos-account";
+import { mayAutoLink, workosLinking } from "@/lib/settings/workos-linking";
 import { beginWorkosSignIn } from "@/lib/workos/begin-workos-sign-in";
 import { finishWorkosSignIn } from "@/lib/workos/finish-workos-sign-in";
 import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
@@ -128,6 +129,19 @@ describe("console sign-in through WorkOS", () => {
     await expect(finishWorkosSignIn(code, state, null)).rejects.toMatchObject({ reason: "no_account" });
     const [refused] = await listAuditEvents(db(), { kinds: ["user.link_refused"], limit: 1 });
     expect(refused).toMatchObject({ subject: dee.id, reason: expect.stringContaining("elsewhere.test is not listed for automatic linking") });
+  });
+
+  it("trusts exactly the listed domains, refuses what is not a domain, and audits each change", async () => {
+    const linking = await workosLinking();
+    expect(mayAutoLink(linking, "x@example.test")).toBe(true);
+    expect(mayAutoLink(linking, "x@sub.example.test")).toBe(false);
+    expect(mayAutoLink(linking, "x@example.test.evil.test")).toBe(false);
+    for (const bad of ["*.example.com", "not a domain", "localhost", "@example.com"]) {
+      await expect(updateWorkosLinking({ autoLinkEmailDomains: [bad] }, CLI_CONTEXT)).rejects.toMatchObject({ code: "invalid_input" });
+    }
+    expect(await updateWorkosLinking({ autoLinkEmailDomains: ["Example.TEST", "example.test"] }, CLI_CONTEXT)).toEqual({ autoLinkEmailDomains: ["example.test"] });
+    const [changed] = await listAuditEvents(db(), { kinds: ["settings.changed"], limit: 1 });
+    expect(changed).toMatchObject({ actor: "cli", reason: "WorkOS accounts with verified emails at example.test may link automatically" });
   });
 
   it("refuses an explicit link that is not the admin's to make, or that is already taken", async () => {
