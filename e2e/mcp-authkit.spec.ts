@@ -25,6 +25,8 @@ test.beforeAll(async () => {
     WORKOS_API_TIMEOUT_MS: "2000",
   });
   mcpUrl = `${server.baseUrl}/mcp`;
+  // The accounts here are at example.test: trust its verified emails for automatic linking (never to an admin's).
+  server.cli(["authkit", "link-domains", "--domain", "example.test"]);
 });
 
 test.afterAll(async () => {
@@ -62,7 +64,7 @@ function authkitToken(claims: { sub: string; client_id: string; scope: string; r
   return standin.mintAccessToken({ aud: mcpUrl, ...claims });
 }
 
-/** A WorkOS user whose verified email is a Portcullis user's: linked to that user on first sight. */
+/** A WorkOS user whose verified email (at a listed domain) is a Portcullis user's: linked to that user on first sight. */
 function linkedUser(roles: string[], prefix: string) {
   const local = server.createUser(roles, prefix);
   const workos = standin.addUser({ email: local.email, emailVerified: true });

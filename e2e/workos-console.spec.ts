@@ -49,14 +49,23 @@ async function signInWithWorkos(page: Page, email: string) {
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
-test("sign in with WorkOS: an existing account is linked by its verified email and signed in", async ({ page }) => {
+test("sign in with WorkOS: an admin's account is never linked by its email, only by an admin's explicit link", async ({ page }) => {
+  // Even at a domain listed for automatic linking: an iam_admin's identity is linked only by hand.
+  server.cli(["authkit", "link-domains", "--domain", admin.email.split("@")[1]]);
+  await signInWithWorkos(page, admin.email);
+  await expect(page).toHaveURL(`${server.baseUrl}/login?workos=no_account`);
+  const refused = JSON.parse(server.cli(["audit", "tail", "--kind", "user.link_refused", "--json"]).stdout) as Array<{ reason: string }>;
+  expect(refused[0].reason).toMatch(/the account holds iam_admin or a write scope, so only an admin may link it$/);
+
+  const workosId = [...standin.users.values()].find((u) => u.email === admin.email)!.id;
+  expect(server.cli(["users", "link-workos", "--email", admin.email, "--workos-id", workosId]).stdout).toContain(`${admin.email} is now linked to WorkOS user ${workosId}.`);
   await signInWithWorkos(page, admin.email);
   await expect(page).toHaveURL(`${server.baseUrl}/`);
   await expect(page.getByTestId("current-user")).toHaveText(admin.email);
   const events = JSON.parse(server.cli(["audit", "tail", "--kind", "admin.login", "--json"]).stdout) as Array<{ reason: string }>;
   expect(events[0].reason).toBe(`user ${admin.email} signed in with WorkOS`);
-  const users = JSON.parse(server.cli(["audit", "tail", "--kind", "user.updated", "--json"]).stdout) as Array<{ reason: string }>;
-  expect(users[0].reason).toMatch(new RegExp(`^user ${admin.email} linked to WorkOS user user_\\w+ \\(verified email\\)$`));
+  const links = JSON.parse(server.cli(["audit", "tail", "--kind", "user.linked", "--json"]).stdout) as Array<{ reason: string }>;
+  expect(links[0].reason).toBe(`user ${admin.email} linked to WorkOS user ${workosId} (admin)`);
 });
 
 test("sign in with WorkOS returns to the page that asked for it", async ({ page }) => {
@@ -72,7 +81,7 @@ test("sign in with WorkOS returns to the page that asked for it", async ({ page 
 test("a WorkOS identity without a Portcullis account is refused, with a clear message; passwords still work", async ({ page }) => {
   await signInWithWorkos(page, "stranger@example.test");
   await expect(page).toHaveURL(`${server.baseUrl}/login?workos=no_account`);
-  await expect(errorNotice(page)).toHaveText("There is no Portcullis account for your WorkOS identity. Ask an administrator to add you.");
+  await expect(errorNotice(page)).toHaveText("There is no Portcullis account linked to your WorkOS identity. Ask an administrator to add you, or to link your account.");
   const users = JSON.parse(server.cli(["users", "list", "--json"]).stdout) as Array<{ email: string }>;
   expect(users.map((u) => u.email)).not.toContain("stranger@example.test");
 

@@ -6,6 +6,8 @@ const APP_ERROR_STATUS = {
   invalid_input: 400,
   unauthenticated: 401,
   forbidden: 403,
+  /** The actor holds the scope for the action, but this change would give or take more than they may (lib/privilege). */
+  privilege_escalation: 403,
   not_found: 404,
   conflict: 409,
   role_cycle: 409,

@@ -79,6 +79,7 @@ async function main(): Promise<number> {
     import("./attack/transport"),
     import("./attack/mcp-revision"),
     import("./attack/console"),
+    import("./attack/escalation"),
     import("./attack/ssrf"),
     import("./attack/header-injection"),
     import("./attack/oversized"),

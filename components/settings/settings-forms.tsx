@@ -7,6 +7,7 @@ import { Field, Input } from "@/components/ui/field";
 import { rotateSigningKeysAction } from "@/lib/actions/settings/rotate-signing-keys";
 import { updateRegistrationPolicyAction } from "@/lib/actions/settings/update-registration-policy";
 import { updateTokenLifetimesAction } from "@/lib/actions/settings/update-token-lifetimes";
+import { updateWorkosLinkingAction } from "@/lib/actions/settings/update-workos-linking";
 import type { RegistrationPolicyForm as PolicyValues } from "@/lib/settings/registration-policy-form";
 
 const TEXTAREA =
@@ -85,6 +86,25 @@ export function TokenLifetimesForm({ access, refresh, bounds }: { access: number
             </Field>
           </div>
           <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save lifetimes"}</Button>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function WorkosLinkingForm({ domains }: { domains: string[] }) {
+  return (
+    <ActionForm action={updateWorkosLinkingAction} aria-label="WorkOS account linking" className="space-y-4">
+      {(pending) => (
+        <>
+          <ListField
+            name="autoLinkEmailDomains"
+            label="Email domains that link automatically"
+            hint="One per line. A WorkOS identity whose email WorkOS marks verified, at exactly one of these domains, is linked to the Portcullis account with that email — never to an account holding iam_admin or a write scope (link those with `users link-workos`). List only domains whose identity providers you trust: with bring-your-own SSO, anyone can assert any address."
+            value={domains.join("\n")}
+            placeholder="example.com"
+          />
+          <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save linking"}</Button>
         </>
       )}
     </ActionForm>

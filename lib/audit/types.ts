@@ -11,6 +11,8 @@ export const AUDIT_KINDS = [
   "user.enabled",
   "user.role_assigned",
   "user.role_removed",
+  "user.linked",
+  "user.link_refused",
   "policy.changed",
   "client.registered",
   "client.approved",

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 
@@ -44,6 +45,29 @@ export interface OpenSchemaEngine {
   close(): Promise<void>;
 }
 
+type ScriptAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * The pg adapter runs a migration script by splitting it at every `;` — inside a function body too, which breaks any
+ * PL/pgSQL (the last-admin guard's trigger). A script with a dollar-quoted body goes to PostgreSQL whole instead: the
+ * simple query protocol runs it as one implicit transaction, as `psql -1` would. Other scripts keep the adapter's way
+ * (statement by statement, so e.g. `ALTER TYPE … ADD VALUE` stays usable later in the same script). Errors go through
+ * the adapter's own mapping either way.
+ */
+function wholeScripts(adapter: ScriptAdapter): ScriptAdapter {
+  const driver = adapter.underlyingDriver() as pg.Pool;
+  const split = adapter.executeScript.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    if (!/\$[A-Za-z_]*\$/.test(script)) return split(script);
+    try {
+      await driver.query(script);
+    } catch (error) {
+      (adapter as unknown as { onError(error: unknown): never }).onError(error);
+    }
+  };
+  return adapter;
+}
+
 /** Opens the WebAssembly schema engine on a PostgreSQL-protocol database (PostgreSQL or embedded PGlite). */
 export async function openSchemaEngine(
   connectionString: string,
@@ -57,7 +81,7 @@ export async function openSchemaEngine(
   // The engine never disposes the adapters it connects; track them so their pools do not outlive the engine.
   const tracking = Object.assign(Object.create(Object.getPrototypeOf(factory)), factory, {
     connect: async () => {
-      const adapter = await factory.connect();
+      const adapter = wholeScripts(await factory.connect());
       opened.push(adapter);
       return adapter;
     },

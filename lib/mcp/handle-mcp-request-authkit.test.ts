@@ -13,6 +13,7 @@ import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { syncTools } from "@/lib/mcp/sync-tools";
+import { updateWorkosLinking } from "@/lib/settings/update-workos-linking";
 import { createUser } from "@/lib/users/create-user";
 import { addRoleMapping } from "@/lib/workos/add-role-mapping";
 import { revokeAuthkitAccess } from "@/lib/workos/revoke-authkit-access";
@@ -34,7 +35,9 @@ beforeAll(async () => {
   reloadEnv();
   database = await openTestDatabase();
   await syncTools();
-});
+  // acme.test's verified emails link to existing (unprivileged) accounts automatically; elsewhere.test's do not.
+  await updateWorkosLinking({ autoLinkEmailDomains: ["acme.test"] }, CLI_CONTEXT);
+}, 180_000);
 afterAll(async () => {
   await database.close();
   await standin.close();

@@ -1,13 +1,16 @@
-import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { findCycle } from "@/lib/policy/find-cycle";
-import { ROLE_GRAPH_LOCK } from "@/lib/roles/role-graph-lock";
+import { privilegedChange } from "@/lib/privilege/privileged-change";
+import { checkRoleChange } from "@/lib/privilege/privilege-rules";
 
-/** Makes `parentName` a parent of `roleName` (the role inherits the parent's scopes). Refuses cycles. */
+/**
+ * Makes `parentName` a parent of `roleName` (the role inherits the parent's scopes). Refuses cycles, and — inheriting
+ * a stronger role being a grant of its scopes — changes to a role you hold, iam_admin as a parent unless you are one,
+ * and a parent carrying scopes you do not hold.
+ */
 export async function addRoleParent(roleName: string, parentName: string, ctx: AuditContext): Promise<void> {
-  await changeTransaction(["policy"], async (tx) => {
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLE_GRAPH_LOCK})`);
+  await privilegedChange(["policy"], ctx, async (tx, view, actor) => {
     const roles = await tx.role.findMany({ select: { id: true, name: true, parents: { select: { parentId: true } } } });
     const byName = new Map(roles.map((r) => [r.name, r]));
     const role = byName.get(roleName);
@@ -15,6 +18,7 @@ export async function addRoleParent(roleName: string, parentName: string, ctx: A
     if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
     if (!parent) throw new AppError("not_found", `Role ${parentName} does not exist`);
     if (role.parents.some((p) => p.parentId === parent.id)) return;
+    checkRoleChange(view, actor, role.id, { parentId: parent.id });
 
     const byId = new Map(roles.map((r) => [r.id, r]));
     const cycle = findCycle(role.id, parent.id, (id) => byId.get(id)?.parents.map((p) => p.parentId) ?? []);

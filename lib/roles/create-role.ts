@@ -1,8 +1,8 @@
-import { changeTransaction } from "@/lib/changes/change-transaction";
 import { z } from "zod";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError, describeIssues } from "@/lib/errors";
-import { ROLE_GRAPH_LOCK } from "@/lib/roles/role-graph-lock";
+import { privilegedChange } from "@/lib/privilege/privileged-change";
+import { checkRoleContents } from "@/lib/privilege/privilege-rules";
 
 export const roleNameSchema = z
   .string()
@@ -27,8 +27,7 @@ export async function createRole(input: CreateRoleInput, ctx: AuditContext): Pro
   const { name, description } = parsed.data;
   const scopes = [...new Set(parsed.data.scopes)].sort();
   const parents = [...new Set(parsed.data.parents)].sort();
-  const role = await changeTransaction(["policy"], async (tx) => {
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLE_GRAPH_LOCK})`);
+  const role = await privilegedChange(["policy"], ctx, async (tx, view, actor) => {
     if (await tx.role.findUnique({ where: { name } })) throw new AppError("conflict", `Role ${name} already exists`);
     const known = await tx.scope.findMany({ where: { name: { in: scopes } }, select: { name: true } });
     const unknown = scopes.filter((s) => !known.some((k) => k.name === s));
@@ -36,6 +35,8 @@ export async function createRole(input: CreateRoleInput, ctx: AuditContext): Pro
     const parentRoles = await tx.role.findMany({ where: { name: { in: parents } }, select: { id: true, name: true } });
     const missing = parents.filter((p) => !parentRoles.some((r) => r.name === p));
     if (missing.length > 0) throw new AppError("invalid_input", `Unknown parent role: ${missing.join(", ")}`);
+    // Nobody holds a new role yet; what it may carry is what its creator could give.
+    checkRoleContents(view, actor, name, scopes, parentRoles.map((p) => p.id));
     const created = await tx.role.create({
       data: {
         name,

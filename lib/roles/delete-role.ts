@@ -1,7 +1,7 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { AppError } from "@/lib/errors";
-import { ROLE_GRAPH_LOCK } from "@/lib/roles/role-graph-lock";
+import { POLICY_EDIT_LOCK } from "@/lib/roles/role-graph-lock";
 
 /**
  * Deletes a role that no longer affects anyone's access. Refused, with what to do instead, when:
@@ -13,7 +13,7 @@ import { ROLE_GRAPH_LOCK } from "@/lib/roles/role-graph-lock";
  */
 export async function deleteRole(roleName: string, ctx: AuditContext): Promise<void> {
   await changeTransaction(["policy"], async (tx) => {
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLE_GRAPH_LOCK})`);
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${POLICY_EDIT_LOCK})`);
     const role = await tx.role.findUnique({
       where: { name: roleName },
       include: {

@@ -1,5 +1,7 @@
 /**
- * Serialises role-graph edits (create, parents, delete) so two concurrent edits cannot together close a cycle, or
- * delete a role another edit is about to attach to, that each alone would not.
+ * Serialises edits of the policy graph — roles, their scopes and parents, who holds which role, role mappings — so
+ * that two concurrent edits cannot together close a cycle, or delete a role another edit is about to attach to, and so
+ * that the privilege rules (lib/privilege) judge the graph a change really applies to.
  */
-export const ROLE_GRAPH_LOCK = 7_207_369_003;
+export const POLICY_EDIT_LOCK = 7_207_369_003;
+

@@ -10,7 +10,10 @@ import { deleteRole } from "@/lib/roles/delete-role";
 import { getRole } from "@/lib/roles/get-role";
 import { setRoleScopes } from "@/lib/roles/set-role-scopes";
 import { updateRole } from "@/lib/roles/update-role";
+import { removeRoleParent } from "@/lib/roles/remove-role-parent";
+import { setToolScope } from "@/lib/tools/set-tool-scope";
 import { createUser } from "@/lib/users/create-user";
+import { addRoleMapping } from "@/lib/workos/add-role-mapping";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
@@ -161,3 +164,91 @@ describe("deleting roles", () => {
   });
 });
 
+
+describe("privilege rules: policy:write edits roles, never its own, never beyond its own scopes", () => {
+  let designer: { actor: string };
+  let admin: { actor: string };
+  beforeAll(async () => {
+    // `designer` inherits `reader`: both are "their own roles".
+    await createRole({ name: "designer", scopes: ["policy:write"], parents: ["reader"] }, CLI_CONTEXT);
+    await createRole({ name: "target", scopes: ["clients:read"] }, CLI_CONTEXT);
+    designer = { actor: `user:${(await createUser({ email: "designer@example.test", name: "D", roles: ["designer"] }, CLI_CONTEXT)).id}` };
+    admin = { actor: `user:${(await createUser({ email: "boss@example.test", name: "B", roles: ["iam_admin"] }, CLI_CONTEXT)).id}` };
+  });
+
+  async function refused(attempt: Promise<unknown>) {
+    const graph = async () => JSON.stringify(await db().role.findMany({ orderBy: { name: "asc" }, include: { scopes: true, parents: true, mappings: true } }));
+    const before = await graph();
+    const denied = await db().auditEvent.count({ where: { kind: "console.denied" } });
+    let caught: unknown;
+    await attempt.catch((error: unknown) => (caught = error));
+    expect(isAppError(caught)).toBe(true);
+    const error = caught as { code: string; message: string; details?: { rule?: string } };
+    expect(await graph()).toBe(before);
+    expect(await db().auditEvent.count({ where: { kind: "console.denied" } })).toBe(denied + 1);
+    return { code: error.code, rule: error.details?.rule, message: error.message };
+  }
+
+  it("refuses scopes added to their own role, directly held or inherited", async () => {
+    expect(await refused(setRoleScopes("designer", ["policy:write", "users:write"], designer))).toEqual({
+      code: "privilege_escalation",
+      rule: "own_access",
+      message: "You cannot change role designer: you hold it (directly or through inheritance). Ask another administrator.",
+    });
+    expect(await refused(setRoleScopes("reader", ["account:read"], designer))).toMatchObject({ rule: "own_access" });
+  });
+
+  it("refuses iam_admin, or a stronger role, as a parent of their own role or any other", async () => {
+    expect(await refused(addRoleParent("designer", "iam_admin", designer))).toMatchObject({ rule: "own_access" });
+    expect(await refused(addRoleParent("target", "iam_admin", designer))).toEqual({
+      code: "privilege_escalation",
+      rule: "admin_only",
+      message: "Only an iam_admin may change whether target inherits iam_admin.",
+    });
+    expect(await refused(addRoleParent("target", "editor", designer))).toEqual({
+      code: "privilege_escalation",
+      rule: "beyond_own_scopes",
+      message: "You cannot give or take scopes you do not hold yourself (clients:write) through role target.",
+    });
+  });
+
+  it("refuses scopes they do not hold on another role, and on a role they create", async () => {
+    expect(await refused(setRoleScopes("target", ["clients:read", "settings:write"], designer))).toMatchObject({ rule: "beyond_own_scopes" });
+    expect(await refused(createRole({ name: "sneaky", scopes: ["users:write"] }, designer))).toMatchObject({ rule: "beyond_own_scopes" });
+    expect(await refused(createRole({ name: "sneaky", parents: ["iam_admin"] }, designer))).toMatchObject({ rule: "admin_only" });
+  });
+
+  it("refuses a WorkOS mapping to iam_admin or to a stronger role, and moving a tool they may not call", async () => {
+    expect(await refused(addRoleMapping({ externalKind: "role", externalName: "member", role: "iam_admin" }, designer))).toEqual({
+      code: "privilege_escalation",
+      rule: "admin_only",
+      message: "Only an iam_admin may map a WorkOS role or permission to iam_admin.",
+    });
+    expect(await refused(addRoleMapping({ externalKind: "role", externalName: "member", role: "editor" }, designer))).toMatchObject({ rule: "beyond_own_scopes" });
+    await db().tool.create({ data: { name: "approve_client", description: "Approve", requiredScope: "clients:write" } });
+    expect(await refused(setToolScope("approve_client", "account:read", designer))).toMatchObject({ rule: "beyond_own_scopes" });
+    await db().tool.delete({ where: { name: "approve_client" } });
+  });
+
+  it("allows what stays within their scopes, on roles they do not hold", async () => {
+    await setRoleScopes("target", ["clients:read", "policy:read"], designer);
+    await addRoleParent("target", "reader", designer);
+    await removeRoleParent("target", "reader", designer);
+    await createRole({ name: "fair", scopes: ["account:read"], parents: ["reader"] }, designer);
+    await addRoleMapping({ externalKind: "role", externalName: "viewer", role: "reader" }, designer);
+  });
+
+  it("binds an iam_admin by the own-role rule only: any scope, on any role but their own", async () => {
+    await db().scope.create({ data: { name: "tools:deploy", description: "Deploy" } });
+    const adminScopes = (await getRole(db(), "iam_admin"))!.scopes;
+    expect(await refused(setRoleScopes("iam_admin", [...adminScopes, "tools:deploy"], admin))).toMatchObject({ rule: "own_access" });
+    await setRoleScopes("target", ["clients:read", "policy:read", "tools:deploy"], admin);
+    await addRoleParent("target", "iam_admin", admin);
+    await removeRoleParent("target", "iam_admin", admin);
+  });
+
+  it("does not bind the CLI, the operator of the machine", async () => {
+    await setRoleScopes("designer", ["policy:write", "users:read"], CLI_CONTEXT);
+    expect((await getRole(db(), "designer"))!.scopes).toEqual(["policy:write", "users:read"]);
+  });
+});

@@ -1,15 +1,19 @@
-import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { privilegedChange } from "@/lib/privilege/privileged-change";
+import { checkRoleAssignment } from "@/lib/privilege/privilege-rules";
 
-/** Gives a user a role. Takes effect on the user's next call (the policy cache is invalidated on return). */
+/**
+ * Gives a user a role, within the privilege rules (never to yourself, iam_admin only from an iam_admin, never a role
+ * carrying scopes you do not hold). Takes effect on the user's next call (the policy cache is invalidated on return).
+ */
 export async function assignRole(userId: string, roleName: string, ctx: AuditContext): Promise<void> {
-  await changeTransaction(["policy"], async (tx) => {
-    // One connection per transaction: its queries run one after another (pg refuses overlapping queries on a client).
+  await privilegedChange(["policy"], ctx, async (tx, view, actor) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
-    const role = await tx.role.findUnique({ where: { name: roleName } });
+    const role = view.role(roleName);
     if (!user) throw new AppError("not_found", "User not found");
     if (!role) throw new AppError("not_found", `Role ${roleName} does not exist`);
+    checkRoleAssignment(view, actor, role.id, userId, "grant");
     const created = await tx.userRole.createMany({ data: [{ userId, roleId: role.id }], skipDuplicates: true });
     if (created.count === 0) return;
     await appendAudit(tx, [

@@ -1,9 +1,10 @@
-import { changeTransaction } from "@/lib/changes/change-transaction";
 import { z } from "zod";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import type { Tx } from "@/lib/db/client";
 import { AppError, describeIssues } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
+import { privilegedChange } from "@/lib/privilege/privileged-change";
+import { checkRoleAssignment } from "@/lib/privilege/privilege-rules";
 import { displayNameSchema, emailSchema, passwordSchema } from "@/lib/users/user-input";
 
 export const createUserInput = z.object({
@@ -72,8 +73,15 @@ export async function createUserInTx(tx: Tx, prepared: PreparedUser, ctx: AuditC
   return { id: user.id, email, name, roles: roleNames };
 }
 
+/** Creates a user; each role given with the account is a grant, within the privilege rules (lib/privilege). */
 export async function createUser(input: CreateUserInput, ctx: AuditContext): Promise<CreatedUser> {
   const prepared = await prepareUser(input);
-  const created = await changeTransaction(["policy"], (tx) => createUserInTx(tx, prepared, ctx));
-  return created;
+  return privilegedChange(["policy"], ctx, async (tx, view, actor) => {
+    for (const name of prepared.roles) {
+      const role = view.role(name);
+      // An unknown role is createUserInTx's to report.
+      if (role) checkRoleAssignment(view, actor, role.id, null, "grant");
+    }
+    return createUserInTx(tx, prepared, ctx);
+  });
 }

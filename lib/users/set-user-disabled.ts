@@ -1,22 +1,23 @@
-import { changeTransaction } from "@/lib/changes/change-transaction";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { revokeGrants } from "@/lib/grants/revoke-grants";
-import { ADMIN_ROLE } from "@/lib/policy/catalog";
+import { privilegedChange } from "@/lib/privilege/privileged-change";
+import { checkAccountChange } from "@/lib/privilege/privilege-rules";
+import { guardLastAdmin } from "@/lib/users/last-admin-guard";
 
-/** Disables (or re-enables) a user. Disabling also revokes every grant the user holds. */
+/**
+ * Disables (or re-enables) a user. Disabling also revokes every grant the user holds. Both are privileged changes —
+ * re-enabling gives back everything the account holds — so never your own account, an iam_admin's only by an
+ * iam_admin, and only accounts within your own scopes; and the database refuses to disable the last enabled iam_admin.
+ */
 export async function setUserDisabled(userId: string, disabled: boolean, ctx: AuditContext): Promise<void> {
-  await changeTransaction(["policy", "revocations"], async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId }, include: { roles: { include: { role: true } } } });
-    if (!user) throw new AppError("not_found", "User not found");
-    if ((user.disabledAt !== null) === disabled) return;
-    if (disabled && ctx.actor === `user:${userId}`) throw new AppError("conflict", "You cannot disable your own account");
-    if (disabled && user.roles.some((r) => r.role.name === ADMIN_ROLE)) {
-      const enabledAdmins = await tx.userRole.count({ where: { role: { name: ADMIN_ROLE }, user: { disabledAt: null } } });
-      if (enabledAdmins <= 1) throw new AppError("conflict", `${user.email} is the last enabled ${ADMIN_ROLE}`);
-    }
+  await privilegedChange(["policy", "revocations"], ctx, async (tx, view, actor) => {
+    const target = await view.user(userId);
+    if (!target) throw new AppError("not_found", "User not found");
+    if (target.disabled === disabled) return;
+    checkAccountChange(actor, { id: userId, ...target }, disabled ? "disable" : "enable");
     const now = new Date();
-    await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
+    await guardLastAdmin(target.email, () => tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } }));
     const revokedGrants = disabled ? (await revokeGrants(tx, { userId }, "user disabled", now)).grantIds.length : 0;
     await appendAudit(tx, [
       {
@@ -25,7 +26,7 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
         subject: userId,
         ip: ctx.ip,
         requestId: ctx.requestId,
-        reason: disabled ? `user ${user.email} disabled; ${revokedGrants} grant(s) revoked` : `user ${user.email} enabled`,
+        reason: disabled ? `user ${target.email} disabled; ${revokedGrants} grant(s) revoked` : `user ${target.email} enabled`,
         detail: { revokedGrants },
       },
     ]);

@@ -96,10 +96,84 @@ describe("users and roles", () => {
     const admin = await createUser({ email: "root@example.test", name: "Root", password, roles: ["iam_admin"] }, CLI_CONTEXT);
     await expect(setUserDisabled(admin.id, true, CLI_CONTEXT)).rejects.toMatchObject({ code: "conflict" });
     await expect(removeRole(admin.id, "iam_admin", CLI_CONTEXT)).rejects.toMatchObject({ code: "conflict" });
-    await expect(setUserDisabled(admin.id, true, { actor: `user:${admin.id}` })).rejects.toMatchObject({ message: "You cannot disable your own account" });
+    await expect(setUserDisabled(admin.id, true, { actor: `user:${admin.id}` })).rejects.toMatchObject({ code: "privilege_escalation", message: "You cannot disable your own account." });
   });
 
   it("leaves an intact audit chain behind all of the above", async () => {
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+  });
+});
+
+describe("privilege rules: users:write administers access, it does not hand out more of it", () => {
+  let helpdesk: string;
+  let peer: string;
+  let root: string;
+  const deniedEvents = (actor: string) => db().auditEvent.findMany({ where: { kind: "console.denied", actor }, orderBy: { seq: "asc" } });
+
+  beforeAll(async () => {
+    await createRole({ name: "helpdesk", scopes: ["users:write", "users:read", "account:read", "clients:read", "policy:read"] }, CLI_CONTEXT);
+    await createRole({ name: "shadow_admin", parents: ["iam_admin"] }, CLI_CONTEXT);
+    helpdesk = (await createUser({ email: "hd@example.test", name: "Helpdesk", password, roles: ["helpdesk"] }, CLI_CONTEXT)).id;
+    peer = (await createUser({ email: "peer@example.test", name: "Peer", password }, CLI_CONTEXT)).id;
+    root = (await createUser({ email: "root2@example.test", name: "Root 2", password, roles: ["iam_admin"] }, CLI_CONTEXT)).id;
+  });
+
+  const rolesOf = async (userId: string) =>
+    (await db().userRole.findMany({ where: { userId }, include: { role: true } })).map((r) => r.role.name).sort();
+
+  it.each([
+    ["iam_admin to themselves", () => assignRole(helpdesk, "iam_admin", { actor: `user:${helpdesk}` }), "own_access", "You cannot change your own roles: ask another administrator to give iam_admin."],
+    ["iam_admin to another", () => assignRole(peer, "iam_admin", { actor: `user:${helpdesk}` }), "admin_only", "Only an iam_admin may give iam_admin."],
+    ["a role inheriting iam_admin", () => assignRole(peer, "shadow_admin", { actor: `user:${helpdesk}` }), "admin_only", "Only an iam_admin may give shadow_admin (it inherits iam_admin)."],
+    ["a role stronger than their own", () => assignRole(peer, "editor", { actor: `user:${helpdesk}` }), "beyond_own_scopes", "You cannot give role editor: it carries scopes you do not hold (clients:write)."],
+    ["iam_admin with a new account", () => createUser({ email: "sock@example.test", name: "Sock", password, roles: ["iam_admin"] }, { actor: `user:${helpdesk}` }), "admin_only", "Only an iam_admin may give iam_admin."],
+    ["iam_admin taken from an admin", () => removeRole(root, "iam_admin", { actor: `user:${helpdesk}` }), "admin_only", "Only an iam_admin may take away iam_admin."],
+    ["an admin disabled", () => setUserDisabled(root, true, { actor: `user:${helpdesk}` }), "admin_only", "Only an iam_admin may disable root2@example.test, who holds iam_admin."],
+    ["their own role removed", () => removeRole(helpdesk, "helpdesk", { actor: `user:${helpdesk}` }), "own_access", "You cannot change your own roles: ask another administrator to take away helpdesk."],
+  ])("refuses %s, changing nothing, as an audited console.denied", async (_what, attempt, rule, message) => {
+    const before = await Promise.all([rolesOf(helpdesk), rolesOf(peer), rolesOf(root), db().user.count()]);
+    const denied = (await deniedEvents(`user:${helpdesk}`)).length;
+    await expect(attempt()).rejects.toMatchObject({ code: "privilege_escalation", status: 403, message, details: { rule } });
+    expect(await Promise.all([rolesOf(helpdesk), rolesOf(peer), rolesOf(root), db().user.count()])).toEqual(before);
+    const events = await deniedEvents(`user:${helpdesk}`);
+    expect(events).toHaveLength(denied + 1);
+    expect(events.at(-1)).toMatchObject({ decision: "deny", reason: message, detail: { rule } });
+  });
+
+  it("names the scopes that are missing in the audit event", async () => {
+    await expect(assignRole(peer, "editor", { actor: `user:${helpdesk}` })).rejects.toMatchObject({ details: { missingScopes: ["clients:write"] } });
+    expect((await deniedEvents(`user:${helpdesk}`)).at(-1)).toMatchObject({ subject: peer, scopes: ["clients:write"] });
+  });
+
+  it("still lets users:write give and take roles within its own scopes", async () => {
+    await assignRole(peer, "reader", { actor: `user:${helpdesk}` });
+    await removeRole(peer, "reader", { actor: `user:${helpdesk}` });
+    await setUserDisabled(peer, true, { actor: `user:${helpdesk}` });
+    await setUserDisabled(peer, false, { actor: `user:${helpdesk}` });
+    expect(await rolesOf(peer)).toEqual([]);
+  });
+
+  it("refuses re-enabling a disabled admin account to anyone but an iam_admin", async () => {
+    const other = await createUser({ email: "root3@example.test", name: "Root 3", password, roles: ["iam_admin"] }, CLI_CONTEXT);
+    await setUserDisabled(root, true, { actor: `user:${other.id}` });
+    await expect(setUserDisabled(root, false, { actor: `user:${helpdesk}` })).rejects.toMatchObject({
+      code: "privilege_escalation",
+      message: "Only an iam_admin may enable root2@example.test, who holds iam_admin.",
+    });
+    await setUserDisabled(root, false, CLI_CONTEXT);
+  });
+
+  it("binds an iam_admin too: not their own roles, but anyone else's", async () => {
+    await expect(removeRole(root, "iam_admin", { actor: `user:${root}` })).rejects.toMatchObject({ details: { rule: "own_access" } });
+    await assignRole(peer, "shadow_admin", { actor: `user:${root}` });
+    await removeRole(peer, "shadow_admin", { actor: `user:${root}` });
+  });
+
+  it("refuses anyone who is neither a user nor the operator (fail closed)", async () => {
+    await expect(assignRole(peer, "developer", { actor: "client:some-mcp-client" })).rejects.toMatchObject({ details: { rule: "beyond_own_scopes" } });
+  });
+
+  it("leaves an intact audit chain behind the refusals", async () => {
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
   });
 });

@@ -1,6 +1,7 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
-import { changeTransaction } from "@/lib/changes/change-transaction";
 import { AppError, describeIssues } from "@/lib/errors";
+import { privilegedChange } from "@/lib/privilege/privileged-change";
+import { checkRoleMapping } from "@/lib/privilege/privilege-rules";
 import { describeExternal, roleMappingInput, type RoleMappingInput } from "@/lib/workos/role-mapping-input";
 
 export interface RoleMappingView {
@@ -13,16 +14,19 @@ export interface RoleMappingView {
 
 /**
  * Maps a WorkOS role or permission to a local role: a caller whose AuthKit token carries it holds the local role for
- * MCP decisions, from the next call on. A policy change, audited in the same transaction.
+ * MCP decisions, from the next call on — a grant of that role to whoever the WorkOS side gives the role or permission, so
+ * within the privilege rules (iam_admin only by an iam_admin; only roles within your own scopes). A policy change,
+ * audited in the same transaction.
  */
 export async function addRoleMapping(input: RoleMappingInput, ctx: AuditContext): Promise<RoleMappingView> {
   const parsed = roleMappingInput.safeParse(input);
   if (!parsed.success) throw new AppError("invalid_input", describeIssues(parsed.error.issues));
   const { externalKind, externalName, role } = parsed.data;
   const external = describeExternal(externalKind, externalName);
-  return changeTransaction(["policy"], async (tx) => {
-    const local = await tx.role.findUnique({ where: { name: role } });
+  return privilegedChange(["policy"], ctx, async (tx, view, actor) => {
+    const local = view.role(role);
     if (!local) throw new AppError("invalid_input", `Unknown role: ${role}`);
+    checkRoleMapping(view, actor, local.id);
     const created = await tx.roleMapping.createMany({ data: [{ externalKind, externalName, roleId: local.id }], skipDuplicates: true });
     if (created.count === 0) throw new AppError("conflict", `${external} already maps to role ${role}`);
     const mapping = await tx.roleMapping.findUniqueOrThrow({

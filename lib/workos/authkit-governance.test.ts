@@ -11,6 +11,7 @@ import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { decide } from "@/lib/policy/decide";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { updateWorkosLinking } from "@/lib/settings/update-workos-linking";
 import { createUser } from "@/lib/users/create-user";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { addRoleMapping } from "@/lib/workos/add-role-mapping";
@@ -49,7 +50,8 @@ beforeAll(async () => {
       { name: "approve_client", description: "Approve a client", requiredScope: "clients:write" },
     ],
   });
-});
+  await updateWorkosLinking({ autoLinkEmailDomains: ["acme.test"] }, CLI_CONTEXT);
+}, 180_000);
 afterAll(async () => {
   await database.close();
   await standin.close();
@@ -218,7 +220,7 @@ describe("AuthKit mode at /mcp (library level)", () => {
     const verified = standin.addUser({ email: "frank@acme.test", emailVerified: true });
     const principal = await authenticateAuthkitCaller(await standin.mintAccessToken({ sub: verified.id, aud: RESOURCE, client_id: "client_01CURSOR" }));
     expect(principal.userId).toBe(local.id);
-    const [linked] = await listAuditEvents(db(), { kinds: ["user.updated"], limit: 1 });
+    const [linked] = await listAuditEvents(db(), { kinds: ["user.linked"], limit: 1 });
     expect(linked).toMatchObject({ subject: local.id, reason: `user frank@acme.test linked to WorkOS user ${verified.id} (verified email)` });
 
     const local2 = await createUser({ email: "grace@acme.test", name: "Grace", password: "a-password-long-enough", roles: ["iam_admin"] }, CLI_CONTEXT);
@@ -227,6 +229,27 @@ describe("AuthKit mode at /mcp (library level)", () => {
     expect(other.userId).not.toBe(local2.id);
     const created = await db().user.findUniqueOrThrow({ where: { id: other.userId }, include: { roles: true } });
     expect(created).toMatchObject({ email: `${impostor.id.toLowerCase()}@workos.invalid`, roles: [] });
+  });
+
+  it("never takes over an admin's (or write-scope holder's) account by a verified email, nor one at an unlisted domain", async () => {
+    const grace = await db().user.findUniqueOrThrow({ where: { email: "grace@acme.test" } });
+    // A verified email is only what some identity provider asserted: with bring-your-own SSO, anyone can assert it.
+    const claimant = standin.addUser({ email: "grace@acme.test", emailVerified: true });
+    const token = await standin.mintAccessToken({ sub: claimant.id, aud: RESOURCE, client_id: "client_01CURSOR", scope: ALL });
+    await expect(authenticateAuthkitCaller(token)).rejects.toMatchObject({ why: `WorkOS user ${claimant.id} is not a Portcullis user` });
+    const [refused] = await listAuditEvents(db(), { kinds: ["user.link_refused"], limit: 1 });
+    expect(refused).toMatchObject({ subject: grace.id, reason: `WorkOS user ${claimant.id} not linked to grace@acme.test by verified email: the account holds iam_admin or a write scope, so only an admin may link it` });
+    expect(await db().user.count({ where: { workosUserId: claimant.id } })).toBe(0);
+
+    const olga = await createUser({ email: "olga@partner.test", name: "Olga", password: "a-password-long-enough", roles: ["developer"] }, CLI_CONTEXT);
+    const outsider = standin.addUser({ email: "olga@partner.test", emailVerified: true });
+    const other = await authenticateAuthkitCaller(await standin.mintAccessToken({ sub: outsider.id, aud: RESOURCE, client_id: "client_01CURSOR", scope: ALL })).catch((e: unknown) => e);
+    expect(other).toMatchObject({ name: "InvalidAuthkitToken" });
+    expect((await db().user.findUniqueOrThrow({ where: { id: olga.id } })).workosUserId).toBeNull();
+    // A stranger at an unlisted domain is a new, roleless user under an undeliverable address, never the address claimed.
+    const newcomer = standin.addUser({ email: "pat@partner.test", emailVerified: true });
+    const placed = await authenticateAuthkitCaller(await standin.mintAccessToken({ sub: newcomer.id, aud: RESOURCE, client_id: "client_01CURSOR", scope: ALL }));
+    expect(await db().user.findUniqueOrThrow({ where: { id: placed.userId } })).toMatchObject({ email: `${newcomer.id.toLowerCase()}@workos.invalid` });
   });
 
   it("with WORKOS_AUTHKIT_SCOPES=policy the token's scopes do not bound the call; the client's allow-list does", async () => {

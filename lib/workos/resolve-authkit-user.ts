@@ -37,9 +37,10 @@ async function fetchProfile(workosUserId: string): Promise<WorkosProfile | null>
  * Linked users come from memory. A WorkOS user seen for the first time is placed once, by issuer mode:
  *  - bridge: only the local user that signed in through the Login URI (the `external_id` Portcullis gave WorkOS);
  *    anyone else is refused — in bridge mode Portcullis is the only way into AuthKit.
- *  - authkit: an existing human user with the same verified email, else a new user with no roles (their access comes
- *    from mapped WorkOS roles and whatever an admin grants them). Without an API key there is no profile to match, so
- *    the new user gets an undeliverable placeholder address.
+ *  - authkit: an existing human user with the same verified email at a domain an admin listed for automatic linking,
+ *    unless that account holds iam_admin or a write scope (then nobody, until an admin links it); else a new user with
+ *    no roles (their access comes from mapped WorkOS roles and whatever an admin grants them). Without an API key there
+ *    is no profile to match, so the new user gets an undeliverable placeholder address.
  */
 export async function resolveAuthkitUser(workosUserId: string, ctx: AuditContext): Promise<string> {
   const linked = (await workosUserIndex()).get(workosUserId);

@@ -6,6 +6,9 @@ import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
 import { createUser } from "@/lib/users/create-user";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
+import { updateWorkosLinking } from "@/lib/settings/update-workos-linking";
+import { linkWorkosAccount } from "@/lib/workos/link-workos-account";
+import { mayAutoLink, workosLinking } from "@/lib/settings/workos-linking";
 import { beginWorkosSignIn } from "@/lib/workos/begin-workos-sign-in";
 import { finishWorkosSignIn } from "@/lib/workos/finish-workos-sign-in";
 import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
@@ -26,7 +29,8 @@ beforeAll(async () => {
   });
   reloadEnv();
   database = await openTestDatabase();
-});
+  await updateWorkosLinking({ autoLinkEmailDomains: ["example.test"] }, CLI_CONTEXT);
+}, 180_000);
 afterAll(async () => {
   await database.close();
   await standin.close();
@@ -86,17 +90,82 @@ describe("console sign-in through WorkOS", () => {
     expect(await db().user.count({ where: { email: "stranger@example.test" } })).toBe(0);
   });
 
-  it("links an existing account by verified email on first sign-in, then by WorkOS id", async () => {
-    const local = await createUser({ email: "ada@example.test", name: "Ada", password: "a-password-long-enough", roles: ["iam_admin"] }, CLI_CONTEXT);
+  it("links an existing account by verified email at a listed domain on first sign-in, then by WorkOS id", async () => {
+    const local = await createUser({ email: "ada@example.test", name: "Ada", password: "a-password-long-enough", roles: ["developer"] }, CLI_CONTEXT);
     const first = await signInAtAuthkit("ada@example.test");
     expect(await finishWorkosSignIn(first.code, first.state, null)).toEqual({ id: local.id, email: "ada@example.test", name: "Ada" });
     expect(await lastLoginEvent()).toMatchObject({ kind: "admin.login", subject: local.id, reason: "user ada@example.test signed in with WorkOS", detail: { linked: true } });
     const workosId = [...standin.users.values()].find((u) => u.email === "ada@example.test")!.id;
     expect((await db().user.findUniqueOrThrow({ where: { id: local.id } })).workosUserId).toBe(workosId);
+    const [linked] = await listAuditEvents(db(), { kinds: ["user.linked"], limit: 1 });
+    expect(linked).toMatchObject({ subject: local.id, reason: `user ada@example.test linked to WorkOS user ${workosId} (verified email)` });
 
     const again = await signInAtAuthkit("ada@example.test");
     expect((await finishWorkosSignIn(again.code, again.state, null)).id).toBe(local.id);
     expect(await lastLoginEvent()).toMatchObject({ kind: "admin.login", detail: { linked: false } });
+  });
+
+  it("never links an iam_admin (or a write-scope holder) by email: an admin links them explicitly", async () => {
+    const root = await createUser({ email: "root@example.test", name: "Root", password: "a-password-long-enough", roles: ["iam_admin"] }, CLI_CONTEXT);
+    const writer = await createUser({ email: "writer@example.test", name: "W", password: "a-password-long-enough", roles: ["editor"] }, CLI_CONTEXT);
+    for (const target of [root, writer]) {
+      const { code, state } = await signInAtAuthkit(target.email);
+      await expect(finishWorkosSignIn(code, state, null)).rejects.toMatchObject({ reason: "no_account", status: 401 });
+      const [refused] = await listAuditEvents(db(), { kinds: ["user.link_refused"], limit: 1 });
+      expect(refused).toMatchObject({ subject: target.id, decision: "deny", reason: expect.stringContaining("holds iam_admin or a write scope") });
+      expect((await db().user.findUniqueOrThrow({ where: { id: target.id } })).workosUserId).toBeNull();
+    }
+    const workosId = [...standin.users.values()].find((u) => u.email === "root@example.test")!.id;
+    expect(await linkWorkosAccount({ user: "root@example.test", workosUserId: workosId }, CLI_CONTEXT)).toEqual({ userId: root.id, email: "root@example.test", changed: true });
+    const [linked] = await listAuditEvents(db(), { kinds: ["user.linked"], limit: 1 });
+    expect(linked).toMatchObject({ actor: "cli", subject: root.id, detail: { rule: "admin", workosUserId: workosId, workosEmail: "root@example.test" } });
+    const { code, state } = await signInAtAuthkit("root@example.test");
+    expect((await finishWorkosSignIn(code, state, null)).id).toBe(root.id);
+  });
+
+  it("never links by email at a domain an admin has not listed", async () => {
+    const dee = await createUser({ email: "dee@elsewhere.test", name: "Dee", password: "a-password-long-enough", roles: ["developer"] }, CLI_CONTEXT);
+    const { code, state } = await signInAtAuthkit("dee@elsewhere.test");
+    await expect(finishWorkosSignIn(code, state, null)).rejects.toMatchObject({ reason: "no_account" });
+    const [refused] = await listAuditEvents(db(), { kinds: ["user.link_refused"], limit: 1 });
+    expect(refused).toMatchObject({ subject: dee.id, reason: expect.stringContaining("elsewhere.test is not listed for automatic linking") });
+  });
+
+  it("trusts exactly the listed domains, refuses what is not a domain, and audits each change", async () => {
+    const linking = await workosLinking();
+    expect(mayAutoLink(linking, "x@example.test")).toBe(true);
+    expect(mayAutoLink(linking, "x@sub.example.test")).toBe(false);
+    expect(mayAutoLink(linking, "x@example.test.evil.test")).toBe(false);
+    for (const bad of ["*.example.com", "not a domain", "localhost", "@example.com"]) {
+      await expect(updateWorkosLinking({ autoLinkEmailDomains: [bad] }, CLI_CONTEXT)).rejects.toMatchObject({ code: "invalid_input" });
+    }
+    expect(await updateWorkosLinking({ autoLinkEmailDomains: ["Example.TEST", "example.test"] }, CLI_CONTEXT)).toEqual({ autoLinkEmailDomains: ["example.test"] });
+    const [changed] = await listAuditEvents(db(), { kinds: ["settings.changed"], limit: 1 });
+    expect(changed).toMatchObject({ actor: "cli", reason: "WorkOS accounts with verified emails at example.test may link automatically" });
+  });
+
+  it("refuses an explicit link that is not the admin's to make, or that is already taken", async () => {
+    const eve = await createUser({ email: "eve@example.test", name: "Eve", password: "a-password-long-enough", roles: ["editor"] }, CLI_CONTEXT);
+    const root = await db().user.findUniqueOrThrow({ where: { email: "root@example.test" } });
+    const helper = await createUser({ email: "helper@example.test", name: "H", password: "a-password-long-enough", roles: ["access_reviewer"] }, CLI_CONTEXT);
+    const stranger = standin.addUser({ email: "someone@evil.test" });
+    // Linking an identity to an account hands the account to whoever holds the identity.
+    await expect(linkWorkosAccount({ user: "root@example.test", workosUserId: stranger.id }, { actor: `user:${eve.id}` })).rejects.toMatchObject({ code: "conflict" });
+    await expect(linkWorkosAccount({ user: "writer@example.test", workosUserId: stranger.id }, { actor: `user:${helper.id}` })).rejects.toMatchObject({
+      code: "privilege_escalation",
+      details: { rule: "beyond_own_scopes" },
+    });
+    await expect(linkWorkosAccount({ user: "eve@example.test", workosUserId: stranger.id }, { actor: `user:${eve.id}` })).rejects.toMatchObject({
+      code: "privilege_escalation",
+      message: "You cannot link your own account.",
+    });
+    await expect(linkWorkosAccount({ user: "eve@example.test", workosUserId: root.workosUserId! }, CLI_CONTEXT)).rejects.toMatchObject({
+      code: "conflict",
+      message: `WorkOS user ${root.workosUserId} is already linked to root@example.test`,
+    });
+    await expect(linkWorkosAccount({ user: "eve@example.test", workosUserId: "user_01NOSUCHUSER" }, CLI_CONTEXT)).rejects.toMatchObject({ code: "not_found" });
+    await expect(linkWorkosAccount({ user: "eve@example.test", workosUserId: "not-a-workos-id" }, CLI_CONTEXT)).rejects.toMatchObject({ code: "invalid_input" });
+    expect((await db().user.findUniqueOrThrow({ where: { id: eve.id } })).workosUserId).toBeNull();
   });
 
   it("does not link by an email WorkOS has not verified", async () => {

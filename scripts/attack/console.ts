@@ -7,7 +7,7 @@ import { fail } from "./http";
 import { Browser, expectErrorPage, type Reply } from "./http";
 
 /** The id Next.js gave a server action in this build (what a page's form would carry). */
-function actionId(name: string): string {
+export function actionId(name: string): string {
   const manifest = JSON.parse(readFileSync(join(".next", "server", "server-reference-manifest.json"), "utf8")) as {
     node: Record<string, { exportedName?: string }>;
   };

@@ -1,5 +1,5 @@
 import { Forbidden } from "@/components/console/forbidden";
-import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm } from "@/components/settings/settings-forms";
+import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm, WorkosLinkingForm } from "@/components/settings/settings-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -43,7 +43,7 @@ export default async function SettingsPage() {
   if (!me.scopes.has("settings:read")) return <Forbidden message="You need the settings:read scope to see settings." />;
   const canWrite = me.scopes.has("settings:write");
   const config = env();
-  const { policy, lifetimes, keys, scopes } = await loadSettingsOverview({ withScopes: canWrite });
+  const { policy, lifetimes, keys, scopes, linking } = await loadSettingsOverview({ withScopes: canWrite });
   const domains = policy.autoApprove.flatMap((r) => (r.kind === "cimd_domain" ? [r.domain] : []));
   const hosts = policy.autoApprove.flatMap((r) => (r.kind === "redirect_host" ? [r.host] : []));
 
@@ -92,6 +92,16 @@ export default async function SettingsPage() {
             }}
           />
         ) : null}
+      </Card>
+
+      <Card title="WorkOS account linking" className="mt-6">
+        {canWrite ? (
+          <WorkosLinkingForm domains={linking.autoLinkEmailDomains} />
+        ) : (
+          <dl className="grid grid-cols-[12rem_1fr] gap-x-4 gap-y-2 text-sm" data-testid="workos-linking">
+            <Row label="Domains that link automatically"><List items={linking.autoLinkEmailDomains} empty="none: an admin links every account" /></Row>
+          </dl>
+        )}
       </Card>
 
       <Card title="Signing keys" className="mt-6">

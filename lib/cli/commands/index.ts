@@ -3,6 +3,7 @@ import adminCreate from "@/lib/cli/commands/admin-create";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
+import authkitLinkDomains from "@/lib/cli/commands/authkit-link-domains";
 import authkitMappingsAdd from "@/lib/cli/commands/authkit-mappings-add";
 import authkitMappingsList from "@/lib/cli/commands/authkit-mappings-list";
 import authkitMappingsRemove from "@/lib/cli/commands/authkit-mappings-remove";
@@ -30,6 +31,7 @@ import scopesList from "@/lib/cli/commands/scopes-list";
 import toolsList from "@/lib/cli/commands/tools-list";
 import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
+import usersLinkWorkos from "@/lib/cli/commands/users-link-workos";
 import usersList from "@/lib/cli/commands/users-list";
 
 /** Every CLI command. Adding a command is adding a file here and a line below. */
@@ -37,6 +39,7 @@ export const COMMANDS: CliCommand<any>[] = [
   adminCreate,
   usersCreate,
   usersList,
+  usersLinkWorkos,
   rolesList,
   rolesCreate,
   rolesAddParent,
@@ -54,6 +57,7 @@ export const COMMANDS: CliCommand<any>[] = [
   authkitMappingsList,
   authkitMappingsAdd,
   authkitMappingsRemove,
+  authkitLinkDomains,
   clientsList,
   clientsShow,
   clientsApprove,
