@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { revokeGrants } from "@/lib/grants/revoke-grants";
 import { ADMIN_ROLE } from "@/lib/policy/catalog";
 
-/** Disables (or re-enables) a user. Disabling also revokes every grant the user holds. */
+/** Disables (or re-enables) a user. Disabling also revokes every grant the user holds and forgets their consents. */
 export async function setUserDisabled(userId: string, disabled: boolean, ctx: AuditContext): Promise<void> {
   await changeTransaction(["policy", "revocations"], async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, include: { roles: { include: { role: true } } } });
@@ -17,7 +17,9 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
     }
     const now = new Date();
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
-    const revokedGrants = disabled ? (await revokeGrants(tx, { userId }, "user disabled", now)).grantIds.length : 0;
+    const revoked = disabled ? await revokeGrants(tx, { userId }, "user disabled", now) : null;
+    const revokedGrants = revoked?.grantIds.length ?? 0;
+    const consentsWithdrawn = revoked?.consentsWithdrawn ?? 0;
     await appendAudit(tx, [
       {
         kind: disabled ? "user.disabled" : "user.enabled",
@@ -25,8 +27,10 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
         subject: userId,
         ip: ctx.ip,
         requestId: ctx.requestId,
-        reason: disabled ? `user ${user.email} disabled; ${revokedGrants} grant(s) revoked` : `user ${user.email} enabled`,
-        detail: { revokedGrants },
+        reason: disabled
+          ? `user ${user.email} disabled; ${revokedGrants} grant(s) revoked, ${consentsWithdrawn} remembered consent(s) withdrawn`
+          : `user ${user.email} enabled`,
+        detail: { revokedGrants, consentsWithdrawn },
       },
     ]);
   });

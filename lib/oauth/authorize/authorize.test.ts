@@ -4,6 +4,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { rejectClient } from "@/lib/clients/reject-client";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
+import { revokeOwnGrant } from "@/lib/grants/revoke-own-grant";
 import { openTestDatabase } from "@/test/support/db";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { hashCredential } from "@/lib/oauth/secrets";
@@ -11,6 +12,8 @@ import {
   authorize,
   authorizeUrl,
   decideConsent,
+  exchangeCode,
+  obtainCode,
   pkcePair,
   REDIRECT_URI,
   standardAuthorizeParams,
@@ -226,6 +229,19 @@ describe("authorization endpoint: sign-in, consent, code", () => {
     // A consent remembered before redirect URIs were: asked again.
     await db().consent.update({ where: { userId_clientId: { userId: user.id, clientId: twoUris.clientId } }, data: { redirectUri: null } });
     expect(redirectedError(await silent({})).error).toBe("consent_required");
+  });
+
+  it("asks again after the user revokes the client: prompt=none gets consent_required, not a new code (RFC 6749 §10.2)", async () => {
+    const user = await testUser(["reader"]);
+    const { code, verifier } = await obtainCode(clientId, user, { scope: "clients:read" });
+    expect((await exchangeCode(clientId, code, verifier)).status).toBe(200);
+    const silent = () => authorize(authorizeUrl(standardAuthorizeParams(clientId, challenge, { scope: "clients:read", prompt: "none" })), user);
+    expect(new URL((await silent()).headers.get("location")!).searchParams.get("code")).toMatch(/^pcc_/);
+    const grant = await db().grant.findFirstOrThrow({ where: { userId: user.id, clientId, revokedAt: null } });
+    await revokeOwnGrant(grant.id, user.id, { actor: `user:${user.id}` });
+    const after = redirectedError(await silent());
+    expect(after).toMatchObject({ error: "consent_required", error_description: "The user has not consented to this request.", state: "st-123" });
+    expect(after.code).toBeUndefined();
   });
 
   it("sends access_denied when the user denies, and records it", async () => {
