@@ -71,7 +71,7 @@ export async function reviewClientChange(
   const unapproved = unapprovedValues(approved, next);
   const serving = client.status === "active" || client.status === "suspended";
   const rule: AutoApproveRule | null =
-    serving && unapproved.length > 0 && client.status === "active" && (client.source === "cimd" || client.source === "dcr")
+    client.status === "active" && unapproved.length > 0 && (client.source === "cimd" || client.source === "dcr")
       ? matchAutoApproveRule({ source: client.source, id: client.id, redirectUris: next.redirectUris }, autoApprove)
       : null;
   const toReview = serving && unapproved.length > 0 && !rule;
