@@ -84,6 +84,7 @@ async function main(): Promise<number> {
     import("./attack/header-injection"),
     import("./attack/oversized"),
     import("./attack/code-replay"),
+    import("./attack/client-change"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

@@ -1,6 +1,7 @@
 import { appendAudit, type AuditContext, type AuditKind } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import type { Tx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 
 type Status = "pending" | "active" | "suspended" | "rejected";
@@ -56,7 +57,14 @@ export async function changeClientStatus(
     const now = new Date();
     await tx.client.update({
       where: { id: clientId },
-      data: { status: transition.to, statusReason: trimmed, statusChangedAt: now, statusChangedBy: ctx.actor },
+      data: {
+        status: transition.to,
+        statusReason: trimmed,
+        statusChangedAt: now,
+        statusChangedBy: ctx.actor,
+        // An approval covers the client as the reviewer saw it: its current redirect URIs, grant types and auth method.
+        ...(transition.verb === "approve" ? { approvedMetadata: Prisma.DbNull } : {}),
+      },
     });
     const added = extra ? await extra(tx) : {};
     await appendAudit(tx, [

@@ -1,10 +1,11 @@
 import { getClient, type ClientDetail } from "@/lib/clients/get-client";
 import { groupNearDuplicates, type DuplicateGroup } from "@/lib/clients/near-duplicates";
+import type { ApprovedMetadata } from "@/lib/clients/review-client-change";
 import { redirectUriRisks, type RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
 import { db } from "@/lib/db/client";
 
 /** Lifecycle events shown as a client's status history. */
-export const CLIENT_HISTORY_KINDS = ["client.registered", "client.approved", "client.rejected", "client.suspended", "client.reactivated", "client.updated"];
+export const CLIENT_HISTORY_KINDS = ["client.registered", "client.approved", "client.rejected", "client.suspended", "client.reactivated", "client.updated", "client.changed"];
 
 export interface ClientHistoryEntry {
   seq: string;
@@ -25,6 +26,15 @@ export interface ClientUsage {
   lastTokenAt: Date | null;
 }
 
+/** A change of redirect URIs, grant types or auth method that sent an approved client back to review. */
+export interface ClientChangeEvidence {
+  at: Date;
+  before: ApprovedMetadata;
+  after: ApprovedMetadata;
+  /** What the new set adds beyond what was approved, as a reviewer reads it. */
+  unapproved: string[];
+}
+
 export interface ClientEvidence {
   client: ClientDetail;
   risks: RedirectUriRisk[];
@@ -33,6 +43,16 @@ export interface ClientEvidence {
   duplicates: DuplicateGroup[];
   usage: ClientUsage;
   history: ClientHistoryEntry[];
+  /** Why a once-approved client is pending again: the change it made. Null for any other client. */
+  pendingChange: ClientChangeEvidence | null;
+}
+
+function pendingChangeOf(history: { at: Date; kind: string; detail: unknown }[]): ClientChangeEvidence | null {
+  const latest = history.find((e) => e.kind !== "client.updated");
+  if (latest?.kind !== "client.changed") return null;
+  const detail = latest.detail as Partial<ClientChangeEvidence> & { to?: string };
+  if (detail.to !== "pending" || !detail.before || !detail.after) return null;
+  return { at: latest.at, before: detail.before, after: detail.after, unapproved: detail.unapproved ?? [] };
 }
 
 // Enough to find look-alikes among every client a deployment plausibly has; the newest are compared first.
@@ -56,7 +76,7 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
       where: { clientId, kind: { in: CLIENT_HISTORY_KINDS } },
       orderBy: { seq: "desc" },
       take: 50,
-      select: { seq: true, at: true, kind: true, actor: true, reason: true },
+      select: { seq: true, at: true, kind: true, actor: true, reason: true, detail: true },
     }),
     database.scope.findMany({ where: { name: { in: client.requestedScopes } }, select: { name: true } }),
   ]);
@@ -77,6 +97,7 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
       firstTokenAt: tokens._min.issuedAt,
       lastTokenAt: tokens._max.issuedAt,
     },
-    history: history.map((e) => ({ ...e, seq: e.seq.toString(), actorLabel: e.actor ? (emails.get(e.actor) ?? e.actor) : null })),
+    history: history.map(({ detail: _detail, ...e }) => ({ ...e, seq: e.seq.toString(), actorLabel: e.actor ? (emails.get(e.actor) ?? e.actor) : null })),
+    pendingChange: client.status === "pending" ? pendingChangeOf(history) : null,
   };
 }

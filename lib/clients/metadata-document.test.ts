@@ -3,14 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, globalAgent, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { approveClient } from "@/lib/clients/approve-client";
+import { getClientEvidence } from "@/lib/clients/get-client-evidence";
+import { suspendClient } from "@/lib/clients/suspend-client";
 import { clientIdUrlProblem, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
-import { authorize, authorizeUrl, pkcePair, REDIRECT_URI, standardAuthorizeParams, testUser, token } from "@/test/support/oauth";
+import { authorize, authorizeUrl, decideConsent, pkcePair, REDIRECT_URI, standardAuthorizeParams, testUser, token } from "@/test/support/oauth";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { DEFAULT_REGISTRATION_POLICY } from "@/lib/settings/registration-policy";
 import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
@@ -34,6 +36,20 @@ function document(path: string, extra: Record<string, unknown> = {}) {
 function serve(path: string, reply: Reply): string {
   routes.set(path, reply);
   return `${base}${path}`;
+}
+
+async function policyVersion(): Promise<bigint> {
+  return (await db().changeEpoch.findUnique({ where: { topic: "policy" } }))?.version ?? 0n;
+}
+
+/** A document served without caching whose redirect URIs (and grant types) the test changes between requests. */
+function changingDocument(path: string, initial: { redirect_uris: string[]; grant_types?: string[] }) {
+  const state = { ...initial };
+  const url = serve(path, {
+    body: (u) => JSON.stringify({ client_id: u, client_name: `Changing ${path}`, token_endpoint_auth_method: "none", ...state }),
+    headers: { "Cache-Control": "no-store" },
+  });
+  return { url, state };
 }
 
 function setAllowPrivate(allow: boolean) {
@@ -136,17 +152,20 @@ describe("fetching a client ID metadata document", () => {
     ).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "The authorization code is invalid." } });
   });
 
-  it("fetches again when the document may not be cached, and records a changed document without changing approval", async () => {
+  it("fetches again when the document may not be cached, and records a new name without a policy change", async () => {
     let name = "Before";
     const url = serve("/nocache.json", { body: (u) => JSON.stringify({ client_id: u, client_name: name, redirect_uris: [REDIRECT_URI] }), headers: { "Cache-Control": "no-store" } });
     await shownError(url);
     await approveClient(url, "ok", CLI_CONTEXT);
     name = "After";
+    const policyBefore = await policyVersion();
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     expect(hits.get("/nocache.json")).toBe(2);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ name: "After", status: "active" });
     const updated = await db().auditEvent.findFirst({ where: { kind: "client.updated", clientId: url } });
-    expect(updated?.reason).toBe("client After's metadata document changed");
+    expect(updated?.reason).toBe("client Before's metadata document renamed it After");
+    // A name is not policy: no instance reloads anything for it.
+    expect(await policyVersion()).toBe(policyBefore);
   });
 
   it("refuses a document whose client_id differs from its URL", async () => {
@@ -188,5 +207,110 @@ describe("fetching a client ID metadata document", () => {
     expect(response.headers.get("location")).toContain("/oauth/consent?");
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", statusReason: "auto-approved: trusted metadata-document domain localhost" });
     await updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT);
+  });
+});
+
+describe("a metadata-document client whose document changes", () => {
+  const ATTACKER = "https://attacker.example/callback";
+  const SECOND = "http://127.0.0.1:33418/second";
+
+  afterEach(() => updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT));
+
+  it("goes back to review when it re-points its redirect URIs, its consents are dropped, and no code reaches the new host", async () => {
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, autoApprove: [{ kind: "redirect_host", host: "127.0.0.1" }] }, CLI_CONTEXT);
+    const { url, state } = changingDocument("/repoint.json", { redirect_uris: [REDIRECT_URI] });
+    const consented = await decideConsent(authorizeUrl(standardAuthorizeParams(url, challenge, { scope: "clients:read" })), user, "allow");
+    expect(new URL(consented.headers.get("location")!).searchParams.get("code")).toMatch(/^pcc_/);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active" });
+    expect(await db().consent.count({ where: { clientId: url } })).toBe(1);
+
+    state.redirect_uris = [ATTACKER];
+    const crafted = authorizeUrl(standardAuthorizeParams(url, challenge, { scope: "clients:read", prompt: "none", redirect_uri: ATTACKER }));
+    const response = await authorize(crafted, user);
+    expect(response.headers.get("location")).toBeNull();
+    const page = await response.text();
+    expect(response.status).toBe(403);
+    expect(page).toContain('data-testid="oauth-error">unauthorized_client<');
+    expect(page).toContain("This app is waiting for approval");
+    expect(await db().authorizationCode.count({ where: { clientId: url, redirectUri: ATTACKER } })).toBe(0);
+
+    const client = await db().client.findUniqueOrThrow({ where: { id: url } });
+    expect(client).toMatchObject({ status: "pending", statusChangedBy: "system", redirectUris: [ATTACKER] });
+    expect(client.statusReason).toBe(`changed its redirect URI ${ATTACKER}; waiting for review`);
+    expect(client.approvedMetadata).toEqual({ redirectUris: [REDIRECT_URI], grantTypes: ["authorization_code"], tokenEndpointAuthMethod: "none" });
+    expect(await db().consent.count({ where: { clientId: url } })).toBe(0);
+    const changed = await db().auditEvent.findFirstOrThrow({ where: { kind: "client.changed", clientId: url } });
+    expect(changed.detail).toMatchObject({
+      before: { redirectUris: [REDIRECT_URI] },
+      after: { redirectUris: [ATTACKER] },
+      unapproved: [`redirect URI ${ATTACKER}`],
+      from: "active",
+      to: "pending",
+      consentsWithdrawn: 1,
+    });
+    // The reviewer sees the change with the client's evidence.
+    const evidence = await getClientEvidence(url);
+    expect(evidence.history[0]).toMatchObject({ kind: "client.changed", actor: "system" });
+    expect(evidence.pendingChange).toMatchObject({ before: { redirectUris: [REDIRECT_URI] }, after: { redirectUris: [ATTACKER] }, unapproved: [`redirect URI ${ATTACKER}`] });
+
+    // Once an admin approves the new set, it is what the approval covers.
+    await approveClient(url, "the vendor moved", CLI_CONTEXT);
+    expect((await db().client.findUniqueOrThrow({ where: { id: url } })).approvedMetadata).toBeNull();
+  });
+
+  it("keeps its approval for a subset of the approved set, but cannot walk away from it in subset steps", async () => {
+    const { url, state } = changingDocument("/walk.json", { redirect_uris: [REDIRECT_URI, SECOND] });
+    await shownError(url);
+    await approveClient(url, "known vendor", CLI_CONTEXT);
+    await decideConsent(authorizeUrl(standardAuthorizeParams(url, challenge, { scope: "clients:read" })), user, "allow");
+
+    state.redirect_uris = [SECOND];
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", redirectUris: [SECOND] });
+    // Consent was given for the old set: asked again.
+    expect(await db().consent.count({ where: { clientId: url } })).toBe(0);
+
+    // Back to a URI the approval covered: still a subset of what was approved, not of the previous document.
+    state.redirect_uris = [REDIRECT_URI];
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", redirectUris: [REDIRECT_URI] });
+
+    // One new grant type is more than was approved.
+    state.grant_types = ["authorization_code", "refresh_token"];
+    await shownError(url);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({
+      status: "pending",
+      statusReason: "changed its grant type refresh_token; waiting for review",
+    });
+  });
+
+  it("stays approved when an auto-approve rule approves the new document too", async () => {
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, autoApprove: [{ kind: "cimd_domain", domain: "localhost" }] }, CLI_CONTEXT);
+    const { url, state } = changingDocument("/trusted-change.json", { redirect_uris: [REDIRECT_URI] });
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    state.redirect_uris = [REDIRECT_URI, SECOND];
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    const client = await db().client.findUniqueOrThrow({ where: { id: url } });
+    expect(client).toMatchObject({ status: "active", statusReason: "auto-approved again after a change: trusted metadata-document domain localhost" });
+    expect(client.approvedMetadata).toEqual({ redirectUris: [REDIRECT_URI, SECOND], grantTypes: ["authorization_code"], tokenEndpointAuthMethod: "none" });
+  });
+
+  it("re-evaluates the rule: a trusted redirect host no longer matches once the document adds another host", async () => {
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, autoApprove: [{ kind: "redirect_host", host: "127.0.0.1" }] }, CLI_CONTEXT);
+    const { url, state } = changingDocument("/trusted-host.json", { redirect_uris: [REDIRECT_URI] });
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    state.redirect_uris = [REDIRECT_URI, ATTACKER];
+    await shownError(url);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "pending" });
+  });
+
+  it("sends a suspended client that adds a redirect URI back to review, not to reactivation", async () => {
+    const { url, state } = changingDocument("/suspended.json", { redirect_uris: [REDIRECT_URI] });
+    await shownError(url);
+    await approveClient(url, "ok", CLI_CONTEXT);
+    await suspendClient(url, "investigating", CLI_CONTEXT);
+    state.redirect_uris = [ATTACKER];
+    await shownError(url);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "pending" });
   });
 });

@@ -3,6 +3,7 @@ import { changeTransaction } from "@/lib/changes/change-transaction";
 import { defaultAllowedScopes } from "@/lib/clients/default-allowed-scopes";
 import { ClientMetadataDocumentError, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
 import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
+import { reviewClientChange, securityMetadataChanged } from "@/lib/clients/review-client-change";
 import { validateClientMetadata } from "@/lib/clients/validate-client-metadata";
 import { db } from "@/lib/db/client";
 import type { Client } from "@/lib/db/generated/client";
@@ -12,15 +13,12 @@ import { registrationPolicy } from "@/lib/settings/registration-policy";
 
 const REGISTRATION_LOCK = 7_207_369_011;
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 /**
  * The client behind a Client ID Metadata Document URL: the stored record while its cached document is fresh, otherwise
  * the document fetched again and validated (its `client_id` must equal the URL exactly). A first sight creates the
  * client — `pending` unless a trusted-domain rule approves it — so it follows the same lifecycle as a registered one,
- * keyed by the URL. A changed document updates the stored metadata (audited) but never the approval status.
+ * keyed by the URL. A document that changes its redirect URIs, grant types or auth method beyond what was approved
+ * sends the client back to review (reviewClientChange); a new name alone is recorded without touching policy.
  * Throws ClientMetadataDocumentError with a reason that is safe to show.
  */
 export async function resolveMetadataDocumentClient(url: string, ctx: AuditContext): Promise<Client> {
@@ -56,10 +54,19 @@ export async function resolveMetadataDocumentClient(url: string, ctx: AuditConte
   };
 
   if (stored) {
-    const changed =
-      stored.name !== metadata.name || !sameList(stored.redirectUris, metadata.redirectUris) || !sameList(stored.grantTypes, metadata.grantTypes);
-    if (!changed) return db().client.update({ where: { id: url }, data: fields });
-    return changeTransaction(["policy"], async (tx) => {
+    const next = { redirectUris: metadata.redirectUris, grantTypes: metadata.grantTypes, tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod };
+    if (securityMetadataChanged(stored, next)) {
+      return changeTransaction(["policy"], async (tx) => {
+        // Re-read under the transaction: a concurrent refresh may already have applied (and reviewed) this change.
+        const current = await tx.client.findUniqueOrThrow({ where: { id: url } });
+        if (!securityMetadataChanged(current, next)) return tx.client.update({ where: { id: url }, data: fields });
+        return (await reviewClientChange(tx, current, next, fields, ctx, policy.autoApprove)).client;
+      });
+    }
+    if (stored.name === metadata.name) return db().client.update({ where: { id: url }, data: fields });
+    // A new name alone changes no policy: recorded, but no `policy` epoch bump, so a document that keeps renaming itself
+    // cannot make every instance reload policy on each fetch.
+    return db().$transaction(async (tx) => {
       const updated = await tx.client.update({ where: { id: url }, data: fields });
       await appendAudit(tx, [
         {
@@ -68,11 +75,8 @@ export async function resolveMetadataDocumentClient(url: string, ctx: AuditConte
           clientId: url,
           ip: ctx.ip,
           requestId: ctx.requestId,
-          reason: `client ${metadata.name}'s metadata document changed`,
-          detail: {
-            before: { name: stored.name, redirectUris: stored.redirectUris, grantTypes: stored.grantTypes },
-            after: { name: metadata.name, redirectUris: metadata.redirectUris, grantTypes: metadata.grantTypes },
-          },
+          reason: `client ${stored.name}'s metadata document renamed it ${metadata.name}`,
+          detail: { before: { name: stored.name }, after: { name: metadata.name } },
         },
       ]);
       return updated;

@@ -26,7 +26,7 @@ export async function revokeClientGrants(clientId: string, reason: string, ctx: 
     const client = await tx.client.findUnique({ where: { id: clientId }, select: { name: true } });
     if (!client) throw new AppError("not_found", `No client ${clientId}.`);
     const revoked = await revokeGrants(tx, { clientId }, note);
-    if (revoked.grantIds.length > 0) {
+    if (revoked.grantIds.length > 0 || revoked.consentsWithdrawn > 0) {
       await appendAudit(tx, [
         {
           kind: "grant.revoked",
@@ -34,8 +34,8 @@ export async function revokeClientGrants(clientId: string, reason: string, ctx: 
           clientId,
           ip: ctx.ip,
           requestId: ctx.requestId,
-          reason: `all ${revoked.grantIds.length} live grant(s) of client ${client.name} revoked (${revoked.accessTokens} access, ${revoked.refreshTokens} refresh token(s)): ${note}`,
-          detail: { of: "client", grants: revoked.grantIds.length, grantIds: revoked.grantIds.slice(0, 1000), accessTokens: revoked.accessTokens, refreshTokens: revoked.refreshTokens, cause: note },
+          reason: `all ${revoked.grantIds.length} live grant(s) of client ${client.name} revoked (${revoked.accessTokens} access, ${revoked.refreshTokens} refresh token(s); ${revoked.consentsWithdrawn} remembered consent(s) withdrawn): ${note}`,
+          detail: { of: "client", grants: revoked.grantIds.length, grantIds: revoked.grantIds.slice(0, 1000), accessTokens: revoked.accessTokens, refreshTokens: revoked.refreshTokens, consentsWithdrawn: revoked.consentsWithdrawn, cause: note },
         },
       ]);
     }

@@ -19,7 +19,7 @@ export async function revokeForReuse(input: {
   const { credential, clientId, userId, ctx } = input;
   await changeTransaction(["revocations"], async (tx) => {
     const grantId = await input.grantId(tx);
-    const revoked = grantId ? await revokeGrants(tx, { ids: [grantId] }, `${credential} reused`) : { grantIds: [] };
+    const revoked = grantId ? await revokeGrants(tx, { ids: [grantId] }, `${credential} reused`) : { grantIds: [], consentsWithdrawn: 0 };
     await appendAudit(tx, [
       {
         kind: "token.reuse_detected",
@@ -39,7 +39,7 @@ export async function revokeForReuse(input: {
         ip: ctx.ip,
         requestId: ctx.requestId,
         reason: `grant ${id} revoked: ${credential} reused`,
-        detail: { grantId: id, cause: "reuse_detected" },
+        detail: { grantId: id, cause: "reuse_detected", consentsWithdrawn: revoked.consentsWithdrawn },
       })),
     ]);
   });

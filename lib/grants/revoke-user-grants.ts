@@ -17,7 +17,7 @@ export async function revokeUserGrants(userId: string, reason: string, ctx: Audi
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) throw new AppError("not_found", "User not found");
     const revoked = await revokeGrants(tx, { userId }, note);
-    if (revoked.grantIds.length > 0) {
+    if (revoked.grantIds.length > 0 || revoked.consentsWithdrawn > 0) {
       await appendAudit(tx, [
         {
           kind: "grant.revoked",
@@ -25,8 +25,8 @@ export async function revokeUserGrants(userId: string, reason: string, ctx: Audi
           subject: userId,
           ip: ctx.ip,
           requestId: ctx.requestId,
-          reason: `all ${revoked.grantIds.length} live grant(s) of ${user.email} revoked (${revoked.accessTokens} access, ${revoked.refreshTokens} refresh token(s)): ${note}`,
-          detail: { of: "user", grants: revoked.grantIds.length, grantIds: revoked.grantIds.slice(0, 1000), accessTokens: revoked.accessTokens, refreshTokens: revoked.refreshTokens, cause: note },
+          reason: `all ${revoked.grantIds.length} live grant(s) of ${user.email} revoked (${revoked.accessTokens} access, ${revoked.refreshTokens} refresh token(s); ${revoked.consentsWithdrawn} remembered consent(s) withdrawn): ${note}`,
+          detail: { of: "user", grants: revoked.grantIds.length, grantIds: revoked.grantIds.slice(0, 1000), accessTokens: revoked.accessTokens, refreshTokens: revoked.refreshTokens, consentsWithdrawn: revoked.consentsWithdrawn, cause: note },
         },
       ]);
     }

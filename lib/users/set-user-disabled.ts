@@ -6,9 +6,10 @@ import { checkAccountChange } from "@/lib/privilege/privilege-rules";
 import { guardLastAdmin } from "@/lib/users/last-admin-guard";
 
 /**
- * Disables (or re-enables) a user. Disabling also revokes every grant the user holds. Both are privileged changes —
- * re-enabling gives back everything the account holds — so never your own account, an iam_admin's only by an
- * iam_admin, and only accounts within your own scopes; and the database refuses to disable the last enabled iam_admin.
+ * Disables (or re-enables) a user. Disabling also revokes every grant the user holds and forgets their consents.
+ * Both are privileged changes — re-enabling gives back everything the account holds — so never your own account, an
+ * iam_admin's only by an iam_admin, and only accounts within your own scopes; and the database refuses to disable the
+ * last enabled iam_admin.
  */
 export async function setUserDisabled(userId: string, disabled: boolean, ctx: AuditContext): Promise<void> {
   await privilegedChange(["policy", "revocations"], ctx, async (tx, view, actor) => {
@@ -18,7 +19,9 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
     checkAccountChange(actor, { id: userId, ...target }, disabled ? "disable" : "enable");
     const now = new Date();
     await guardLastAdmin(target.email, () => tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } }));
-    const revokedGrants = disabled ? (await revokeGrants(tx, { userId }, "user disabled", now)).grantIds.length : 0;
+    const revoked = disabled ? await revokeGrants(tx, { userId }, "user disabled", now) : null;
+    const revokedGrants = revoked?.grantIds.length ?? 0;
+    const consentsWithdrawn = revoked?.consentsWithdrawn ?? 0;
     await appendAudit(tx, [
       {
         kind: disabled ? "user.disabled" : "user.enabled",
@@ -26,8 +29,10 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
         subject: userId,
         ip: ctx.ip,
         requestId: ctx.requestId,
-        reason: disabled ? `user ${target.email} disabled; ${revokedGrants} grant(s) revoked` : `user ${target.email} enabled`,
-        detail: { revokedGrants },
+        reason: disabled
+          ? `user ${target.email} disabled; ${revokedGrants} grant(s) revoked, ${consentsWithdrawn} remembered consent(s) withdrawn`
+          : `user ${target.email} enabled`,
+        detail: { revokedGrants, consentsWithdrawn },
       },
     ]);
   });

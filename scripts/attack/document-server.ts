@@ -16,6 +16,8 @@ export interface DocumentServer {
   caFile: string;
   /** TCP connections accepted so far: an SSRF case that reached this host shows up here even if TLS then failed. */
   connections(): number;
+  /** Serves `body` (a document, uncached) at `path` from now on; cases that need a document to change use it. */
+  set(path: string, body: Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
     ...extra,
   });
   const hanging = new Set<import("node:http").ServerResponse>();
+  const changing = new Map<string, Record<string, unknown>>();
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const json = (body: unknown, headers: Record<string, string> = {}) => {
@@ -78,6 +81,7 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
         res.write("{");
         return;
       default:
+        if (changing.has(path)) return json(changing.get(path), { "cache-control": "no-store" });
         res.writeHead(404);
         return res.end();
     }
@@ -89,6 +93,7 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
     base,
     port,
     connections: () => connections,
+    set: (path, body) => void changing.set(path, body),
     caFile: cert,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { ConfigSnippet } from "@/components/connect/config-snippet";
 import { OwnGrants } from "@/components/connect/own-grants";
+import { RememberedConsents } from "@/components/connect/remembered-consents";
 import { Forbidden } from "@/components/console/forbidden";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Card, PageHeader } from "@/components/ui/page-header";
@@ -7,6 +8,7 @@ import { consoleUser } from "@/lib/auth/console-user";
 import { callableTools } from "@/lib/connect/callable-tools";
 import { clientConfigurations } from "@/lib/connect/client-configurations";
 import { env } from "@/lib/env";
+import { listOwnConsents } from "@/lib/consents/list-own-consents";
 import { grantFilterSchema, listGrants } from "@/lib/grants/list-grants";
 
 export const metadata = { title: "Connect" };
@@ -16,9 +18,10 @@ export default async function ConnectPage() {
   if (!me.scopes.has("account:read")) return <Forbidden message="You need the account:read scope to connect MCP clients." />;
   const { mcpResource, issuerMode } = env();
   const ownGrants = me.scopes.has("grants:own");
-  const [callable, grants] = await Promise.all([
+  const [callable, grants, consents] = await Promise.all([
     callableTools(me.scopes),
     ownGrants ? listGrants(grantFilterSchema.parse({ user: me.id, size: "100" })) : Promise.resolve(null),
+    ownGrants ? listOwnConsents(me.id) : Promise.resolve(null),
   ]);
   return (
     <>
@@ -80,6 +83,16 @@ export default async function ConnectPage() {
           <p className="text-sm text-slate-600">You need the grants:own scope to see and revoke your grants here.</p>
         )}
       </Card>
+
+      {consents ? (
+        <Card title="Remembered consents" className="mt-6">
+          <p className="mb-3 text-sm text-slate-600">
+            Clients that may be authorized again without asking you, for these scopes and this redirect URI only. Withdrawing one makes the client ask
+            next time; revoking a grant above withdraws its consent too.
+          </p>
+          <RememberedConsents consents={consents.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() }))} />
+        </Card>
+      ) : null}
     </>
   );
 }

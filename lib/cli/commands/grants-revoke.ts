@@ -30,7 +30,7 @@ export default defineCommand({
     if (options._[0]) {
       const result = await revokeGrant(options._[0], CLI_CONTEXT, options.reason);
       if (io.json) io.out(JSON.stringify(result));
-      else io.out(result.revoked ? `Revoked grant ${result.grantId} (${result.accessTokens} access, ${result.refreshTokens} refresh token(s)).` : `Grant ${result.grantId} was already revoked.`);
+      else io.out(result.revoked ? `Revoked grant ${result.grantId} (${result.accessTokens} access, ${result.refreshTokens} refresh token(s))${result.consentsWithdrawn ? "; the user's remembered consent is withdrawn" : ""}.` : `Grant ${result.grantId} was already revoked.`);
       return 0;
     }
     let result;
@@ -42,7 +42,7 @@ export default defineCommand({
       result = await revokeUserGrants(user.id, options.reason, CLI_CONTEXT);
     }
     if (io.json) io.out(JSON.stringify(result));
-    else io.out(`Revoked ${result.grantIds.length} grant(s) of ${result.name} (${result.accessTokens} access, ${result.refreshTokens} refresh token(s)).`);
+    else io.out(`Revoked ${result.grantIds.length} grant(s) of ${result.name} (${result.accessTokens} access, ${result.refreshTokens} refresh token(s)); ${result.consentsWithdrawn} remembered consent(s) withdrawn.`);
     return 0;
   },
 });

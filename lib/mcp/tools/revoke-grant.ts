@@ -7,7 +7,7 @@ export default defineTool({
   title: "Revoke a grant",
   description:
     "Revokes a grant — one user's authorization of one MCP client — with every access and refresh token issued under " +
-    "it. Its tokens are refused from the next call on. Revoking an already revoked grant changes nothing.",
+    "it, and the user's remembered consent for the client, so it must ask again. Its tokens are refused from the next call on. Revoking an already revoked grant changes nothing.",
   requiredScope: "tokens:revoke",
   input: z
     .object({
@@ -27,6 +27,7 @@ export default defineTool({
       revoked_at: result.revokedAt.toISOString(),
       access_tokens_revoked: result.accessTokens,
       refresh_tokens_revoked: result.refreshTokens,
+      consent_withdrawn: result.consentsWithdrawn > 0,
     };
   },
 });

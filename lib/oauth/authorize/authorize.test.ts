@@ -4,6 +4,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { rejectClient } from "@/lib/clients/reject-client";
 import { suspendClient } from "@/lib/clients/suspend-client";
 import { db } from "@/lib/db/client";
+import { revokeOwnGrant } from "@/lib/grants/revoke-own-grant";
 import { openTestDatabase } from "@/test/support/db";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { hashCredential } from "@/lib/oauth/secrets";
@@ -11,6 +12,8 @@ import {
   authorize,
   authorizeUrl,
   decideConsent,
+  exchangeCode,
+  obtainCode,
   pkcePair,
   REDIRECT_URI,
   standardAuthorizeParams,
@@ -126,11 +129,20 @@ describe("authorization endpoint: errors redirected with state and iss", () => {
     ["a resource with a trailing slash", { resource: `${TEST_ISSUER}/mcp/` }, "invalid_target"],
     ["an unknown scope", { scope: "clients:read nuclear:launch" }, "invalid_scope"],
     ["prompt=login", { prompt: "login" }, "invalid_request"],
+    ["response_mode=fragment", { response_mode: "fragment" }, "invalid_request"],
+    ["response_mode=form_post", { response_mode: "form_post" }, "invalid_request"],
   ])("%s", async (_name, override, error) => {
     const url = authorizeUrl({ ...standardAuthorizeParams(clientId, challenge), ...override });
     const params = redirectedError(await authorize(url, alice));
     expect(params).toMatchObject({ error, state: "st-123", iss: TEST_ISSUER });
     expect(params.code).toBeUndefined();
+  });
+
+  it("names the one response mode it supports, and accepts response_mode=query", async () => {
+    const refused = redirectedError(await authorize(authorizeUrl(standardAuthorizeParams(clientId, challenge, { response_mode: "fragment" })), alice));
+    expect(refused.error_description).toBe("response_mode=fragment is not supported; this server answers only with response_mode=query.");
+    const accepted = await authorize(authorizeUrl(standardAuthorizeParams(clientId, challenge, { response_mode: "query" })), alice);
+    expect(accepted.headers.get("location")).toContain("/oauth/consent?");
   });
 
   it("refuses a client that did not register the authorization_code grant", async () => {
@@ -188,8 +200,48 @@ describe("authorization endpoint: sign-in, consent, code", () => {
 
   it("answers prompt=none with login_required or consent_required", async () => {
     const url = authorizeUrl(standardAuthorizeParams(clientId, challenge, { prompt: "none" }));
-    expect(redirectedError(await authorize(url, null)).error).toBe("login_required");
-    expect(redirectedError(await authorize(url, await testUser(["reader"]))).error).toBe("consent_required");
+    expect(redirectedError(await authorize(url, null))).toMatchObject({ error: "login_required", error_description: "The user is not signed in." });
+    expect(redirectedError(await authorize(url, await testUser(["reader"])))).toMatchObject({
+      error: "consent_required",
+      error_description: "The user has not consented to this request.",
+    });
+  });
+
+  it("binds remembered consent to the redirect URI it was given for", async () => {
+    const other = "http://127.0.0.1:33418/other-callback";
+    const twoUris = await testClient({ redirect_uris: [REDIRECT_URI, other] });
+    const user = await testUser(["reader"]);
+    await decideConsent(authorizeUrl(standardAuthorizeParams(twoUris.clientId, challenge, { scope: "clients:read" })), user, "allow");
+    expect(await db().consent.findUniqueOrThrow({ where: { userId_clientId: { userId: user.id, clientId: twoUris.clientId } } })).toMatchObject({
+      scopes: ["clients:read"],
+      redirectUri: REDIRECT_URI,
+    });
+    const silent = (extra: Record<string, string>) =>
+      authorize(authorizeUrl(standardAuthorizeParams(twoUris.clientId, challenge, { scope: "clients:read", prompt: "none", ...extra })), user);
+    expect(new URL((await silent({})).headers.get("location")!).searchParams.get("code")).toMatch(/^pcc_/);
+    // The same client and scope, sent to its other redirect URI: asked again, no code.
+    const elsewhere = new URL((await silent({ redirect_uri: other })).headers.get("location")!);
+    expect(`${elsewhere.origin}${elsewhere.pathname}`).toBe(other);
+    expect(Object.fromEntries(elsewhere.searchParams)).toMatchObject({ error: "consent_required" });
+    expect(elsewhere.searchParams.get("code")).toBeNull();
+    // A scope never consented to: asked again, no code.
+    expect(redirectedError(await silent({ scope: "clients:read policy:read" })).error).toBe("consent_required");
+    // A consent remembered before redirect URIs were: asked again.
+    await db().consent.update({ where: { userId_clientId: { userId: user.id, clientId: twoUris.clientId } }, data: { redirectUri: null } });
+    expect(redirectedError(await silent({})).error).toBe("consent_required");
+  });
+
+  it("asks again after the user revokes the client: prompt=none gets consent_required, not a new code (RFC 6749 §10.2)", async () => {
+    const user = await testUser(["reader"]);
+    const { code, verifier } = await obtainCode(clientId, user, { scope: "clients:read" });
+    expect((await exchangeCode(clientId, code, verifier)).status).toBe(200);
+    const silent = () => authorize(authorizeUrl(standardAuthorizeParams(clientId, challenge, { scope: "clients:read", prompt: "none" })), user);
+    expect(new URL((await silent()).headers.get("location")!).searchParams.get("code")).toMatch(/^pcc_/);
+    const grant = await db().grant.findFirstOrThrow({ where: { userId: user.id, clientId, revokedAt: null } });
+    await revokeOwnGrant(grant.id, user.id, { actor: `user:${user.id}` });
+    const after = redirectedError(await silent());
+    expect(after).toMatchObject({ error: "consent_required", error_description: "The user has not consented to this request.", state: "st-123" });
+    expect(after.code).toBeUndefined();
   });
 
   it("sends access_denied when the user denies, and records it", async () => {

@@ -1,12 +1,14 @@
 import type { AuditContext } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { authorizationResponseUrl } from "@/lib/oauth/authorize/authorization-response-url";
+import { consentCovers } from "@/lib/oauth/authorize/consent-covers";
 import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import { issueAuthorizationCode } from "@/lib/oauth/authorize/issue-authorization-code";
 import { renderNonRedirectOutcome } from "@/lib/oauth/authorize/render-non-redirect-outcome";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { validateAuthorizationRequest } from "@/lib/oauth/authorize/validate-authorization-request";
 import { ENDPOINT_PATHS } from "@/lib/oauth/constants";
+import { ConsentRequired, LoginRequired } from "@/lib/oauth/errors";
 import { redirectResponse as redirect } from "@/lib/oauth/http/redirect-response";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
@@ -24,7 +26,7 @@ export async function handleAuthorizationRequest(url: URL, user: SignedInUser | 
   const consentPath = `${ENDPOINT_PATHS.consent}${url.search}`;
   if (!user) {
     if (request.prompt === "none") {
-      return redirect(authorizationResponseUrl(request.redirectUri, { error: "login_required", error_description: "The user is not signed in." }, request.state));
+      return redirect(authorizationResponseUrl(request.redirectUri, new LoginRequired("The user is not signed in.").toJSON(), request.state));
     }
     // After sign-in the browser goes to the consent page, never back here: Next.js renders a sign-in redirect's target
     // on the server, and this endpoint's answer (a redirect carrying a code) must only ever reach the browser.
@@ -33,12 +35,11 @@ export async function handleAuthorizationRequest(url: URL, user: SignedInUser | 
 
   const { grantable } = grantableScopes(await policySnapshot(), user.id, request.client.allowedScopes, request.requestedScopes);
   const consent = await db().consent.findUnique({ where: { userId_clientId: { userId: user.id, clientId: request.client.id } } });
-  const remembered = grantable.length > 0 && consent !== null && grantable.every((s) => consent.scopes.includes(s));
-  if (remembered && request.prompt !== "consent") {
+  if (consentCovers(consent, request.redirectUri, grantable) && request.prompt !== "consent") {
     return redirect(await issueAuthorizationCode({ request, userId: user.id, scopes: grantable, remembered: true, ctx: { ...ctx, actor: `user:${user.id}` } }));
   }
   if (request.prompt === "none") {
-    return redirect(authorizationResponseUrl(request.redirectUri, { error: "consent_required", error_description: "The user has not consented." }, request.state));
+    return redirect(authorizationResponseUrl(request.redirectUri, new ConsentRequired("The user has not consented to this request.").toJSON(), request.state));
   }
   // Relative, so the browser stays on whichever host name it used for this server.
   return redirect(consentPath);

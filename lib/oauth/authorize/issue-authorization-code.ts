@@ -7,7 +7,7 @@ import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oau
 
 /**
  * Issues an authorization code for scopes the user granted (or had already granted), remembers the consent for this
- * user and client, and returns the redirect back to the client. The code is stored only as a hash and bound to the
+ * user and client (bound to the scopes and the redirect URI it was given for), and returns the redirect back to the client. The code is stored only as a hash and bound to the
  * client, the redirect URI, the PKCE challenge and the resource.
  */
 export async function issueAuthorizationCode(input: {
@@ -37,8 +37,8 @@ export async function issueAuthorizationCode(input: {
       // The latest decision is what is remembered: a scope the user unticked is asked about again next time.
       await tx.consent.upsert({
         where: { userId_clientId: { userId, clientId: request.client.id } },
-        create: { userId, clientId: request.client.id, scopes },
-        update: { scopes },
+        create: { userId, clientId: request.client.id, scopes, redirectUri: request.redirectUri },
+        update: { scopes, redirectUri: request.redirectUri },
       });
     }
     await appendAudit(tx, [

@@ -134,6 +134,17 @@ const CHECKS: Check[] = [
     },
   },
   {
+    // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: the code comes back in the query, the default for
+    // response_type=code. Another mode (fragment, form_post, jwt) is refused rather than silently answered in the query.
+    name: "response_mode_query",
+    shown: false,
+    run: ({ params }) => {
+      if (params.response_mode !== undefined && params.response_mode !== "query") {
+        throw new InvalidRequest(`response_mode=${params.response_mode} is not supported; this server answers only with response_mode=query.`);
+      }
+    },
+  },
+  {
     name: "client_uses_authorization_code",
     shown: false,
     run: ({ client }) => {

@@ -101,7 +101,15 @@ export default async function ClientPage({
         </div>
       ) : null}
       <div className="mb-6">
-        {client.status === "pending" ? (
+        {client.status === "pending" && evidence.pendingChange ? (
+          <Notice tone="warning">
+            <span data-testid="client-pending-change">
+              Back in review since <Time value={evidence.pendingChange.at} />: once approved, it changed its metadata beyond what the approval covered (
+              {evidence.pendingChange.unapproved.join(", ")}). Before: {evidence.pendingChange.before.redirectUris.join(" ") || "no redirect URIs"}. Now:{" "}
+              {evidence.pendingChange.after.redirectUris.join(" ") || "no redirect URIs"}. Its users&apos; remembered consents were dropped; it obtains no token until approved again.
+            </span>
+          </Notice>
+        ) : client.status === "pending" ? (
           <Notice tone="warning">
             Waiting for approval since <Time value={client.createdAt} />. Until someone approves it, it obtains no token and its users are told it awaits approval.
           </Notice>
