@@ -19,6 +19,7 @@ export const AUDIT_KINDS = [
   "client.reactivated",
   "client.updated",
   "client.deleted",
+  "client.authentication_failed",
   "authorization.granted",
   "authorization.denied",
   "token.issued",
