@@ -72,9 +72,12 @@ describe("console sign-in through WorkOS", () => {
   });
 
   it("never sends a signed-in admin off-site, and an expired state does not open", async () => {
-    const { url, cookie } = await beginWorkosSignIn("//evil.example/phish");
-    const state = new URL(url).searchParams.get("state")!;
-    expect((await openSignInState(cookie, state))!.from).toBe("/");
+    // Browsers drop tabs and newlines and read "\\" as "/": each of these would land on evil.example.
+    for (const from of ["//evil.example/phish", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const { url, cookie } = await beginWorkosSignIn(from);
+      const state = new URL(url).searchParams.get("state")!;
+      expect((await openSignInState(cookie, state))!.from).toBe("/");
+    }
     const expired = await sealSignInState({ state: "s", codeVerifier: "v", from: "/", expiresAt: Date.now() - 1 });
     expect(await openSignInState(expired, "s")).toBeNull();
   });
