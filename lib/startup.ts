@@ -2,6 +2,7 @@ import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
+import { disableNextTelemetry } from "@/lib/disable-next-telemetry";
 import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { syncTools } from "@/lib/mcp/sync-tools";
@@ -15,6 +16,8 @@ export interface Started {
 
 /** Everything a Portcullis process needs before it serves anything: database, migrations, seeded policy and tools. */
 export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
+  // Before the server creates the Next.js app, which reads it once.
+  if (role === "server") disableNextTelemetry();
   const database = await openDatabase(role);
   await seedPolicy(db());
   // The tools a server serves are the ones in its code: only a server mirrors them into the policy (a CLI command
