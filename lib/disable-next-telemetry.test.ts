@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { disableNextTelemetry, NEXT_TELEMETRY_OFF } from "@/lib/disable-next-telemetry";
 
-const NEXT = join("node_modules", "next", "dist", "bin", "next");
+const NEXT = join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 const configHomes: string[] = [];
 
 /** `next telemetry status` as a first run on a fresh machine would see it (no stored opt-out anywhere). */
@@ -13,7 +13,12 @@ function telemetryStatus(env: Record<string, string | undefined>): string {
   const home = mkdtempSync(join(tmpdir(), "portcullis-next-config-"));
   configHomes.push(home);
   const { NEXT_TELEMETRY_DISABLED: _inherited, CI: _ci, ...rest } = process.env;
-  const result = spawnSync(process.execPath, [NEXT, "telemetry", "status"], { env: { ...rest, HOME: home, XDG_CONFIG_HOME: home, ...env }, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [NEXT, "telemetry", "status"], {
+    // In a container Next keeps its settings under the working directory: a scratch one, like the rest.
+    cwd: home,
+    env: { ...rest, HOME: home, XDG_CONFIG_HOME: home, ...env },
+    encoding: "utf8",
+  });
   return `${result.stdout}${result.stderr}`;
 }
 
