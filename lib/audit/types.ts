@@ -7,6 +7,8 @@ export const AUDIT_KINDS = [
   "console.denied",
   "user.created",
   "user.updated",
+  "user.password_changed",
+  "user.password_change_failed",
   "user.disabled",
   "user.enabled",
   "user.role_assigned",

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { revokeGrants } from "@/lib/grants/revoke-grants";
 import { ADMIN_ROLE } from "@/lib/policy/catalog";
 
-/** Disables (or re-enables) a user. Disabling also revokes every grant the user holds. */
+/** Disables (or re-enables) a user. Disabling also revokes every grant the user holds and ends their console sessions. */
 export async function setUserDisabled(userId: string, disabled: boolean, ctx: AuditContext): Promise<void> {
   await changeTransaction(["policy", "revocations"], async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, include: { roles: { include: { role: true } } } });
@@ -16,7 +16,8 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
       if (enabledAdmins <= 1) throw new AppError("conflict", `${user.email} is the last enabled ${ADMIN_ROLE}`);
     }
     const now = new Date();
-    await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
+    // Disabling ends every console session: re-enabling later must not bring the old ones back.
+    await tx.user.update({ where: { id: userId }, data: disabled ? { disabledAt: now, sessionEpoch: { increment: 1 } } : { disabledAt: null } });
     const revokedGrants = disabled ? (await revokeGrants(tx, { userId }, "user disabled", now)).grantIds.length : 0;
     await appendAudit(tx, [
       {
