@@ -2,6 +2,8 @@ import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
+import { needsSetup } from "@/lib/auth/create-first-admin";
+import { setupTokenNotice, setupTokenRequired } from "@/lib/auth/setup-token";
 import { disableNextTelemetry } from "@/lib/disable-next-telemetry";
 import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
@@ -24,6 +26,8 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   // from another checkout must not add or remove what the running server offers).
   if (role === "server") await syncTools();
   await ensureSigningKey();
+  // The only place the token is ever written: this process's console, not the log.
+  if (role === "server" && setupTokenRequired() && (await needsSetup())) process.stdout.write(setupTokenNotice(env().issuer));
   // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
   const config = env();
   const watcher =
