@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
+import { accountOfSession } from "@/lib/auth/account-of-session";
 import { signOutEverywhere } from "@/lib/auth/end-sessions";
 import { verifyLogin } from "@/lib/auth/verify-login";
 import { deriveKey } from "@/lib/derive-key";
@@ -62,12 +63,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     ...(env().workos.consoleSignIn ? [workosCredentials()] : []),
   ],
   callbacks: {
-    // Only at sign-in: a session update (POST /api/auth/session) never moves the epoch, or an ended session could renew itself.
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
+      // The epoch is set at sign-in only: a session update (POST /api/auth/session) never moves it, or an ended session
+      // could renew itself.
       if (user?.id) {
         token.sub = user.id;
         token.sessionEpoch = user.sessionEpoch;
+        return token;
       }
+      // Every later read: a session that has ended (signed out, password changed, user disabled) is no session at all,
+      // for the console and for Auth.js's own endpoints alike.
+      if (token.sub && (await accountOfSession(token.sub, token.sessionEpoch)).state !== "current") return null;
       return token;
     },
     session({ session, token }) {
