@@ -92,7 +92,7 @@ describe("console sign-in through WorkOS", () => {
   it("links an existing account by verified email on first sign-in, then by WorkOS id", async () => {
     const local = await createUser({ email: "ada@example.test", name: "Ada", password: "a-password-long-enough", roles: ["iam_admin"] }, CLI_CONTEXT);
     const first = await signInAtAuthkit("ada@example.test");
-    expect(await finishWorkosSignIn(first.code, first.state, null)).toEqual({ id: local.id, email: "ada@example.test", name: "Ada" });
+    expect(await finishWorkosSignIn(first.code, first.state, null)).toEqual({ id: local.id, email: "ada@example.test", name: "Ada", sessionEpoch: 0 });
     expect(await lastLoginEvent()).toMatchObject({ kind: "admin.login", subject: local.id, reason: "user ada@example.test signed in with WorkOS", detail: { linked: true } });
     const workosId = [...standin.users.values()].find((u) => u.email === "ada@example.test")!.id;
     expect((await db().user.findUniqueOrThrow({ where: { id: local.id } })).workosUserId).toBe(workosId);

@@ -30,6 +30,14 @@ function submitAction(browser: Browser, path: string, name: string, fields: Reco
   return browser.request(path, { method: "POST", body: form, headers: { origin: browser.base } });
 }
 
+/** A server action called the way the console's JavaScript calls it; the answer is the action's result in the RSC stream. */
+function callAction(browser: Browser, path: string, name: string, fields: Record<string, string>): Promise<Reply> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(`1_${k}`, v);
+  form.set("0", JSON.stringify([null, "$K1"]));
+  return browser.request(path, { method: "POST", body: form, headers: { "next-action": actionId(name), accept: "text/x-component", origin: browser.base } });
+}
+
 /** A copy of a browser's session cookie in another browser: what a thief holds. */
 function stolenCopy(browser: Browser): Browser {
   const copy = new Browser(browser.base);
@@ -42,7 +50,7 @@ function stolenCopy(browser: Browser): Browser {
  * part failed. First-run setup's token (needed when Portcullis listens beyond loopback) is tested by Vitest
  * (lib/auth/setup-token.test.ts): this suite binds to loopback only, where setup needs no token.
  */
-export function attacks({ fx }: AttackDeps): AttackArea {
+export function attacks({ fx, database }: AttackDeps): AttackArea {
   /** A console user of their own, so that ending their sessions leaves the other areas' browsers alone. */
   const freshUser = async () => {
     const email = `session-${randomBytes(4).toString("hex")}@attack.test`;
@@ -121,11 +129,12 @@ export function attacks({ fx }: AttackDeps): AttackArea {
         demand(!attempt.cookies.has(SESSION_COOKIE), `the old password still signs in: ${login}`);
       }),
       attack("password change without the current password (a session left open)", "the password stays; the form says the current one is wrong", async () => {
-        const { email } = await freshUser();
+        const { id, email } = await freshUser();
         const owner = await fx.signIn(email);
         const next = `hijack-${randomBytes(12).toString("base64url")}`;
-        const reply = await submitAction(owner, "/account", "changePasswordAction", { current: "not-the-password", password: next, confirm: next });
+        const reply = await callAction(owner, "/account", "changePasswordAction", { current: "not-the-password", password: next, confirm: next });
         demand(reply.status === 200 && reply.text.includes("The current password is not correct."), `expected the form's refusal, got ${reply}`);
+        demand((await database.countAudit({ kind: "user.password_change_failed", subject: id })) === 1, "the failed attempt was not audited");
         await expectSignedIn(owner, "the open session");
         const again = await fx.signIn(email);
         await expectSignedIn(again, "signing in with the unchanged password");

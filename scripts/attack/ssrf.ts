@@ -35,7 +35,7 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
   // so the page names the private address rather than a failed connection.
   const embeddedTargets: Array<[string, string]> = [
     ["IPv4-compatible IPv6 loopback [::7f00:1]", `https://[::7f00:1]:${port}/ssrf.json`],
-    ["IPv4-compatible IPv6 metadata service [::169.254.169.254]", "https://[::169.254.169.254]/latest/meta-data.json"],
+    ["IPv4-compatible IPv6 metadata service [::a9fe:a9fe]", "https://[::a9fe:a9fe]/latest/meta-data.json"],
     ["IPv4-translated IPv6 loopback [::ffff:0:7f00:1]", `https://[::ffff:0:7f00:1]:${port}/ssrf.json`],
     ["NAT64 well-known prefix carrying loopback [64:ff9b::7f00:1]", `https://[64:ff9b::7f00:1]:${port}/ssrf.json`],
     ["NAT64 local-use prefix [64:ff9b:1::7f00:1]", `https://[64:ff9b:1::7f00:1]:${port}/ssrf.json`],
