@@ -2,6 +2,9 @@ import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
+import { needsSetup } from "@/lib/auth/create-first-admin";
+import { setupTokenNotice, setupTokenRequired } from "@/lib/auth/setup-token";
+import { disableNextTelemetry } from "@/lib/disable-next-telemetry";
 import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { syncTools } from "@/lib/mcp/sync-tools";
@@ -15,12 +18,16 @@ export interface Started {
 
 /** Everything a Portcullis process needs before it serves anything: database, migrations, seeded policy and tools. */
 export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
+  // Before the server creates the Next.js app, which reads it once.
+  if (role === "server") disableNextTelemetry();
   const database = await openDatabase(role);
   await seedPolicy(db());
   // The tools a server serves are the ones in its code: only a server mirrors them into the policy (a CLI command
   // from another checkout must not add or remove what the running server offers).
   if (role === "server") await syncTools();
   await ensureSigningKey();
+  // The only place the token is ever written: this process's console, not the log.
+  if (role === "server" && setupTokenRequired() && (await needsSetup())) process.stdout.write(setupTokenNotice(env().issuer));
   // Long-running servers follow changes made elsewhere; a CLI command is over before it would matter.
   const config = env();
   const watcher =

@@ -85,6 +85,7 @@ async function main(): Promise<number> {
     import("./attack/oversized"),
     import("./attack/code-replay"),
     import("./attack/client-change"),
+    import("./attack/sessions"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

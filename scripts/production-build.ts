@@ -5,6 +5,8 @@
 import { spawnSync, type StdioOptions } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { NEXT_TELEMETRY_OFF } from "@/lib/disable-next-telemetry";
 
 const SOURCES = ["app", "components", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
 
@@ -27,7 +29,11 @@ export function productionBuildIsCurrent(): boolean {
   return existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource(SOURCES);
 }
 
-/** Runs `next build`; true when it succeeded. */
+/** Runs `next build`, with Next.js's telemetry off; true when it succeeded. */
 export function buildProduction(stdio: StdioOptions = "inherit"): boolean {
-  return spawnSync(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio }).status === 0;
+  const next = join("node_modules", "next", "dist", "bin", "next");
+  return spawnSync(process.execPath, [next, "build"], { stdio, env: { ...process.env, ...NEXT_TELEMETRY_OFF } }).status === 0;
 }
+
+// `npm run build`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exit(buildProduction() ? 0 : 1);

@@ -25,7 +25,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <div className="min-w-0 flex-1">
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-3">
           <div className="text-right text-sm">
-            <div className="font-medium text-slate-900" data-testid="current-user">{user.email}</div>
+            <Link href="/account" className="block font-medium text-slate-900 hover:underline" data-testid="current-user">{user.email}</Link>
             <div className="text-xs text-slate-500">{user.roles.join(", ") || "no roles"}</div>
           </div>
           <form action={signOutAction}>

@@ -7,13 +7,18 @@ import { Notice } from "@/components/ui/notice";
 import { setupAction } from "@/lib/actions/auth/setup";
 import type { ActionResult } from "@/lib/console/action-result";
 
-export function SetupForm() {
+export function SetupForm({ needsToken }: { needsToken: boolean }) {
   const [state, action, pending] = useActionState<ActionResult | null, FormData>(setupAction, null);
   return (
     <form action={action} className="space-y-4">
       {state && !state.ok ? <Notice tone="error">{state.error}</Notice> : null}
+      {needsToken ? (
+        <Field label="Setup token" hint="Printed on the Portcullis server's console when it started.">
+          <Input name="setupToken" required autoComplete="off" spellCheck={false} autoFocus />
+        </Field>
+      ) : null}
       <Field label="Your name">
-        <Input name="name" required maxLength={120} autoComplete="name" autoFocus />
+        <Input name="name" required maxLength={120} autoComplete="name" autoFocus={!needsToken} />
       </Field>
       <Field label="Email">
         <Input name="email" type="email" required autoComplete="username" />

@@ -1,11 +1,13 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { recordAudit } from "@/lib/audit";
+import { headers } from "next/headers";
+import { accountOfSession } from "@/lib/auth/account-of-session";
+import { signOutEverywhere } from "@/lib/auth/end-sessions";
 import { verifyLogin } from "@/lib/auth/verify-login";
 import { deriveKey } from "@/lib/derive-key";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { clientIp } from "@/lib/http/client-address";
+import { clientIp, requestId } from "@/lib/http/client-address";
 import { env } from "@/lib/env";
 import { workosCredentials } from "@/lib/workos/workos-credentials-provider";
 
@@ -18,6 +20,13 @@ class ThrottledLogin extends CredentialsSignin {
 }
 
 const SESSION_HOURS = 8;
+
+declare module "@auth/core/types" {
+  interface User {
+    /** The user's session epoch when this sign-in read the account (see `sessionAccount`). */
+    sessionEpoch?: number;
+  }
+}
 
 // Configuration is built per request (the function form) so nothing reads the environment during `next build`.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
@@ -42,7 +51,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       async authorize(credentials, request) {
         try {
           const user = await verifyLogin(credentials.email, credentials.password, clientIp(request.headers));
-          return { id: user.id, email: user.email, name: user.name };
+          return { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch };
         } catch (error) {
           if (isAppError(error) && error.code === "rate_limited") throw new ThrottledLogin();
           if (isAppError(error) && error.code === "unauthenticated") throw new InvalidLogin();
@@ -54,19 +63,31 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     ...(env().workos.consoleSignIn ? [workosCredentials()] : []),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    async jwt({ token, user }) {
+      // The epoch is set at sign-in only: a session update (POST /api/auth/session) never moves it, or an ended session
+      // could renew itself.
+      if (user?.id) {
+        token.sub = user.id;
+        token.sessionEpoch = user.sessionEpoch;
+        return token;
+      }
+      // Every later read: a session that has ended (signed out, password changed, user disabled) is no session at all,
+      // for the console and for Auth.js's own endpoints alike.
+      if (token.sub && (await accountOfSession(token.sub, token.sessionEpoch)).state !== "current") return null;
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      if (typeof token.sessionEpoch === "number") session.user.sessionEpoch = token.sessionEpoch;
       return session;
     },
   },
   events: {
     async signOut(message) {
-      const sub = "token" in message ? message.token?.sub : undefined;
-      if (sub) await recordAudit({ kind: "admin.logout", actor: `user:${sub}`, subject: sub, reason: "signed out" });
+      const token = "token" in message ? message.token : null;
+      if (!token?.sub) return;
+      const h = await headers();
+      await signOutEverywhere(token.sub, token.sessionEpoch, { actor: `user:${token.sub}`, ip: clientIp(h), requestId: requestId(h) });
     },
   },
 }));

@@ -1,14 +1,12 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordAudit, type AuditContext } from "@/lib/audit";
-import { auth } from "@/lib/auth/auth";
-import { noteChanged } from "@/lib/changes/change-versions";
+import { sessionAccount } from "@/lib/auth/session-account";
 import { AppError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import type { BuiltinScope } from "@/lib/policy/catalog";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
 import { HeldScopes } from "@/lib/policy/held-scopes";
-import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
 export interface ConsoleUser {
   id: string;
@@ -21,29 +19,23 @@ export interface ConsoleUser {
 }
 
 /**
- * The signed-in console user, read fresh from the current policy on every request: a disabled user or a removed role
- * takes effect at once, whatever the session cookie says. Redirects to sign-in when there is no usable session.
+ * The signed-in console user, read fresh from the current policy on every request: a disabled user, a removed role or
+ * an ended session (sign-out, password change) takes effect at once, whatever the session cookie says. Redirects to
+ * sign-in when there is no usable session.
  */
 export async function consoleUser(): Promise<ConsoleUser> {
-  const session = await auth();
-  const id = session?.user?.id;
-  if (!id) redirect("/login");
-  let snapshot = await policySnapshot();
-  if (!snapshot.users.has(id)) {
-    // Created moments ago by another process (the CLI) whose change this process has not polled yet.
-    noteChanged(["policy"]);
-    snapshot = await policySnapshot();
-  }
-  const user = snapshot.users.get(id);
-  if (!user || user.disabled) redirect("/login?error=session");
+  const account = await sessionAccount();
+  if (account.state === "none") redirect("/login");
+  if (account.state === "ended") redirect("/login?error=session");
+  const { user, snapshot } = account;
   const h = await headers();
   return {
-    id,
+    id: user.id,
     email: user.email,
     name: user.name,
-    scopes: new HeldScopes(userEffectiveScopes(snapshot, id).keys()),
+    scopes: new HeldScopes(userEffectiveScopes(snapshot, user.id).keys()),
     roles: user.roleIds.map((roleId) => snapshot.roles.get(roleId)?.name ?? roleId).sort(),
-    context: { actor: `user:${id}`, ip: clientIp(h), requestId: requestId(h) },
+    context: { actor: `user:${user.id}`, ip: clientIp(h), requestId: requestId(h) },
   };
 }
 

@@ -15,6 +15,8 @@ export interface LoginUser {
   id: string;
   email: string;
   name: string;
+  /** Read with the account at sign-in: the session it starts lasts while the user's epoch stays at this value. */
+  sessionEpoch: number;
 }
 
 /**
@@ -50,5 +52,5 @@ export async function verifyLogin(rawEmail: unknown, password: unknown, ip: stri
   perAccount.reset(accountKey);
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   await recordAudit({ kind: "admin.login", actor: `user:${user.id}`, subject: user.id, ip, reason: `user ${user.email} signed in` });
-  return { id: user.id, email: user.email, name: user.name };
+  return { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch };
 }

@@ -20,6 +20,8 @@ export interface UserNode {
   kind: "human" | "service";
   disabled: boolean;
   roleIds: string[];
+  /** Console sessions signed in at an older epoch are over (see `sessionAccount`). */
+  sessionEpoch: number;
 }
 
 export interface ClientNode {

@@ -6,10 +6,10 @@ import { checkAccountChange } from "@/lib/privilege/privilege-rules";
 import { guardLastAdmin } from "@/lib/users/last-admin-guard";
 
 /**
- * Disables (or re-enables) a user. Disabling also revokes every grant the user holds and forgets their consents.
- * Both are privileged changes — re-enabling gives back everything the account holds — so never your own account, an
- * iam_admin's only by an iam_admin, and only accounts within your own scopes; and the database refuses to disable the
- * last enabled iam_admin.
+ * Disables (or re-enables) a user. Disabling also revokes every grant the user holds, forgets their consents and ends
+ * their console sessions. Both are privileged changes — re-enabling gives back everything the account holds — so never
+ * your own account, an iam_admin's only by an iam_admin, and only accounts within your own scopes; and the database
+ * refuses to disable the last enabled iam_admin.
  */
 export async function setUserDisabled(userId: string, disabled: boolean, ctx: AuditContext): Promise<void> {
   await privilegedChange(["policy", "revocations"], ctx, async (tx, view, actor) => {
@@ -18,7 +18,10 @@ export async function setUserDisabled(userId: string, disabled: boolean, ctx: Au
     if (target.disabled === disabled) return;
     checkAccountChange(actor, { id: userId, ...target }, disabled ? "disable" : "enable");
     const now = new Date();
-    await guardLastAdmin(target.email, () => tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? now : null } }));
+    // Disabling ends every console session: re-enabling later must not bring the old ones back.
+    await guardLastAdmin(target.email, () =>
+      tx.user.update({ where: { id: userId }, data: disabled ? { disabledAt: now, sessionEpoch: { increment: 1 } } : { disabledAt: null } }),
+    );
     const revoked = disabled ? await revokeGrants(tx, { userId }, "user disabled", now) : null;
     const revokedGrants = revoked?.grantIds.length ?? 0;
     const consentsWithdrawn = revoked?.consentsWithdrawn ?? 0;

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import { safeReturnPath } from "@/lib/auth/safe-return-path";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { workosClient } from "@/lib/workos/workos-client";
-import { safeReturnPath, sealSignInState, WORKOS_SIGN_IN_TTL_SECONDS } from "@/lib/workos/workos-sign-in-state";
+import { sealSignInState, WORKOS_SIGN_IN_TTL_SECONDS } from "@/lib/workos/workos-sign-in-state";
 
 /**
  * Starts a console sign-in through WorkOS (AuthKit's hosted login): a fresh `state` and PKCE pair (S256), sealed into

@@ -68,5 +68,5 @@ export async function finishWorkosSignIn(code: string, signIn: WorkosSignInState
     reason: `user ${user.email} signed in with WorkOS`,
     detail: { method: "workos", workosUserId: profile.id, linked: outcome.how === "linked" },
   });
-  return { id: user.id, email: user.email, name: user.name };
+  return { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch };
 }

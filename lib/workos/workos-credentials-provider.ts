@@ -36,7 +36,7 @@ export function workosCredentials() {
       try {
         const signIn = await openSignInState(readCookie(request.headers.get("cookie"), WORKOS_SIGN_IN_COOKIE), state);
         const user = await finishWorkosSignIn(code, signIn, clientIp(request.headers));
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch };
       } catch (error) {
         if (error instanceof WorkosSignInRefused) throw new WorkosSignInFailed(error.reason);
         if (isAppError(error) && error.code === "unavailable") throw new WorkosSignInFailed("unavailable");

@@ -42,9 +42,3 @@ export async function openSignInState(cookie: string | undefined, returnedState:
   const b = Buffer.from(returnedState);
   return a.length === b.length && timingSafeEqual(a, b) ? value : null;
 }
-
-/** Only same-site paths: `from` must never send a signed-in admin elsewhere. */
-export function safeReturnPath(value: unknown): string {
-  const path = typeof value === "string" ? value : "/";
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
-}

@@ -76,9 +76,12 @@ describe("console sign-in through WorkOS", () => {
   });
 
   it("never sends a signed-in admin off-site, and an expired state does not open", async () => {
-    const { url, cookie } = await beginWorkosSignIn("//evil.example/phish");
-    const state = new URL(url).searchParams.get("state")!;
-    expect((await openSignInState(cookie, state))!.from).toBe("/");
+    // Browsers drop tabs and newlines and read "\\" as "/": each of these would land on evil.example.
+    for (const from of ["//evil.example/phish", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const { url, cookie } = await beginWorkosSignIn(from);
+      const state = new URL(url).searchParams.get("state")!;
+      expect((await openSignInState(cookie, state))!.from).toBe("/");
+    }
     const expired = await sealSignInState({ state: "s", codeVerifier: "v", from: "/", expiresAt: Date.now() - 1 });
     expect(await openSignInState(expired, "s")).toBeNull();
   });
@@ -93,7 +96,7 @@ describe("console sign-in through WorkOS", () => {
   it("links an existing account by verified email at a listed domain on first sign-in, then by WorkOS id", async () => {
     const local = await createUser({ email: "ada@example.test", name: "Ada", password: "a-password-long-enough", roles: ["developer"] }, CLI_CONTEXT);
     const first = await signInAtAuthkit("ada@example.test");
-    expect(await finishWorkosSignIn(first.code, first.state, null)).toEqual({ id: local.id, email: "ada@example.test", name: "Ada" });
+    expect(await finishWorkosSignIn(first.code, first.state, null)).toEqual({ id: local.id, email: "ada@example.test", name: "Ada", sessionEpoch: 0 });
     expect(await lastLoginEvent()).toMatchObject({ kind: "admin.login", subject: local.id, reason: "user ada@example.test signed in with WorkOS", detail: { linked: true } });
     const workosId = [...standin.users.values()].find((u) => u.email === "ada@example.test")!.id;
     expect((await db().user.findUniqueOrThrow({ where: { id: local.id } })).workosUserId).toBe(workosId);

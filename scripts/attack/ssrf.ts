@@ -31,6 +31,18 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
     ["short IPv4 (127.1)", `https://127.1:${port}/ssrf.json`],
     ["plain http to the metadata service", "http://169.254.169.254/latest/meta-data/"],
   ];
+  // IPv6 forms that carry an IPv4 address (or reach the operator's own network): refused by the address check itself,
+  // so the page names the private address rather than a failed connection.
+  const embeddedTargets: Array<[string, string]> = [
+    ["IPv4-compatible IPv6 loopback [::7f00:1]", `https://[::7f00:1]:${port}/ssrf.json`],
+    ["IPv4-compatible IPv6 metadata service [::a9fe:a9fe]", "https://[::a9fe:a9fe]/latest/meta-data.json"],
+    ["IPv4-translated IPv6 loopback [::ffff:0:7f00:1]", `https://[::ffff:0:7f00:1]:${port}/ssrf.json`],
+    ["NAT64 well-known prefix carrying loopback [64:ff9b::7f00:1]", `https://[64:ff9b::7f00:1]:${port}/ssrf.json`],
+    ["NAT64 local-use prefix [64:ff9b:1::7f00:1]", `https://[64:ff9b:1::7f00:1]:${port}/ssrf.json`],
+    ["NAT64 local-use prefix carrying a public address [64:ff9b:1::808:808]", "https://[64:ff9b:1::808:808]/client.json"],
+    ["6to4 carrying a private address [2002:c0a8:101::1]", "https://[2002:c0a8:101::1]/client.json"],
+    ["Teredo [2001:0:4136:e378:8000:63bf:3fff:fdd2]", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/client.json"],
+  ];
   const authorize = (clientId: string) =>
     fx.developer.get(
       `/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: "http://127.0.0.1:3939/callback", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" })}`,
@@ -47,6 +59,11 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
       ...targets.map(([what, url]) =>
         attack(`metadata document at ${what} (/oauth/authorize)`, "400 page invalid_client, no connection made", () =>
           noConnection(async () => expectErrorPage(await authorize(url), 400, "invalid_client", "metadata document cannot be used")),
+        ),
+      ),
+      ...embeddedTargets.map(([what, url]) =>
+        attack(`metadata document at ${what} (/oauth/authorize)`, "400 page invalid_client naming the private address, no connection made", () =>
+          noConnection(async () => expectErrorPage(await authorize(url), 400, "invalid_client", "points to a private address")),
         ),
       ),
       ...targets.slice(0, 4).concat(targets.slice(13, 14)).map(([what, url]) =>

@@ -21,7 +21,7 @@ export function snapshotOf(spec: {
     users: new Map(
       Object.entries(spec.users ?? {}).map(([id, u]) => [
         id,
-        { id, email: `${id}@example.test`, name: id, kind: "human" as const, disabled: u.disabled ?? false, roleIds: u.roles ?? [] },
+        { id, email: `${id}@example.test`, name: id, kind: "human" as const, disabled: u.disabled ?? false, roleIds: u.roles ?? [], sessionEpoch: 0 },
       ]),
     ),
     clients: new Map(

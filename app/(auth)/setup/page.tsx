@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SetupForm } from "@/components/auth/setup-form";
 import { needsSetup } from "@/lib/auth/create-first-admin";
+import { setupTokenRequired } from "@/lib/auth/setup-token";
 
 export const metadata = { title: "First-run setup" };
 
@@ -13,7 +14,7 @@ export default async function SetupPage() {
       title="Set up Portcullis"
       subtitle="Create the first IAM admin. This page disappears once the account exists."
     >
-      <SetupForm />
+      <SetupForm needsToken={setupTokenRequired()} />
     </AuthCard>
   );
 }

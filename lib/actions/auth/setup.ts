@@ -13,7 +13,7 @@ export async function setupAction(_previous: ActionResult | null, form: FormData
     }
     const h = await headers();
     await createFirstAdmin(
-      { email: form.get("email"), name: form.get("name"), password: form.get("password") },
+      { email: form.get("email"), name: form.get("name"), password: form.get("password"), setupToken: form.get("setupToken") ?? undefined },
       { ip: clientIp(h), requestId: requestId(h) },
     );
     return { ok: true as const };

@@ -2,7 +2,7 @@ import type { AuditContext } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { authenticateClient } from "@/lib/oauth/client-authentication/authenticate-client";
-import { InvalidClient, InvalidRequest, noStoreJson } from "@/lib/oauth/errors";
+import { InvalidRequest, noStoreJson } from "@/lib/oauth/errors";
 import { readFormBody } from "@/lib/oauth/http/read-body";
 import { CREDENTIAL_PREFIX, hashCredential } from "@/lib/oauth/secrets";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
@@ -32,8 +32,8 @@ function partiesActive(snapshot: PolicySnapshot, clientId: string, userId: strin
 export async function handleIntrospectionRequest(request: Request): Promise<Response> {
   const form = await readFormBody(request);
   const ctx: AuditContext = { actor: "anonymous", ip: clientIp(request.headers), requestId: requestId(request.headers) };
-  const { client, method } = await authenticateClient(request, form, ctx);
-  if (method === "none") throw new InvalidClient("Introspection requires a confidential client.");
+  // §2.1: the caller must be a confidential client; a public one gets the same answer as any failed authentication.
+  const { client } = await authenticateClient(request, form, ctx, { confidentialOnly: true });
   if (!form.token) throw new InvalidRequest("The token parameter is required.");
   const snapshot = await policySnapshot();
 

@@ -2,6 +2,7 @@ import { AuthError } from "next-auth";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/auth";
+import { safeReturnPath } from "@/lib/auth/safe-return-path";
 import { env } from "@/lib/env";
 import { openSignInState, WORKOS_SIGN_IN_COOKIE } from "@/lib/workos/workos-sign-in-state";
 
@@ -17,7 +18,8 @@ export async function GET(request: Request): Promise<Response> {
   // The person cancelled or AuthKit refused: nothing to exchange.
   if (params.has("error") || !params.get("code")) redirect("/login?workos=cancelled");
   const state = params.get("state") ?? "";
-  const from = (await openSignInState(sealed, state))?.from ?? "/";
+  // Checked again on the way out: the sealed cookie only ever holds a safe path, but the redirect is what matters.
+  const from = safeReturnPath((await openSignInState(sealed, state))?.from);
   try {
     // The credentials provider reopens the cookie (sent along with this request) and checks the state again itself.
     await signIn("workos", { code: params.get("code")!, state, redirectTo: from });
