@@ -36,6 +36,25 @@ async function loadBindings(): Promise<WasmBindings> {
   return glue;
 }
 
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * Sends a migration script to the server whole, as Prisma's native engine does, instead of adapter-pg's split on every
+ * ";" — which cuts a PL/pgSQL function body (a quoted string full of semicolons) into pieces that do not parse. One
+ * simple-protocol query also runs the script as one implicit transaction: a migration applies completely or not at all.
+ */
+function wholeScripts(adapter: PgAdapter): PgAdapter {
+  const queryable = adapter as PgAdapter & { onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (error) {
+      queryable.onError(error);
+    }
+  };
+  return adapter;
+}
+
 export type SchemaEngineLog = (message: string) => void;
 
 export interface OpenSchemaEngine {
@@ -57,12 +76,12 @@ export async function openSchemaEngine(
   // The engine never disposes the adapters it connects; track them so their pools do not outlive the engine.
   const tracking = Object.assign(Object.create(Object.getPrototypeOf(factory)), factory, {
     connect: async () => {
-      const adapter = await factory.connect();
+      const adapter = wholeScripts(await factory.connect());
       opened.push(adapter);
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = await factory.connectToShadowDb();
+      const adapter = wholeScripts(await factory.connectToShadowDb());
       opened.push(adapter);
       return adapter;
     },
