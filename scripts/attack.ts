@@ -81,6 +81,7 @@ async function main(): Promise<number> {
     import("./attack/ssrf"),
     import("./attack/header-injection"),
     import("./attack/oversized"),
+    import("./attack/audit-tamper"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

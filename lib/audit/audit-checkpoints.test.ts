@@ -4,6 +4,7 @@ import { checkAuditChain } from "@/lib/audit/check-audit-chain";
 import { checkpointSignatureValid, signCheckpoint } from "@/lib/audit/checkpoint-signature";
 import { chainHash } from "@/lib/audit/hash-chain";
 import { parseAuditCheckpoints } from "@/lib/audit/parse-audit-checkpoints";
+import { startAuditCheckpoints, stopAuditCheckpoints } from "@/lib/audit/schedule-audit-checkpoints";
 import { writeAuditCheckpoint } from "@/lib/audit/write-audit-checkpoint";
 import { db } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
@@ -216,5 +217,19 @@ describe("checkpoints written as the log grows", () => {
     expect(check.checkpoints.checked).toBe(rows.length);
     const verified = await db().auditEvent.findFirstOrThrow({ where: { kind: "audit.verified" } });
     expect(verified.reason).toBe(`audit chain intact: 17 event(s) verified up to #17, against ${rows.length} signed checkpoint(s)`);
+  });
+
+  it("sign a quiet log's head once its interval has passed, and the last events when the server stops", async () => {
+    reloadEnv({ ...process.env, PORTCULLIS_AUDIT_CHECKPOINT_SECONDS: "1" });
+    startAuditCheckpoints();
+    try {
+      await writeEvents(2);
+      await vi.waitFor(async () => expect(await db().auditCheckpoint.findFirst({ orderBy: { seq: "desc" } })).toMatchObject({ seq: 2n }), { timeout: 5_000, interval: 100 });
+      await writeEvents(1);
+    } finally {
+      await stopAuditCheckpoints({ final: true });
+    }
+    expect((await db().auditCheckpoint.findFirstOrThrow({ orderBy: { seq: "desc" } })).seq).toBe(3n);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 3, checkpoints: { newest: { seq: "3" } } });
   });
 });

@@ -12,11 +12,13 @@ export interface ChainCheck extends ChainReport {
 
 /**
  * Verifies the whole hash chain against every signed checkpoint (and any given), for someone, and records that they
- * did, with the outcome (`audit.verified`). An intact head is checkpointed, so each verification anchors what it saw.
+ * did, with the outcome (`audit.verified`). An intact head is checkpointed, so each verification anchors what it saw
+ * (and logs it, unless `logCheckpoint` is false: the CLI prints it instead).
  */
-export async function checkAuditChain(ctx: AuditContext, options: VerifyOptions = {}): Promise<ChainCheck> {
+export async function checkAuditChain(ctx: AuditContext, options: VerifyOptions & { logCheckpoint?: boolean } = {}): Promise<ChainCheck> {
   const report = await verifyAuditChain(db(), options);
-  const checkpoint = report.ok && report.head ? await writeAuditCheckpoint({ seq: BigInt(report.head.seq), hash: report.head.hash }) : null;
+  const head = report.ok ? report.head : null;
+  const checkpoint = head ? await writeAuditCheckpoint({ seq: BigInt(head.seq), hash: head.hash }, { log: options.logCheckpoint ?? true }) : null;
   await recordAudit({
     kind: "audit.verified",
     actor: ctx.actor,

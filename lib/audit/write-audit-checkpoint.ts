@@ -28,9 +28,13 @@ async function assertHeadFollowsNewestCheckpoint(head: { seq: bigint; hash: stri
  * and as a line in the JSON log, where an external log store holds a copy that deleting rows cannot reach. `verified`:
  * a head the caller has just verified link by link (audit verify); otherwise the current head, after checking that it
  * still extends the newest checkpoint. Idempotent per event: whoever signs a seq first (any instance) wins, and the
- * others get that checkpoint back. Returns null when the log is empty.
+ * others get that checkpoint back. Returns null when the log is empty. `log: false`: the caller shows the checkpoint
+ * itself (a CLI command, whose standard output is its answer).
  */
-export async function writeAuditCheckpoint(verified?: { seq: bigint; hash: string }): Promise<AuditCheckpoint | null> {
+export async function writeAuditCheckpoint(
+  verified?: { seq: bigint; hash: string },
+  { log = true }: { log?: boolean } = {},
+): Promise<AuditCheckpoint | null> {
   let head = verified;
   if (!head) {
     head = (await db().auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } })) ?? undefined;
@@ -49,6 +53,6 @@ export async function writeAuditCheckpoint(verified?: { seq: bigint; hash: strin
     }
     return existing;
   }
-  logger.info("audit checkpoint", { auditCheckpoint: signed });
+  if (log) logger.info("audit checkpoint", { auditCheckpoint: signed });
   return signed;
 }

@@ -9,7 +9,7 @@ export default defineCommand({
   options: {},
   schema: z.object({}),
   async run(_options, io) {
-    const checkpoint = await writeAuditCheckpoint();
+    const checkpoint = await writeAuditCheckpoint(undefined, { log: false });
     if (!checkpoint) throw new AppError("not_found", "The audit log is empty: there is no head to sign yet.");
     // One line of JSON whatever the output mode: it is the export, for `audit verify --checkpoint <file>` later.
     io.out(JSON.stringify(checkpoint));

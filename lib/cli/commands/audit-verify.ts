@@ -34,7 +34,7 @@ export default defineCommand({
   schema: z.object({ checkpoint: z.array(z.string().min(1, "--checkpoint needs a file or JSON")).default([]) }),
   async run(options, io) {
     const anchors = (await Promise.all(options.checkpoint.map((value) => readCheckpoints(value, io)))).flat();
-    const report = await checkAuditChain(CLI_CONTEXT, { anchors });
+    const report = await checkAuditChain(CLI_CONTEXT, { anchors, logCheckpoint: false });
     if (io.json) io.out(JSON.stringify(report));
     else if (report.ok) {
       io.out(`Audit chain intact: ${report.checked} event(s) verified against ${report.checkpoints.checked} signed checkpoint(s).`);
