@@ -1,7 +1,8 @@
+import { createPublicKey, verify } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT, recordAudit, verifyAuditChain } from "@/lib/audit";
 import { checkAuditChain } from "@/lib/audit/check-audit-chain";
-import { checkpointSignatureValid, signCheckpoint } from "@/lib/audit/checkpoint-signature";
+import { checkpointSignatureValid, checkpointVerificationKey, signCheckpoint } from "@/lib/audit/checkpoint-signature";
 import { chainHash } from "@/lib/audit/hash-chain";
 import { parseAuditCheckpoints } from "@/lib/audit/parse-audit-checkpoints";
 import { startAuditCheckpoints, stopAuditCheckpoints } from "@/lib/audit/schedule-audit-checkpoints";
@@ -81,6 +82,14 @@ describe("signed checkpoints", () => {
     expect(checkpointSignatureValid({ ...checkpoint, issuer: "https://elsewhere.example" })).toBe(false);
     reloadEnv({ ...process.env, PORTCULLIS_SECRET: "another-deployment-secret-0123456789-abcdefghijklmnop" });
     expect(checkpointSignatureValid(checkpoint)).toBe(false);
+  });
+
+  it("can be checked outside Portcullis with the public key alone: Ed25519 over the sorted-key JSON of the other fields", () => {
+    const { signature, ...signed } = signCheckpoint({ seq: 12n, hash: "c".repeat(64) });
+    const bytes = JSON.stringify(Object.fromEntries(Object.entries(signed).sort(([a], [b]) => (a < b ? -1 : 1))));
+    const key = createPublicKey({ key: checkpointVerificationKey(), format: "jwk" });
+    expect(verify(null, Buffer.from(bytes), key, Buffer.from(signature, "base64url"))).toBe(true);
+    expect(verify(null, Buffer.from(bytes.replace('"12"', '"13"')), key, Buffer.from(signature, "base64url"))).toBe(false);
   });
 
   it("report a deleted tail as broken, naming the missing events", async () => {
@@ -197,6 +206,7 @@ describe("verifying against an exported checkpoint", () => {
 
   it("refuses text that holds no checkpoint, or a malformed one, with a clear message", () => {
     expect(() => parseAuditCheckpoints(`{"level":"info"}\n{"level":"warn"}`, "app.log")).toThrow("app.log holds no audit checkpoint");
+    expect(() => parseAuditCheckpoints(`{"type":"x"}`, "--checkpoint")).toThrow('--checkpoint: checkpoint 1 is not a Portcullis audit checkpoint: its type is not "portcullis.audit-checkpoint"');
     expect(() => parseAuditCheckpoints(`{"type":"portcullis.audit-checkpoint","seq":"0"}`, "--checkpoint")).toThrow(
       /^--checkpoint: checkpoint 1 is not a Portcullis audit checkpoint: issuer: .*seq: must be a positive event number/,
     );

@@ -34,7 +34,9 @@ export function parseAuditCheckpoints(text: string, source: string): AuditCheckp
   return candidates.map((candidate, i) => {
     const parsed = auditCheckpointSchema.safeParse(candidate);
     if (!parsed.success) {
-      throw new AppError("invalid_input", `${source}: checkpoint ${i + 1} is not a Portcullis audit checkpoint: ${describeIssues(parsed.error.issues)}`);
+      const foreign = (candidate as { type?: unknown } | null)?.type !== CHECKPOINT_TYPE;
+      const why = foreign ? `its type is not "${CHECKPOINT_TYPE}"` : describeIssues(parsed.error.issues);
+      throw new AppError("invalid_input", `${source}: checkpoint ${i + 1} is not a Portcullis audit checkpoint: ${why}`);
     }
     return parsed.data;
   });
