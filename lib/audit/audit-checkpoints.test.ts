@@ -216,9 +216,14 @@ describe("verifying against an exported checkpoint", () => {
 describe("checkpoints written as the log grows", () => {
   it("sign the head every N events, after the append that reaches N, and on verification", async () => {
     reloadEnv({ ...process.env, PORTCULLIS_AUDIT_CHECKPOINT_EVENTS: "5" });
-    await Promise.all(Array.from({ length: 12 }, (_, i) => recordAudit({ kind: "decision.deny", tool: `t${i}`, decision: "deny" })));
-    await writeEvents(5);
-    await vi.waitFor(async () => expect(await db().auditCheckpoint.count()).toBeGreaterThanOrEqual(2));
+    startAuditCheckpoints();
+    try {
+      await Promise.all(Array.from({ length: 12 }, (_, i) => recordAudit({ kind: "decision.deny", tool: `t${i}`, decision: "deny" })));
+      await writeEvents(5);
+      await vi.waitFor(async () => expect(await db().auditCheckpoint.count()).toBeGreaterThanOrEqual(2));
+    } finally {
+      await stopAuditCheckpoints({ final: false });
+    }
     const rows = await db().auditCheckpoint.findMany({ orderBy: { seq: "asc" } });
     expect(rows.every((row, i) => i === 0 || row.seq - rows[i - 1].seq >= 5n)).toBe(true);
 
@@ -227,6 +232,13 @@ describe("checkpoints written as the log grows", () => {
     expect(check.checkpoints.checked).toBe(rows.length);
     const verified = await db().auditEvent.findFirstOrThrow({ where: { kind: "audit.verified" } });
     expect(verified.reason).toBe(`audit chain intact: 17 event(s) verified up to #17, against ${rows.length} signed checkpoint(s)`);
+  });
+
+  it("are left to the server: a process that did not start them (a CLI command) only counts", async () => {
+    reloadEnv({ ...process.env, PORTCULLIS_AUDIT_CHECKPOINT_EVENTS: "2" });
+    await writeEvents(6);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await db().auditCheckpoint.count()).toBe(0);
   });
 
   it("sign a quiet log's head once its interval has passed, and the last events when the server stops", async () => {

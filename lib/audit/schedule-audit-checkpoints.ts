@@ -9,9 +9,8 @@ const state = processState("audit-checkpoints", () => ({
   head: 0n,
   /** The newest checkpoint this process knows of, written by it or by any other instance. */
   checkpointed: 0n,
-  /** PORTCULLIS_AUDIT_CHECKPOINT_EVENTS of the configuration last seen: noteAuditHead runs on every append. */
+  /** PORTCULLIS_AUDIT_CHECKPOINT_EVENTS, read when started: noteAuditHead runs on every append. */
   everyEvents: 0n,
-  config: null as ReturnType<typeof env> | null,
   running: null as Promise<void> | null,
   /** After a failure, appends do not retry before this time (ms): the clock does, once an interval. */
   quietUntil: 0,
@@ -52,23 +51,22 @@ function runCheckpoint(force: boolean): Promise<void> {
 
 /**
  * Called by every append with the last seq it wrote: the only work checkpointing adds to the hot path is this
- * comparison. A due checkpoint is written after the caller's commit, never inside it.
+ * comparison. A due checkpoint is written after the caller's commit, never inside it — and only by a server (started
+ * below): a CLI command is over in a moment, and its output is its answer, not a log.
  */
 export function noteAuditHead(seq: bigint): void {
   if (seq > state.head) state.head = seq;
-  const config = env();
-  if (config !== state.config) {
-    state.config = config;
-    state.everyEvents = BigInt(config.auditCheckpoint.everyEvents);
-  }
-  if (seq - state.checkpointed >= state.everyEvents && !state.running && Date.now() >= state.quietUntil) {
-    setImmediate(() => void runCheckpoint(false));
-  }
+  if (!state.timer || seq - state.checkpointed < state.everyEvents || state.running || Date.now() < state.quietUntil) return;
+  setImmediate(() => void runCheckpoint(false));
 }
 
-/** A long-running server also checkpoints on a clock, so a quiet deployment's last events are anchored too. */
+/**
+ * Checkpoints as the log grows, in a long-running server: after every N events, and on a clock so that a quiet
+ * deployment's last events are anchored too.
+ */
 export function startAuditCheckpoints(): void {
   if (state.timer) return;
+  state.everyEvents = BigInt(env().auditCheckpoint.everyEvents);
   // Twice an interval, so a checkpoint falls due at most half an interval late.
   state.timer = setInterval(() => void runCheckpoint(false), env().auditCheckpoint.everySeconds * 500);
   state.timer.unref();
