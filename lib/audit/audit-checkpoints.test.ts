@@ -220,7 +220,7 @@ describe("checkpoints written as the log grows", () => {
     try {
       await Promise.all(Array.from({ length: 12 }, (_, i) => recordAudit({ kind: "decision.deny", tool: `t${i}`, decision: "deny" })));
       await writeEvents(5);
-      await vi.waitFor(async () => expect(await db().auditCheckpoint.count()).toBeGreaterThanOrEqual(2));
+      await vi.waitFor(async () => expect(await db().auditCheckpoint.count()).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 50 });
     } finally {
       await stopAuditCheckpoints({ final: false });
     }
@@ -246,7 +246,7 @@ describe("checkpoints written as the log grows", () => {
     startAuditCheckpoints();
     try {
       await writeEvents(2);
-      await vi.waitFor(async () => expect(await db().auditCheckpoint.findFirst({ orderBy: { seq: "desc" } })).toMatchObject({ seq: 2n }), { timeout: 5_000, interval: 100 });
+      await vi.waitFor(async () => expect(await db().auditCheckpoint.findFirst({ orderBy: { seq: "desc" } })).toMatchObject({ seq: 2n }), { timeout: 15_000, interval: 100 });
       await writeEvents(1);
     } finally {
       await stopAuditCheckpoints({ final: true });

@@ -57,7 +57,10 @@ function runCheckpoint(force: boolean): Promise<void> {
 export function noteAuditHead(seq: bigint): void {
   if (seq > state.head) state.head = seq;
   if (!state.timer || seq - state.checkpointed < state.everyEvents || state.running || Date.now() < state.quietUntil) return;
-  setImmediate(() => void runCheckpoint(false));
+  // Stopped meanwhile (a server shutting down): its final checkpoint takes over.
+  setImmediate(() => {
+    if (state.timer) void runCheckpoint(false);
+  });
 }
 
 /**
