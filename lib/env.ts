@@ -42,6 +42,10 @@ const schema = z.object({
   // poll of the change epochs that catches anything a notification missed.
   PORTCULLIS_CHANGE_LISTEN: booleanFlag.default(true),
   PORTCULLIS_RECONCILE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  // Signed audit checkpoints (lib/audit/schedule-audit-checkpoints.ts): the chain's head is signed after this many
+  // events, or this many seconds after the last checkpoint when anything was appended since.
+  PORTCULLIS_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  PORTCULLIS_AUDIT_CHECKPOINT_SECONDS: seconds(60, 1, 86_400),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -113,6 +117,7 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     logLevel: raw.PORTCULLIS_LOG_LEVEL,
     changeListen: raw.PORTCULLIS_CHANGE_LISTEN,
     reconcileMs: raw.PORTCULLIS_RECONCILE_MS,
+    auditCheckpoint: { everyEvents: raw.PORTCULLIS_AUDIT_CHECKPOINT_EVENTS, everySeconds: raw.PORTCULLIS_AUDIT_CHECKPOINT_SECONDS },
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),
   };

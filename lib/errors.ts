@@ -62,9 +62,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 const PG_CONNECTION_LOST = /^(Client has encountered a connection error and is not queryable|Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect)$/;
 
+/**
+ * True when the database refused to change or delete an audit event or checkpoint: the append-only trigger's own
+ * SQLSTATE (migration 20261206030000_audit_checkpoints), from Prisma or from the driver.
+ */
+export function isAuditLogRefusal(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  return [e?.code, e?.meta?.code, e?.meta?.driverAdapterError?.cause?.originalCode].includes("PA001");
+}
+
 /** What a user may be shown of any error: its own message for AppError, nothing for the rest. */
 export function publicError(error: unknown): { code: AppErrorCode; message: string; status: number } {
   if (isAppError(error)) return { code: error.code, message: error.message, status: error.status };
+  if (isAuditLogRefusal(error)) {
+    return { code: "forbidden", message: "The audit log is append-only: its events and checkpoints are never changed or deleted.", status: 403 };
+  }
   if (isDatabaseUnavailable(error)) {
     return { code: "unavailable", message: "The database is unavailable right now. Try again shortly.", status: 503 };
   }

@@ -1,3 +1,4 @@
+import { startAuditCheckpoints, stopAuditCheckpoints } from "@/lib/audit/schedule-audit-checkpoints";
 import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
@@ -34,11 +35,14 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
     role === "server"
       ? await watchChanges(database.url, { listen: !database.embedded && config.changeListen, pollMs: config.reconcileMs })
       : undefined;
+  if (role === "server") startAuditCheckpoints();
   return {
     database,
     async stop() {
       await watcher?.stop();
       await flushUsage();
+      // A server leaves its last events anchored by a signed checkpoint; a CLI command only lets one in progress end.
+      await stopAuditCheckpoints({ final: role === "server" });
       await closeDatabase();
       await database.close();
     },

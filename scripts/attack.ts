@@ -86,6 +86,7 @@ async function main(): Promise<number> {
     import("./attack/code-replay"),
     import("./attack/client-change"),
     import("./attack/sessions"),
+    import("./attack/audit-tamper"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

@@ -1,4 +1,5 @@
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
+import { noteAuditHead } from "@/lib/audit/schedule-audit-checkpoints";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import type { Tx } from "@/lib/db/client";
 import { insertAuditRecords, TAKE_CHAIN_LOCK } from "@/lib/audit/audit-sql";
@@ -60,5 +61,7 @@ export async function appendAudit(tx: Tx, events: AuditEventInput[]): Promise<Au
   const tail = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, at: true } });
   const records = chainRecords(tail, events);
   await tx.$executeRawUnsafe(INSERT_RECORDS, recordsJson(records));
+  // Before the commit: a checkpoint this prompts signs whatever head has committed by the time it runs.
+  noteAuditHead(records[records.length - 1].seq);
   return records;
 }

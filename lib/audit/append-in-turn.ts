@@ -1,4 +1,5 @@
 import type { ChainTail } from "@/lib/audit/append-audit";
+import { noteAuditHead } from "@/lib/audit/schedule-audit-checkpoints";
 import type { AuditRecord } from "@/lib/audit/types";
 import { processState } from "@/lib/process-state";
 
@@ -15,7 +16,10 @@ export function appendInTurn<T>(append: (tail: ChainTail | null) => Promise<{ va
     try {
       const { value, records } = await append(state.tail);
       const last = records[records.length - 1];
-      if (last) state.tail = { seq: last.seq, hash: last.hash, at: last.at };
+      if (last) {
+        state.tail = { seq: last.seq, hash: last.hash, at: last.at };
+        noteAuditHead(last.seq);
+      }
       return value;
     } catch (error) {
       state.tail = null;

@@ -8,6 +8,7 @@ import { listAuditPage } from "@/lib/audit/list-audit-page";
 import { streamAuditEvents } from "@/lib/audit/stream-audit-events";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
+import { eraseAuditLog } from "@/test/support/audit-log";
 import { openTestDatabase } from "@/test/support/db";
 import { createUser } from "@/lib/users/create-user";
 
@@ -23,7 +24,7 @@ const MINUTE = 60_000;
 beforeAll(async () => {
   database = await openTestDatabase();
   alice = await createUser({ email: "alice@example.test", name: "Alice" }, CLI_CONTEXT);
-  await db().auditEvent.deleteMany();
+  await eraseAuditLog();
   await db().auditEvent.createMany({
     data: Array.from({ length: 120 }, (_, i) => ({
       seq: BigInt(i + 1),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { appendAudit, recordAudit, verifyAuditChain } from "@/lib/audit";
 import { db } from "@/lib/db/client";
+import { eraseAuditLog } from "@/test/support/audit-log";
 import { openTestDatabase } from "@/test/support/db";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -43,7 +44,7 @@ describe("recordAudit (group commit)", () => {
 
   it("starts the chain over correctly when the rows it knew are gone", async () => {
     await recordAudit(decision(1));
-    await db().auditEvent.deleteMany();
+    await eraseAuditLog();
     const record = await recordAudit(decision(2));
     expect(record.seq).toBe(1n);
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 1 });

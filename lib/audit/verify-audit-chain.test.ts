@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit, recordAudit, verifyAuditChain } from "@/lib/audit";
 import { db } from "@/lib/db/client";
+import { eraseAuditLog, withAuditTriggersDisabled } from "@/test/support/audit-log";
 import { openTestDatabase } from "@/test/support/db";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -8,9 +9,7 @@ beforeAll(async () => {
   database = await openTestDatabase();
 });
 afterAll(() => database.close());
-beforeEach(async () => {
-  await db().auditEvent.deleteMany();
-});
+beforeEach(() => eraseAuditLog());
 
 async function writeEvents(n: number) {
   for (let i = 0; i < n; i++) {
@@ -29,7 +28,7 @@ describe("the audit hash chain", () => {
 
   it("detects an edited row", async () => {
     await writeEvents(5);
-    await db().auditEvent.update({ where: { seq: 3n }, data: { decision: "deny" } });
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.update({ where: { seq: 3n }, data: { decision: "deny" } }));
     expect((await verifyAuditChain(db())).firstBreak).toEqual({
       seq: "3",
       problem: "hash_mismatch",
@@ -42,13 +41,13 @@ describe("the audit hash chain", () => {
     const { chainHash } = await import("@/lib/audit/hash-chain");
     const row = await db().auditEvent.findUniqueOrThrow({ where: { seq: 2n } });
     const forged = { ...row, reason: "nothing to see" };
-    await db().auditEvent.update({ where: { seq: 2n }, data: { reason: forged.reason, hash: chainHash(row.prevHash, forged) } });
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.update({ where: { seq: 2n }, data: { reason: forged.reason, hash: chainHash(row.prevHash, forged) } }));
     expect((await verifyAuditChain(db())).firstBreak).toMatchObject({ seq: "3", problem: "prev_hash_mismatch" });
   });
 
   it("detects a deleted row", async () => {
     await writeEvents(5);
-    await db().auditEvent.delete({ where: { seq: 2n } });
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.delete({ where: { seq: 2n } }));
     expect((await verifyAuditChain(db())).firstBreak).toMatchObject({ seq: "3", problem: "sequence_gap" });
   });
 
@@ -61,10 +60,10 @@ describe("the audit hash chain", () => {
     // Swap the two events' contents, sequence numbers kept: event 2 now holds what was event 3.
     const { seq: _a, ...twoBody } = two;
     const { seq: _b, ...threeBody } = three;
-    await db().$transaction([
-      db().auditEvent.update({ where: { seq: 2n }, data: { ...threeBody, detail: threeBody.detail as object } }),
-      db().auditEvent.update({ where: { seq: 3n }, data: { ...twoBody, detail: twoBody.detail as object } }),
-    ]);
+    await withAuditTriggersDisabled(async (tx) => {
+      await tx.auditEvent.update({ where: { seq: 2n }, data: { ...threeBody, detail: threeBody.detail as object } });
+      await tx.auditEvent.update({ where: { seq: 3n }, data: { ...twoBody, detail: twoBody.detail as object } });
+    });
     expect((await verifyAuditChain(db())).firstBreak).toMatchObject({ seq: "2", problem: "prev_hash_mismatch" });
   });
 

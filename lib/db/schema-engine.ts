@@ -86,7 +86,7 @@ export async function openSchemaEngine(
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = await factory.connectToShadowDb();
+      const adapter = wholeScripts(await factory.connectToShadowDb());
       opened.push(adapter);
       return adapter;
     },

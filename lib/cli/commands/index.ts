@@ -1,5 +1,6 @@
 import type { CliCommand } from "@/lib/cli/command";
 import adminCreate from "@/lib/cli/commands/admin-create";
+import auditCheckpoint from "@/lib/cli/commands/audit-checkpoint";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
@@ -51,6 +52,7 @@ export const COMMANDS: CliCommand<any>[] = [
   auditTail,
   auditExport,
   auditVerify,
+  auditCheckpoint,
   authkitRevoke,
   authkitRevocationsList,
   authkitRevocationsLift,
