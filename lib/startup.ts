@@ -4,6 +4,7 @@ import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
 import type { EmbeddedRole } from "@/lib/db/embedded";
 import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
+import { startMaintenance } from "@/lib/maintenance/start-maintenance";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { seedPolicy } from "@/lib/policy/seed-policy";
 import { flushUsage } from "@/lib/usage/note-usage";
@@ -27,9 +28,12 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
     role === "server"
       ? await watchChanges(database.url, { listen: !database.embedded && config.changeListen, pollMs: config.reconcileMs })
       : undefined;
+  // Every server instance sweeps expired artefacts and summarises closed throttle windows (safe concurrently).
+  const maintenance = role === "server" ? startMaintenance() : undefined;
   return {
     database,
     async stop() {
+      await maintenance?.stop();
       await watcher?.stop();
       await flushUsage();
       await closeDatabase();

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, globalAgent, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { approveClient } from "@/lib/clients/approve-client";
-import { clientIdUrlProblem, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
+import { clientIdUrlProblem, fetchClientMetadataDocument, forgetClientMetadataDocuments } from "@/lib/clients/fetch-client-metadata-document";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
@@ -85,6 +85,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => setAllowPrivate(true));
+afterEach(() => vi.useRealTimers());
 
 describe("client ID metadata document URLs", () => {
   it.each([
@@ -136,13 +137,21 @@ describe("fetching a client ID metadata document", () => {
     ).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "The authorization code is invalid." } });
   });
 
-  it("fetches again when the document may not be cached, and records a changed document without changing approval", async () => {
+  it("keeps a no-store document for the minimum lifetime, then fetches again and records a changed document without changing approval", async () => {
     let name = "Before";
     const url = serve("/nocache.json", { body: (u) => JSON.stringify({ client_id: u, client_name: name, redirect_uris: [REDIRECT_URI] }), headers: { "Cache-Control": "no-store" } });
     await shownError(url);
     await approveClient(url, "ok", CLI_CONTEXT);
+    const first = await db().client.findUniqueOrThrow({ where: { id: url } });
+    expect(first.metadataExpiresAt!.getTime() - first.metadataFetchedAt!.getTime()).toBe(60_000);
     name = "After";
+    // Within the minimum lifetime, `no-store` notwithstanding, nobody fetches it again.
+    for (let i = 0; i < 5; i++) await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(hits.get("/nocache.json")).toBe(1);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 61_000);
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    vi.useRealTimers();
     expect(hits.get("/nocache.json")).toBe(2);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ name: "After", status: "active" });
     const updated = await db().auditEvent.findFirst({ where: { kind: "client.updated", clientId: url } });
@@ -188,5 +197,43 @@ describe("fetching a client ID metadata document", () => {
     expect(response.headers.get("location")).toContain("/oauth/consent?");
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", statusReason: "auto-approved: trusted metadata-document domain localhost" });
     await updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT);
+  });
+});
+
+describe("bounded fetching of metadata documents", () => {
+  it("remembers a failure for the minimum lifetime instead of fetching again on every request", async () => {
+    const reply: Reply = { status: 404, body: "" };
+    const url = serve("/flaky.json", reply);
+    for (let i = 0; i < 5; i++) await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).rejects.toThrow("answered with HTTP 404");
+    expect(hits.get("/flaky.json")).toBe(1);
+    Object.assign(reply, { status: 200, body: document("/flaky.json") });
+    await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).rejects.toThrow("answered with HTTP 404");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 61_000);
+    await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).resolves.toMatchObject({ document: { client_name: "Doc /flaky.json" } });
+    expect(hits.get("/flaky.json")).toBe(2);
+  });
+
+  it("makes one fetch for a burst of parallel requests naming the same document", async () => {
+    const url = serve("/burst.json", { body: document("/burst.json"), headers: { "Cache-Control": "no-store" }, delayMs: 200 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => fetchClientMetadataDocument(url, { allowPrivate: true })));
+    expect(results.every((r) => r.document.client_name === "Doc /burst.json")).toBe(true);
+    expect(hits.get("/burst.json")).toBe(1);
+  });
+
+  it("fetches one document at most PORTCULLIS_CIMD_FETCH_LIMIT times per 10 minutes, counted across instances", async () => {
+    reloadEnv({ ...process.env, PORTCULLIS_CIMD_ALLOW_PRIVATE: "true", PORTCULLIS_CIMD_FETCH_LIMIT: "3" });
+    // At the start of a 10-minute window, so the four fetches share it.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 600_000) * 600_000 + 1_000);
+    const url = serve("/limited.json", { body: document("/limited.json"), headers: { "Cache-Control": "no-store" } });
+    // Forgetting the remembered copy stands for another instance, which has its own memory but shares the count.
+    for (let i = 0; i < 3; i++) {
+      forgetClientMetadataDocuments();
+      await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).resolves.toMatchObject({ document: { client_id: url } });
+    }
+    forgetClientMetadataDocuments();
+    await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).rejects.toThrow(/^client metadata document was fetched too often; try again in \d+ seconds$/);
+    expect(hits.get("/limited.json")).toBe(3);
   });
 });
