@@ -16,6 +16,8 @@ export interface DocumentServer {
   caFile: string;
   /** TCP connections accepted so far: an SSRF case that reached this host shows up here even if TLS then failed. */
   connections(): number;
+  /** Requests served for one path so far (a connection may carry several: this counts fetches). */
+  requests(path: string): number;
   stop(): Promise<void>;
 }
 
@@ -37,8 +39,10 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
     ...extra,
   });
   const hanging = new Set<import("node:http").ServerResponse>();
+  const served = new Map<string, number>();
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    served.set(path, (served.get(path) ?? 0) + 1);
     const json = (body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(200, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
@@ -72,6 +76,12 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
         return res.end("{ this is not json");
       case "/javascript-redirect.json":
         return json(document(path, { redirect_uris: ["javascript:alert(document.domain)//"] }));
+      case "/no-store-renaming.json":
+        // Forbids caching and changes its name on every fetch: each fetch would be a policy change.
+        return json(document(path, { client_name: `Renamed ${served.get(path)}` }), { "cache-control": "no-store" });
+      case "/gone.json":
+        res.writeHead(404, { "cache-control": "no-store" });
+        return res.end();
       case "/hang.json":
         hanging.add(res);
         res.writeHead(200, { "content-type": "application/json" });
@@ -89,6 +99,7 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
     base,
     port,
     connections: () => connections,
+    requests: (path: string) => served.get(path) ?? 0,
     caFile: cert,
     stop: () =>
       new Promise<void>((resolve) => {
