@@ -214,6 +214,14 @@ describe("bounded fetching of metadata documents", () => {
     expect(hits.get("/flaky.json")).toBe(2);
   });
 
+  it("answers a burst of parallel authorization requests naming a new no-store document with one fetch", async () => {
+    const url = serve("/burst-authorize.json", { body: document("/burst-authorize.json"), headers: { "Cache-Control": "no-store" } });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user)));
+    const statuses = await Promise.all(responses.map(async (r) => `${r.status} ${r.status >= 500 ? await r.text() : ""}`));
+    expect(statuses.filter((s) => s.startsWith("5"))).toEqual([]);
+    expect(hits.get("/burst-authorize.json")).toBe(1);
+  });
+
   it("makes one fetch for a burst of parallel requests naming the same document", async () => {
     const url = serve("/burst.json", { body: document("/burst.json"), headers: { "Cache-Control": "no-store" }, delayMs: 200 });
     const results = await Promise.all(Array.from({ length: 20 }, () => fetchClientMetadataDocument(url, { allowPrivate: true })));

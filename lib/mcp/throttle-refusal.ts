@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { addressBucket, hitRateLimit, LIMITS, mcpRefusalsRecorded } from "@/lib/rate-limit";
 
 /** Refusals recorded one by one, per client address bucket and minute, before the address is throttled. */
@@ -22,6 +23,17 @@ export type RefusalThrottle =
  * one `throttle.summary` event when the minute closes. Callers with a valid token are never counted here.
  */
 export async function throttleRefusal(ip: string | null): Promise<RefusalThrottle> {
+  try {
+    return await countRefusal(ip);
+  } catch (error) {
+    // The request is refused either way: with the database unreachable it is answered as it stands (and its record
+    // fails and is logged), not turned into a 503.
+    if (isDatabaseUnavailable(error)) return { throttled: false, record: true, firstSummarised: false };
+    throw error;
+  }
+}
+
+async function countRefusal(ip: string | null): Promise<RefusalThrottle> {
   // Without the address our server resolves, there is no address to count by (the app is not behind server.ts).
   if (ip) {
     const perAddress = await hitRateLimit(LIMITS.mcpRefusalsAddress, addressBucket(ip));
