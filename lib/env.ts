@@ -46,6 +46,20 @@ const schema = z.object({
   // events, or this many seconds after the last checkpoint when anything was appended since.
   PORTCULLIS_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   PORTCULLIS_AUDIT_CHECKPOINT_SECONDS: seconds(60, 1, 86_400),
+  // Abuse bounds (lib/rate-limit, lib/maintenance). Refusals at /mcp recorded one by one per minute across every
+  // address (beyond it: one summary event); password hashes computed at once and queued (beyond: 429).
+  PORTCULLIS_REFUSAL_AUDIT_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(300),
+  PORTCULLIS_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PORTCULLIS_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  // Client ID Metadata Documents: kept at least this long whatever their cache headers say (failures too), and
+  // fetched at most PORTCULLIS_CIMD_FETCH_LIMIT times per document per 10 minutes across all instances.
+  PORTCULLIS_CIMD_MIN_CACHE: seconds(60, 10, 86_400),
+  PORTCULLIS_CIMD_FETCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  // The sweeper of expired codes, tokens and counters: how often each instance runs it (jittered), how long past
+  // expiry an artefact is kept, and how many rows one statement deletes.
+  PORTCULLIS_SWEEP_INTERVAL: seconds(60, 5, 86_400),
+  PORTCULLIS_SWEEP_GRACE: seconds(3600, 300, 30 * 86_400),
+  PORTCULLIS_SWEEP_BATCH: z.coerce.number().int().min(10).max(100_000).default(1000),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -118,6 +132,11 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     changeListen: raw.PORTCULLIS_CHANGE_LISTEN,
     reconcileMs: raw.PORTCULLIS_RECONCILE_MS,
     auditCheckpoint: { everyEvents: raw.PORTCULLIS_AUDIT_CHECKPOINT_EVENTS, everySeconds: raw.PORTCULLIS_AUDIT_CHECKPOINT_SECONDS },
+    refusalAuditPerMinute: raw.PORTCULLIS_REFUSAL_AUDIT_PER_MINUTE,
+    passwordHash: { concurrency: raw.PORTCULLIS_PASSWORD_HASH_CONCURRENCY, queue: raw.PORTCULLIS_PASSWORD_HASH_QUEUE },
+    cimdMinCacheSeconds: raw.PORTCULLIS_CIMD_MIN_CACHE,
+    cimdFetchLimit: raw.PORTCULLIS_CIMD_FETCH_LIMIT,
+    sweep: { intervalSeconds: raw.PORTCULLIS_SWEEP_INTERVAL, graceSeconds: raw.PORTCULLIS_SWEEP_GRACE, batch: raw.PORTCULLIS_SWEEP_BATCH },
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),
   };

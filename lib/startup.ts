@@ -8,6 +8,7 @@ import { setupTokenNotice, setupTokenRequired } from "@/lib/auth/setup-token";
 import { disableNextTelemetry } from "@/lib/disable-next-telemetry";
 import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
+import { startMaintenance } from "@/lib/maintenance/start-maintenance";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { seedPolicy } from "@/lib/policy/seed-policy";
 import { flushUsage } from "@/lib/usage/note-usage";
@@ -36,9 +37,12 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
       ? await watchChanges(database.url, { listen: !database.embedded && config.changeListen, pollMs: config.reconcileMs })
       : undefined;
   if (role === "server") startAuditCheckpoints();
+  // Every server instance sweeps expired artefacts and summarises closed throttle windows (safe concurrently).
+  const maintenance = role === "server" ? startMaintenance() : undefined;
   return {
     database,
     async stop() {
+      await maintenance?.stop();
       await watcher?.stop();
       await flushUsage();
       // A server leaves its last events anchored by a signed checkpoint; a CLI command only lets one in progress end.

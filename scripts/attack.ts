@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { AttackArea, CaseOutcome } from "./attack/harness";
+import { CIMD_MIN_CACHE_SECONDS } from "./attack/deps";
 import { startServer, type RunningServer } from "./attack/server";
 
 const { values } = parseArgs({ options: { only: { type: "string", multiple: true, default: [] } } });
@@ -53,7 +54,10 @@ function print(line = "") {
 async function main(): Promise<number> {
   const started = Date.now();
   print(`Starting Portcullis on http://localhost:${basePort} (${usesPostgres ? "PostgreSQL" : "embedded database"}; builds first if the build is stale)…`);
-  const server = await startServer(basePort, {}, 15 * 60_000);
+  // Forwarded addresses are believed only from 127.0.0.9 (a stand-in proxy the abuse cases connect from, to present
+  // IPv6 addresses); every other case connects from 127.0.0.1, whose X-Forwarded-For is still ignored. The bound on
+  // refusals recorded one by one is lowered so the abuse cases can show it with a burst of a few hundred.
+  const server = await startServer(basePort, { PORTCULLIS_TRUSTED_PROXIES: "127.0.0.9", PORTCULLIS_REFUSAL_AUDIT_PER_MINUTE: "60" }, 15 * 60_000);
   servers.push(server);
 
   const database = await import("./attack/database");
@@ -65,7 +69,7 @@ async function main(): Promise<number> {
   // documents' contents can be attacked; the first keeps the production rule that refuses private addresses.
   const documents = await startDocumentServer(basePort + 2, cimdDataDir);
   stopDocuments = documents.stop;
-  const cimdServer = startServer(basePort + 1, { PORTCULLIS_DATA_DIR: cimdDataDir, DATABASE_URL: "", PORTCULLIS_SECRET: "", PORTCULLIS_CIMD_ALLOW_PRIVATE: "true", NODE_EXTRA_CA_CERTS: documents.caFile }, 120_000);
+  const cimdServer = startServer(basePort + 1, { PORTCULLIS_DATA_DIR: cimdDataDir, DATABASE_URL: "", PORTCULLIS_SECRET: "", PORTCULLIS_CIMD_ALLOW_PRIVATE: "true", PORTCULLIS_CIMD_MIN_CACHE: String(CIMD_MIN_CACHE_SECONDS), NODE_EXTRA_CA_CERTS: documents.caFile }, 120_000);
   const fixtures = await seedFixtures(server.base, basePort);
   const cimd = await cimdServer;
   servers.push(cimd);
@@ -87,6 +91,7 @@ async function main(): Promise<number> {
     import("./attack/client-change"),
     import("./attack/sessions"),
     import("./attack/audit-tamper"),
+    import("./attack/abuse"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

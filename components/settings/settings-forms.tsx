@@ -62,7 +62,17 @@ export function RegistrationPolicyForm({ values, scopes }: { values: PolicyValue
               <Field label="Pending-client cap" hint="Registration is refused while this many clients await approval.">
                 <Input name="maxPendingClients" type="number" min={1} max={100000} required defaultValue={values.maxPendingClients} />
               </Field>
+              <Field label="Pending clients per address" hint="…and while this many registered from one address (IPv6: one /64).">
+                <Input name="maxPendingClientsPerAddress" type="number" min={1} max={100000} required defaultValue={values.maxPendingClientsPerAddress} />
+              </Field>
+              <Field label="Prune stale pending clients after (days)" hint="When a cap is full, delete the oldest never-used pending client older than this, if enabled below.">
+                <Input name="prunePendingOlderThanDays" type="number" min={1} max={3650} required defaultValue={values.prunePendingOlderThanDays} />
+              </Field>
             </div>
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name="prunePendingWhenFull" defaultChecked={values.prunePendingWhenFull} />
+              Make room for a new registration by pruning the oldest stale pending client (off: the registration is refused)
+            </label>
           </fieldset>
           <ScopePicker scopes={scopes} selected={values.defaultScopes} name="defaultScopes" legend="Default scopes of a new client (its allow-list until an admin changes it)" />
           <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save registration policy"}</Button>

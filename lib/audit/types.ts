@@ -43,6 +43,8 @@ export const AUDIT_KINDS = [
   "bridge.started",
   "bridge.completed",
   "bridge.failed",
+  "throttle.summary",
+  "maintenance.swept",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -3,11 +3,9 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { rateLimit } from "@/lib/rate-limit";
+import { hitRateLimit, LIMITS, resetRateLimit } from "@/lib/rate-limit";
 import { passwordSchema } from "@/lib/users/user-input";
 
-// A session in the wrong hands must not become a way to guess the password: 5 wrong current passwords per 15 minutes.
-const wrongCurrent = rateLimit("password-change.user", 5, 15 * 60);
 
 export interface PasswordChange {
   current: unknown;
@@ -22,14 +20,15 @@ export interface PasswordChange {
  * the user's email, for signing this browser in again with the new password.
  */
 export async function changeOwnPassword(userId: string, input: PasswordChange, ctx: AuditContext): Promise<{ email: string }> {
-  const wait = wrongCurrent.check(userId);
-  if (wait > 0) throw new AppError("rate_limited", `Too many wrong current passwords. Try again in ${Math.ceil(wait / 60)} minute(s).`);
+  // A session in the wrong hands must not become a way to guess the password: each check of the current password is
+  // counted before it is made (LIMITS.passwordChangeUser), in the shared database, so parallel tries cannot pass it.
+  const attempt = await hitRateLimit(LIMITS.passwordChangeUser, userId);
+  if (!attempt.allowed) throw new AppError("rate_limited", `Too many attempts to change your password. Try again in ${Math.ceil(attempt.retryAfter / 60)} minute(s).`);
   const user = await db().user.findUnique({ where: { id: userId } });
   if (!user || user.disabledAt) throw new AppError("unauthenticated", "Sign in again to change your password.");
   if (!user.passwordHash) throw new AppError("conflict", "This account signs in with WorkOS and has no Portcullis password to change.");
   const current = typeof input.current === "string" && input.current.length <= 1024 ? input.current : "";
   if (!(await verifyPassword(current, user.passwordHash))) {
-    wrongCurrent.hit(userId);
     await recordAudit({ kind: "user.password_change_failed", actor: ctx.actor, subject: userId, ip: ctx.ip, requestId: ctx.requestId, reason: "wrong current password" });
     throw new AppError("invalid_input", "The current password is not correct.");
   }
@@ -38,7 +37,7 @@ export async function changeOwnPassword(userId: string, input: PasswordChange, c
   if (input.confirm !== next.data) throw new AppError("invalid_input", "The two new passwords do not match.");
   if (next.data === current) throw new AppError("invalid_input", "Choose a password different from the current one.");
   const passwordHash = await hashPassword(next.data);
-  wrongCurrent.reset(userId);
+  await resetRateLimit(LIMITS.passwordChangeUser, userId);
   await changeTransaction(["policy"], async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionEpoch: { increment: 1 } } });
     await appendAudit(tx, [

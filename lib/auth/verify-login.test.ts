@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT, listAuditEvents } from "@/lib/audit";
 import { createFirstAdmin, needsSetup } from "@/lib/auth/create-first-admin";
 import { LOGIN_FAILED_MESSAGE, verifyLogin } from "@/lib/auth/verify-login";
 import { db } from "@/lib/db/client";
+import { reloadEnv } from "@/lib/env";
 import { openTestDatabase } from "@/test/support/db";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { createUser } from "@/lib/users/create-user";
@@ -68,4 +69,55 @@ describe("console sign-in", () => {
     // Another address is not affected.
     await expect(verifyLogin("ada@example.test", admin.password, "198.51.100.10")).resolves.toMatchObject({ email: "ada@example.test" });
   });
+});
+
+describe("sign-in limits hold under parallel attempts and address rotation", () => {
+  // Each case starts at the beginning of a fresh 15-minute window (the counts are per clock window).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 900_000) * 900_000 + 1_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const verified = async (email: string) =>
+    db().auditEvent.count({ where: { kind: "admin.login_failed", reason: "wrong password", detail: { path: ["email"], equals: email } } });
+
+  it("verifies exactly five of 20 parallel wrong passwords from one address: each is counted before the hash", async () => {
+    await createUser({ email: "race@example.test", name: "Race", password: "race-password-123", roles: ["reader"] }, CLI_CONTEXT);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => verifyLogin("race@example.test", `guess-${i}`, "203.0.113.50")));
+    const codes = results.map((r) => (r as PromiseRejectedResult).reason.code);
+    expect(codes.filter((c) => c === "unauthenticated")).toHaveLength(5);
+    expect(codes.filter((c) => c === "rate_limited")).toHaveLength(15);
+    expect(await verified("race@example.test")).toBe(5);
+    // Fifteen refusals, one event for them: the rest wait for the window's summary.
+    expect(await db().auditEvent.count({ where: { kind: "admin.login_failed", reason: "rate limited", ip: "203.0.113.50" } })).toBe(1);
+  });
+
+  it("counts every address of one IPv6 /64 as one address", async () => {
+    await createUser({ email: "six@example.test", name: "Six", password: "six-password-1234", roles: ["reader"] }, CLI_CONTEXT);
+    const outcomes = [];
+    for (let i = 1; i <= 8; i++) {
+      outcomes.push(await verifyLogin("six@example.test", `guess-${i}`, `2001:db8:77:1::${i.toString(16)}`).catch((e) => e.code));
+    }
+    expect(outcomes).toEqual(["unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "rate_limited", "rate_limited", "rate_limited"]);
+    // The next /64 is another address.
+    await expect(verifyLogin("six@example.test", "guess-x", "2001:db8:77:2::1")).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+
+  it("limits one account across addresses, but not at an address its owner signed in from", async () => {
+    const owner = { email: "target@example.test", password: "target-password-123" };
+    await createUser({ ...owner, name: "Target", roles: ["reader"] }, CLI_CONTEXT);
+    await verifyLogin(owner.email, owner.password, "192.0.2.200");
+    // A queue long enough for every attempt here: this is about the account limit, not the hash slots.
+    reloadEnv({ ...process.env, PORTCULLIS_PASSWORD_HASH_QUEUE: "64" });
+    const results = await Promise.allSettled(Array.from({ length: 24 }, (_, i) => verifyLogin(owner.email, `spray-${i}`, `10.9.${i}.1`)));
+    reloadEnv({ ...process.env });
+    const codes = results.map((r) => (r as PromiseRejectedResult).reason.code);
+    expect(codes.filter((c) => c === "unauthenticated")).toHaveLength(20);
+    expect(await verified(owner.email)).toBe(20);
+    // A new address is held to the account-wide limit, even with the right password...
+    await expect(verifyLogin(owner.email, owner.password, "10.9.200.1")).rejects.toMatchObject({ code: "rate_limited" });
+    // ...but the owner, at the address they signed in from before, is not locked out.
+    await expect(verifyLogin(owner.email, owner.password, "192.0.2.200")).resolves.toMatchObject({ email: owner.email });
+  }, 180_000);
 });

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, globalAgent, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { approveClient } from "@/lib/clients/approve-client";
 import { getClientEvidence } from "@/lib/clients/get-client-evidence";
 import { suspendClient } from "@/lib/clients/suspend-client";
-import { clientIdUrlProblem, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
+import { clientIdUrlProblem, fetchClientMetadataDocument, forgetClientMetadataDocuments } from "@/lib/clients/fetch-client-metadata-document";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
@@ -50,6 +50,15 @@ function changingDocument(path: string, initial: { redirect_uris: string[]; gran
     headers: { "Cache-Control": "no-store" },
   });
   return { url, state };
+}
+
+/**
+ * The client's site changed its document and the minimum cache lifetime has passed: the next request that names the
+ * client fetches it again (as it would 60 s later).
+ */
+async function documentChanged(url: string) {
+  await db().client.update({ where: { id: url }, data: { metadataExpiresAt: new Date(Date.now() - 1) } });
+  forgetClientMetadataDocuments();
 }
 
 function setAllowPrivate(allow: boolean) {
@@ -101,6 +110,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => setAllowPrivate(true));
+afterEach(() => vi.useRealTimers());
 
 describe("client ID metadata document URLs", () => {
   it.each([
@@ -152,14 +162,22 @@ describe("fetching a client ID metadata document", () => {
     ).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "The authorization code is invalid." } });
   });
 
-  it("fetches again when the document may not be cached, and records a new name without a policy change", async () => {
+  it("keeps a no-store document for the minimum lifetime, then fetches again and records a new name without a policy change", async () => {
     let name = "Before";
     const url = serve("/nocache.json", { body: (u) => JSON.stringify({ client_id: u, client_name: name, redirect_uris: [REDIRECT_URI] }), headers: { "Cache-Control": "no-store" } });
     await shownError(url);
     await approveClient(url, "ok", CLI_CONTEXT);
+    const first = await db().client.findUniqueOrThrow({ where: { id: url } });
+    expect(first.metadataExpiresAt!.getTime() - first.metadataFetchedAt!.getTime()).toBe(60_000);
     name = "After";
     const policyBefore = await policyVersion();
+    // Within the minimum lifetime, `no-store` notwithstanding, nobody fetches it again.
+    for (let i = 0; i < 5; i++) await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(hits.get("/nocache.json")).toBe(1);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 61_000);
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    vi.useRealTimers();
     expect(hits.get("/nocache.json")).toBe(2);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ name: "After", status: "active" });
     const updated = await db().auditEvent.findFirst({ where: { kind: "client.updated", clientId: url } });
@@ -225,6 +243,7 @@ describe("a metadata-document client whose document changes", () => {
     expect(await db().consent.count({ where: { clientId: url } })).toBe(1);
 
     state.redirect_uris = [ATTACKER];
+    await documentChanged(url);
     const crafted = authorizeUrl(standardAuthorizeParams(url, challenge, { scope: "clients:read", prompt: "none", redirect_uri: ATTACKER }));
     const response = await authorize(crafted, user);
     expect(response.headers.get("location")).toBeNull();
@@ -265,6 +284,7 @@ describe("a metadata-document client whose document changes", () => {
     await decideConsent(authorizeUrl(standardAuthorizeParams(url, challenge, { scope: "clients:read" })), user, "allow");
 
     state.redirect_uris = [SECOND];
+    await documentChanged(url);
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", redirectUris: [SECOND] });
     // Consent was given for the old set: asked again.
@@ -272,11 +292,13 @@ describe("a metadata-document client whose document changes", () => {
 
     // Back to a URI the approval covered: still a subset of what was approved, not of the previous document.
     state.redirect_uris = [REDIRECT_URI];
+    await documentChanged(url);
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active", redirectUris: [REDIRECT_URI] });
 
     // One new grant type is more than was approved.
     state.grant_types = ["authorization_code", "refresh_token"];
+    await documentChanged(url);
     await shownError(url);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({
       status: "pending",
@@ -289,6 +311,7 @@ describe("a metadata-document client whose document changes", () => {
     const { url, state } = changingDocument("/trusted-change.json", { redirect_uris: [REDIRECT_URI] });
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     state.redirect_uris = [REDIRECT_URI, SECOND];
+    await documentChanged(url);
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     const client = await db().client.findUniqueOrThrow({ where: { id: url } });
     expect(client).toMatchObject({ status: "active", statusReason: "auto-approved again after a change: trusted metadata-document domain localhost" });
@@ -300,6 +323,7 @@ describe("a metadata-document client whose document changes", () => {
     const { url, state } = changingDocument("/trusted-host.json", { redirect_uris: [REDIRECT_URI] });
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     state.redirect_uris = [REDIRECT_URI, ATTACKER];
+    await documentChanged(url);
     await shownError(url);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "pending" });
   });
@@ -310,7 +334,54 @@ describe("a metadata-document client whose document changes", () => {
     await approveClient(url, "ok", CLI_CONTEXT);
     await suspendClient(url, "investigating", CLI_CONTEXT);
     state.redirect_uris = [ATTACKER];
+    await documentChanged(url);
     await shownError(url);
     expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "pending" });
+  });
+});
+
+describe("bounded fetching of metadata documents", () => {
+  it("remembers a failure for the minimum lifetime instead of fetching again on every request", async () => {
+    const reply: Reply = { status: 404, body: "" };
+    const url = serve("/flaky.json", reply);
+    for (let i = 0; i < 5; i++) await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).rejects.toThrow("answered with HTTP 404");
+    expect(hits.get("/flaky.json")).toBe(1);
+    Object.assign(reply, { status: 200, body: document("/flaky.json") });
+    await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).rejects.toThrow("answered with HTTP 404");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 61_000);
+    await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).resolves.toMatchObject({ document: { client_name: "Doc /flaky.json" } });
+    expect(hits.get("/flaky.json")).toBe(2);
+  });
+
+  it("answers a burst of parallel authorization requests naming a new no-store document with one fetch", async () => {
+    const url = serve("/burst-authorize.json", { body: document("/burst-authorize.json"), headers: { "Cache-Control": "no-store" } });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user)));
+    const statuses = await Promise.all(responses.map(async (r) => `${r.status} ${r.status >= 500 ? await r.text() : ""}`));
+    expect(statuses.filter((s) => s.startsWith("5"))).toEqual([]);
+    expect(hits.get("/burst-authorize.json")).toBe(1);
+  });
+
+  it("makes one fetch for a burst of parallel requests naming the same document", async () => {
+    const url = serve("/burst.json", { body: document("/burst.json"), headers: { "Cache-Control": "no-store" }, delayMs: 200 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => fetchClientMetadataDocument(url, { allowPrivate: true })));
+    expect(results.every((r) => r.document.client_name === "Doc /burst.json")).toBe(true);
+    expect(hits.get("/burst.json")).toBe(1);
+  });
+
+  it("fetches one document at most PORTCULLIS_CIMD_FETCH_LIMIT times per 10 minutes, counted across instances", async () => {
+    reloadEnv({ ...process.env, PORTCULLIS_CIMD_ALLOW_PRIVATE: "true", PORTCULLIS_CIMD_FETCH_LIMIT: "3" });
+    // At the start of a 10-minute window, so the four fetches share it.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 600_000) * 600_000 + 1_000);
+    const url = serve("/limited.json", { body: document("/limited.json"), headers: { "Cache-Control": "no-store" } });
+    // Forgetting the remembered copy stands for another instance, which has its own memory but shares the count.
+    for (let i = 0; i < 3; i++) {
+      forgetClientMetadataDocuments();
+      await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).resolves.toMatchObject({ document: { client_id: url } });
+    }
+    forgetClientMetadataDocuments();
+    await expect(fetchClientMetadataDocument(url, { allowPrivate: true })).rejects.toThrow(/^client metadata document was fetched too often; try again in \d+ seconds$/);
+    expect(hits.get("/limited.json")).toBe(3);
   });
 });

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { appendAudit, type AuditContext, type AuditEventInput } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
+import { admitPendingClient } from "@/lib/clients/admit-pending-client";
 import { defaultAllowedScopes } from "@/lib/clients/default-allowed-scopes";
 import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
 import { validateClientMetadata } from "@/lib/clients/validate-client-metadata";
-import { TemporarilyUnavailable, TooManyRequests } from "@/lib/oauth/errors";
+import { TooManyRequests } from "@/lib/oauth/errors";
 import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oauth/secrets";
-import { rateLimit } from "@/lib/rate-limit";
+import { addressBucket, hitRateLimit, registrationsPerAddress } from "@/lib/rate-limit";
 import { registrationPolicy } from "@/lib/settings/registration-policy";
 
 // Registrations are rare; serialising them makes the pending-client cap exact.
@@ -29,13 +30,14 @@ export interface RegisteredClient {
 
 /**
  * Dynamic Client Registration (RFC 7591 §3): validates the metadata against the registration policy, applies the
- * per-IP rate limit and the pending-client cap, and stores the client — `pending` unless an auto-approve rule matches.
+ * per-address rate limit (counted in the shared database, by address bucket) and the pending-client caps (in total and
+ * per address bucket), and stores the client — `pending` unless an auto-approve rule matches.
  */
 export async function registerClient(raw: Record<string, unknown>, ctx: AuditContext): Promise<RegisteredClient> {
   const policy = await registrationPolicy();
   const { max, windowSeconds } = policy.registrationRateLimit;
-  const wait = rateLimit(`client-registration.${windowSeconds}`, max, windowSeconds).hit(ctx.ip ?? "unknown");
-  if (wait > 0) throw new TooManyRequests(`Too many client registrations from this address; retry in ${wait} seconds.`, wait);
+  const hit = await hitRateLimit(registrationsPerAddress(max, windowSeconds), addressBucket(ctx.ip));
+  if (!hit.allowed) throw new TooManyRequests(`Too many client registrations from this address; retry in ${hit.retryAfter} seconds.`, hit.retryAfter);
 
   const client = validateClientMetadata(raw, "dcr", policy);
   const clientId = `pcl_${randomBytes(16).toString("base64url")}`;
@@ -45,11 +47,7 @@ export async function registerClient(raw: Record<string, unknown>, ctx: AuditCon
 
   return changeTransaction(["policy"], async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
-    if (!rule && (await tx.client.count({ where: { status: "pending" } })) >= policy.maxPendingClients) {
-      throw new TemporarilyUnavailable(
-        `${policy.maxPendingClients} client registrations are already waiting for approval; try again after an administrator has reviewed them.`,
-      );
-    }
+    const pruned = rule ? [] : await admitPendingClient(tx, policy, ctx);
     const allowedScopes = await defaultAllowedScopes(tx, policy, client.requestedScopes);
     const now = new Date();
     const status = rule ? "active" : "pending";
@@ -79,6 +77,7 @@ export async function registerClient(raw: Record<string, unknown>, ctx: AuditCon
       },
     });
     const events: AuditEventInput[] = [
+      ...pruned,
       {
         kind: "client.registered",
         actor: ctx.actor,

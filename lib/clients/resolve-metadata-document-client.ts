@@ -1,5 +1,6 @@
 import { appendAudit, type AuditContext, type AuditEventInput } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
+import { admitPendingClient } from "@/lib/clients/admit-pending-client";
 import { defaultAllowedScopes } from "@/lib/clients/default-allowed-scopes";
 import { ClientMetadataDocumentError, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
 import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
@@ -8,7 +9,7 @@ import { validateClientMetadata } from "@/lib/clients/validate-client-metadata";
 import { db } from "@/lib/db/client";
 import type { Client } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
-import { isOAuthError } from "@/lib/oauth/errors";
+import { isOAuthError, TemporarilyUnavailable } from "@/lib/oauth/errors";
 import { registrationPolicy } from "@/lib/settings/registration-policy";
 
 const REGISTRATION_LOCK = 7_207_369_011;
@@ -88,9 +89,14 @@ export async function resolveMetadataDocumentClient(url: string, ctx: AuditConte
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
     const raced = await tx.client.findUnique({ where: { id: url } });
     if (raced) return raced;
-    if (!rule && (await tx.client.count({ where: { status: "pending" } })) >= policy.maxPendingClients) {
-      throw new ClientMetadataDocumentError("too many clients are waiting for approval; try again later");
-    }
+    // The same pending caps as registration (in total and per address bucket, with optional pruning), shown on the
+    // authorization page as a metadata-document problem.
+    const pruned = rule
+      ? []
+      : await admitPendingClient(tx, policy, ctx).catch((error: unknown) => {
+          if (error instanceof TemporarilyUnavailable) throw new ClientMetadataDocumentError(error.description);
+          throw error;
+        });
     const allowedScopes = await defaultAllowedScopes(tx, policy, metadata.requestedScopes);
     const now = new Date();
     const client = await tx.client.create({
@@ -107,6 +113,7 @@ export async function resolveMetadataDocumentClient(url: string, ctx: AuditConte
       },
     });
     const events: AuditEventInput[] = [
+      ...pruned,
       {
         kind: "client.registered",
         actor: ctx.actor,

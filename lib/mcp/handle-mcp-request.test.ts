@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { base64url, generateKeyPair, SignJWT } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT, verifyAuditChain } from "@/lib/audit";
 import { reactivateClient } from "@/lib/clients/reactivate-client";
 import { suspendClient } from "@/lib/clients/suspend-client";
@@ -69,6 +69,8 @@ async function lastDecision() {
   return db().auditEvent.findFirstOrThrow({ where: { kind: { startsWith: "decision." } }, orderBy: { seq: "desc" } });
 }
 
+afterEach(() => vi.useRealTimers());
+
 describe("authentication challenges (RFC 6750 §3, RFC 9728 §5.1)", () => {
   it("answers a request without a token 401 with resource_metadata and scope, and no error code", async () => {
     const response = await callTool(null, "whoami");
@@ -89,6 +91,9 @@ describe("authentication challenges (RFC 6750 §3, RFC 9728 §5.1)", () => {
 
   it("throttles an address that keeps being refused, recording one event instead of one per request", async () => {
     const from = { "x-portcullis-client-ip": "198.51.100.7" };
+    // At the start of a minute: the count is per clock minute, shared by every instance.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 100);
     const statuses: number[] = [];
     for (let i = 0; i < 125; i++) statuses.push((await post({ jsonrpc: "2.0", id: i, method: "tools/list" }, from)).status);
     expect(statuses.slice(0, 120).every((s) => s === 401)).toBe(true);

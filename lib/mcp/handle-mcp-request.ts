@@ -20,7 +20,7 @@ import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-pol
 import { resourceScopes } from "@/lib/mcp/protected-resource-metadata";
 import { describeMessage, MAX_BODY_BYTES, readMcpMessage } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
-import { REFUSALS_PER_MINUTE, throttleRefusal } from "@/lib/mcp/throttle-refusal";
+import { REFUSALS_PER_MINUTE, throttleRefusal, type RefusalThrottle } from "@/lib/mcp/throttle-refusal";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { processState } from "@/lib/process-state";
 
@@ -79,11 +79,11 @@ function logFields(meta: RequestMeta): Record<string, unknown> {
 async function serve(request: Request, origin: string | null, known: Known): Promise<Response> {
   const meta = known.meta;
   if (!originAllowed(origin)) {
-    const throttled = throttledRefusal(meta);
-    if (throttled) return throttled;
+    const throttle = await throttleRefusal(meta.ip);
+    if (throttle.throttled) return throttledRefusal(meta, throttle);
     // The header is the sender's to choose: keep what is written and echoed short.
     const shown = origin!.length > 200 ? `${origin!.slice(0, 200)}…` : origin!;
-    await recordRefusal({ decision: "deny", reason: `denied: origin ${shown} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin: shown, status: 403 } });
+    await recordRefusal(throttle, { decision: "deny", reason: `denied: origin ${shown} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin: shown, status: 403 } });
     return jsonRpcErrorResponse(403, JSON_RPC.serverError, `Forbidden: requests from origin ${shown} are not accepted`);
   }
   if (request.method === "OPTIONS") return preflightResponse();
@@ -148,11 +148,11 @@ function checkTransportHeaders(request: Request): Response | null {
 }
 
 async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>, meta: RequestMeta): Promise<Response> {
-  const throttled = throttledRefusal(meta);
-  if (throttled) return throttled;
+  const throttle = await throttleRefusal(meta.ip);
+  if (throttle.throttled) return throttledRefusal(meta, throttle);
   // 400 for a malformed request, 401 otherwise (RFC 6750 §3.1); 403 when a new token would not help.
   const status = auth.error === "invalid_request" ? 400 : auth.error === "forbidden" ? 403 : 401;
-  await recordRefusal({
+  await recordRefusal(throttle, {
     decision: "deny",
     reason: `denied: ${auth.reason}`,
     party: auth.party,
@@ -168,26 +168,38 @@ async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>
   return jsonRpcErrorResponse(status, JSON_RPC.unauthorized, message, { id: meta.jsonRpcId ?? null, headers: { "WWW-Authenticate": challenge } });
 }
 
-/** Past the per-address bound on refusals: 429, and one audit event per minute saying so instead of one per request. */
-function throttledRefusal(meta: RequestMeta): Promise<Response> | null {
-  const throttle = throttleRefusal(meta.ip);
-  if (!throttle.throttled) return null;
-  const respond = () =>
-    jsonRpcErrorResponse(429, JSON_RPC.serverError, "Too many refused requests from this address; try again later.", {
-      id: meta.jsonRpcId ?? null,
-      headers: { "Retry-After": String(throttle.retryAfter) },
+/**
+ * Past the per-address bound on refusals: 429. The first refusal past it in a minute is recorded at once; the rest are
+ * counted and summarised in one `throttle.summary` event when the minute closes.
+ */
+async function throttledRefusal(meta: RequestMeta, throttle: Extract<RefusalThrottle, { throttled: true }>): Promise<Response> {
+  if (throttle.firstInWindow) {
+    await writeRefusal({
+      decision: "deny",
+      reason: `denied: more than ${REFUSALS_PER_MINUTE} refused requests a minute from ${meta.ip}; further refusals for ${throttle.retryAfter} s are answered 429 and summarised, not recorded one by one`,
+      meta,
+      detail: { stage: "throttle", check: "refusal_rate", status: 429 },
     });
-  if (!throttle.firstInWindow) return Promise.resolve(respond());
-  return recordRefusal({
-    decision: "deny",
-    reason: `denied: more than ${REFUSALS_PER_MINUTE} refused requests a minute from ${meta.ip}; further refusals for ${throttle.retryAfter} s are answered 429 and not recorded one by one`,
-    meta,
-    detail: { stage: "throttle", check: "refusal_rate", status: 429 },
-  }).then(respond);
+  }
+  return jsonRpcErrorResponse(429, JSON_RPC.serverError, "Too many refused requests from this address; try again later.", {
+    id: meta.jsonRpcId ?? null,
+    headers: { "Retry-After": String(throttle.retryAfter) },
+  });
 }
 
-/** A refusal is recorded before it is answered; if that write fails the request is refused all the same. */
-async function recordRefusal(event: Parameters<typeof recordDecision>[0]): Promise<void> {
+/** A refusal is recorded before it is answered — one by one while within the deployment-wide bound, else summarised. */
+async function recordRefusal(throttle: Extract<RefusalThrottle, { throttled: false }>, event: Parameters<typeof recordDecision>[0]): Promise<void> {
+  if (!throttle.record) return;
+  if (!throttle.firstSummarised) return writeRefusal(event);
+  return writeRefusal({
+    ...event,
+    reason: `${event.reason} (refusals a minute across every address exceed the bound: further ones this minute are summarised, not recorded one by one)`,
+    detail: { ...event.detail, summarisedFromHere: true },
+  });
+}
+
+/** If the write fails the request is refused all the same. */
+async function writeRefusal(event: Parameters<typeof recordDecision>[0]): Promise<void> {
   try {
     await recordDecision(event);
   } catch (error) {

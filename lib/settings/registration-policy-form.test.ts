@@ -30,6 +30,8 @@ describe("the registration policy form", () => {
       ],
       registrationRateLimit: { max: 5, windowSeconds: 60 },
       maxPendingClients: 10,
+      maxPendingClientsPerAddress: 20,
+      prunePendingWhenFull: { enabled: false, olderThanDays: 7 },
       defaultScopes: ["account:read"],
     });
     expect(listField(" a ,b\n\nc ")).toEqual(["a", "b", "c"]);

@@ -11,6 +11,10 @@ export interface RegistrationPolicyForm {
   rateLimitMax: string;
   rateLimitWindowSeconds: string;
   maxPendingClients: string;
+  /** Absent from an older form: the default applies. */
+  maxPendingClientsPerAddress?: string;
+  prunePendingWhenFull?: boolean;
+  prunePendingOlderThanDays?: string;
   defaultScopes: string[];
 }
 
@@ -22,7 +26,9 @@ const LABELS: Array<[RegExp, string]> = [
   [/^autoApprove/, "Auto-approve rules"],
   [/^registrationRateLimit\.max/, "Registrations per address"],
   [/^registrationRateLimit\.windowSeconds/, "Rate-limit window"],
+  [/^maxPendingClientsPerAddress/, "Pending clients per address"],
   [/^maxPendingClients/, "Pending-client cap"],
+  [/^prunePendingWhenFull/, "Prune stale pending clients after (days)"],
   [/^defaultScopes/, "Default scopes"],
 ];
 
@@ -53,6 +59,13 @@ export function registrationPolicyFromForm(form: RegistrationPolicyForm): Regist
       windowSeconds: wholeNumber(form.rateLimitWindowSeconds, "Rate-limit window"),
     },
     maxPendingClients: wholeNumber(form.maxPendingClients, "Pending-client cap"),
+    ...(form.maxPendingClientsPerAddress !== undefined
+      ? { maxPendingClientsPerAddress: wholeNumber(form.maxPendingClientsPerAddress, "Pending clients per address") }
+      : {}),
+    prunePendingWhenFull: {
+      enabled: form.prunePendingWhenFull ?? false,
+      ...(form.prunePendingOlderThanDays ? { olderThanDays: wholeNumber(form.prunePendingOlderThanDays, "Prune stale pending clients after (days)") } : {}),
+    },
     defaultScopes: [...new Set(form.defaultScopes)],
   };
   const parsed = registrationPolicySchema.safeParse(input);
@@ -80,6 +93,9 @@ export function registrationPolicyToForm(policy: RegistrationPolicy): Registrati
     rateLimitMax: String(policy.registrationRateLimit.max),
     rateLimitWindowSeconds: String(policy.registrationRateLimit.windowSeconds),
     maxPendingClients: String(policy.maxPendingClients),
+    maxPendingClientsPerAddress: String(policy.maxPendingClientsPerAddress),
+    prunePendingWhenFull: policy.prunePendingWhenFull.enabled,
+    prunePendingOlderThanDays: String(policy.prunePendingWhenFull.olderThanDays),
     defaultScopes: policy.defaultScopes,
   };
 }

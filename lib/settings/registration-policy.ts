@@ -59,6 +59,15 @@ export const registrationPolicySchema = z.object({
     .default({ max: 20, windowSeconds: 3600 }),
   /** Registration is refused while this many clients await approval (a queue nobody can review is an attack surface). */
   maxPendingClients: z.number().int().min(1).max(100_000).default(200),
+  /** …and while this many registered from one address bucket (IPv4 address, IPv6 /64), so a few addresses cannot fill it. */
+  maxPendingClientsPerAddress: z.number().int().min(1).max(100_000).default(20),
+  /**
+   * Off by default. When on, a registration that meets a full cap deletes the oldest pending client (of that address
+   * bucket, or overall) that registered more than `olderThanDays` ago and was never used, instead of being refused.
+   */
+  prunePendingWhenFull: z
+    .object({ enabled: z.boolean().default(false), olderThanDays: z.number().int().min(1).max(3650).default(7) })
+    .default({ enabled: false, olderThanDays: 7 }),
   defaultScopes: z.array(z.string().min(1).max(100)).max(200).default(DEFAULT_CLIENT_SCOPES),
 });
 

@@ -1,11 +1,11 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { AppError } from "@/lib/errors";
-import { rateLimit } from "@/lib/rate-limit";
+import { hitRateLimit, LIMITS } from "@/lib/rate-limit";
 
-// New clients are created on first sight, so a burst of unknown client ids could fill the review queue: at most this
-// many per minute per instance; beyond it the token is refused (fail closed) until the minute has passed.
-const firstSightings = rateLimit("authkit.client-first-sight", 60, 60);
+// New clients are created on first sight, so a burst of unknown client ids could fill the review queue: at most
+// LIMITS.authkitFirstSight a minute across the deployment; beyond it the token is refused (fail closed) until the
+// minute has passed.
 
 export interface FirstSight {
   clientId: string;
@@ -21,7 +21,7 @@ export interface FirstSight {
  * concurrency (INSERT … ON CONFLICT DO NOTHING): of racing first calls, exactly one creates the client and audits it.
  */
 export async function registerAuthkitClient(sight: FirstSight, ctx: AuditContext): Promise<{ created: boolean }> {
-  if (firstSightings.hit("all") > 0) {
+  if (!(await hitRateLimit(LIMITS.authkitFirstSight, "all")).allowed) {
     throw new AppError("rate_limited", "Too many new AuthKit clients at once; try again in a minute.");
   }
   return changeTransaction(["policy"], async (tx) => {

@@ -1,12 +1,9 @@
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { describeIssues } from "@/lib/errors";
-import { rateLimit } from "@/lib/rate-limit";
+import { addressBucket, hitRateLimit, LIMITS } from "@/lib/rate-limit";
 import { signedInUser } from "@/lib/auth/signed-in-user";
 import { externalAuthIdSchema, externalAuthRef } from "@/lib/workos/external-auth-id";
-
-// The Login URI is public: bound how often one address may hit it (and write audit events).
-const perAddress = rateLimit("bridge.login", 30, 60);
 
 export type BridgeStart =
   | { outcome: "not_bridge" }
@@ -21,8 +18,9 @@ export type BridgeStart =
  */
 export async function startBridgeSignIn(rawExternalAuthId: string | null, request: { ip: string | null; requestId: string | null }): Promise<BridgeStart> {
   if (env().issuerMode !== "bridge") return { outcome: "not_bridge" };
-  const wait = perAddress.hit(request.ip ?? "unknown");
-  if (wait > 0) return { outcome: "rate_limited", retryAfter: wait };
+  // The Login URI is public: bound how often one address bucket may hit it (and write audit events).
+  const hit = await hitRateLimit(LIMITS.bridgeLoginAddress, addressBucket(request.ip));
+  if (!hit.allowed) return { outcome: "rate_limited", retryAfter: hit.retryAfter };
   const user = await signedInUser();
   const audit = { actor: user ? `user:${user.id}` : "anonymous", subject: user?.id ?? null, ip: request.ip, requestId: request.requestId };
   const parsed = externalAuthIdSchema.safeParse(rawExternalAuthId ?? undefined);

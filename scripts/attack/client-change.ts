@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { db } from "@/lib/db/client";
 import { revokeOwnGrant } from "@/lib/grants/revoke-own-grant";
 import type { AttackDeps } from "./deps";
-import { authorizeQuery } from "./deps";
+import { authorizeQuery, CIMD_MIN_CACHE_SECONDS } from "./deps";
 import { pkcePair, type RegisteredClient } from "./fixtures";
 import { attack, demand, type AttackArea } from "./harness";
 import { Browser, expectErrorPage, expectRedirectError, send, type Reply } from "./http";
@@ -173,6 +173,8 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
           demand(codeIn(silent, APPROVED_CALLBACK), `remembered consent did not answer prompt=none before the change (the case proves nothing): ${silent}`);
 
           cimd.documents.set(DOCUMENT_PATH, documentWith([ATTACKER_CALLBACK]));
+          // The instance keeps a document at least its minimum lifetime, whatever its headers say: wait it out.
+          await new Promise((resolve) => setTimeout(resolve, CIMD_MIN_CACHE_SECONDS * 1000 + 500));
           const reply = await browser.get(cimdAuthorize(ATTACKER_CALLBACK, { prompt: "none" }));
           demand(!reply.location?.startsWith(ATTACKER_CALLBACK), `a code went to the attacker's host: ${reply}`);
           expectErrorPage(reply, 403, "unauthorized_client", "waiting for approval");

@@ -33,9 +33,30 @@ export async function seedUsers(password: string) {
   return { admin, reviewer, developer, service };
 }
 
-/** The suite registers a few dozen clients from one address; the default 20 an hour would stop it half-way. */
+/** The suite registers a few dozen clients from one address; the default 20 an hour (and 20 pending) would stop it half-way. */
 export async function allowManyRegistrations(): Promise<void> {
-  await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, registrationRateLimit: { max: 1000, windowSeconds: 3600 } }, CTX);
+  await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, ...MANY_REGISTRATIONS }, CTX);
+}
+
+const MANY_REGISTRATIONS = { registrationRateLimit: { max: 1000, windowSeconds: 3600 }, maxPendingClientsPerAddress: 1000 };
+
+/** The suite's registration policy with a lower per-address pending cap (null: back to the suite's own). */
+export async function setPendingCapPerAddress(cap: number | null): Promise<void> {
+  await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, ...MANY_REGISTRATIONS, ...(cap ? { maxPendingClientsPerAddress: cap } : {}) }, CTX);
+}
+
+/** Audit rows in the log now (growth under a flood is measured by difference). */
+export async function auditLength(): Promise<number> {
+  return db().auditEvent.count();
+}
+
+/** Failed sign-ins recorded for an account, by reason ("wrong password": the password was actually verified). */
+export async function countFailedSignIns(email: string, reason: string): Promise<number> {
+  return db().auditEvent.count({ where: { kind: "admin.login_failed", reason, detail: { path: ["email"], equals: email } } });
+}
+
+export async function createUserForAttack(email: string, password: string) {
+  return createUser({ email, name: email, password, roles: ["developer"] }, CTX);
 }
 
 export async function setClientStatus(clientId: string, status: "active" | "rejected" | "suspended", serviceUser?: string): Promise<void> {

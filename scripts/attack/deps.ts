@@ -34,3 +34,9 @@ export function tokenRequest(fx: Fixtures, fields: Record<string, string>, heade
 }
 
 export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+
+/**
+ * The metadata-document instance keeps documents for the shortest lifetime allowed (PORTCULLIS_CIMD_MIN_CACHE), so that
+ * a case can change a document and see it fetched again within the run; cases that measure fetch bounds use it too.
+ */
+export const CIMD_MIN_CACHE_SECONDS = 10;

@@ -18,6 +18,8 @@ export interface DocumentServer {
   connections(): number;
   /** Serves `body` (a document, uncached) at `path` from now on; cases that need a document to change use it. */
   set(path: string, body: Record<string, unknown>): void;
+  /** Requests served for one path so far (a connection may carry several: this counts fetches). */
+  requests(path: string): number;
   stop(): Promise<void>;
 }
 
@@ -40,8 +42,10 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
   });
   const hanging = new Set<import("node:http").ServerResponse>();
   const changing = new Map<string, Record<string, unknown>>();
+  const served = new Map<string, number>();
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    served.set(path, (served.get(path) ?? 0) + 1);
     const json = (body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(200, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(body));
@@ -75,6 +79,12 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
         return res.end("{ this is not json");
       case "/javascript-redirect.json":
         return json(document(path, { redirect_uris: ["javascript:alert(document.domain)//"] }));
+      case "/no-store-renaming.json":
+        // Forbids caching and changes its name on every fetch: each fetch would be a policy change.
+        return json(document(path, { client_name: `Renamed ${served.get(path)}` }), { "cache-control": "no-store" });
+      case "/gone.json":
+        res.writeHead(404, { "cache-control": "no-store" });
+        return res.end();
       case "/hang.json":
         hanging.add(res);
         res.writeHead(200, { "content-type": "application/json" });
@@ -94,6 +104,7 @@ export async function startDocumentServer(port: number, dir: string): Promise<Do
     port,
     connections: () => connections,
     set: (path, body) => void changing.set(path, body),
+    requests: (path: string) => served.get(path) ?? 0,
     caFile: cert,
     stop: () =>
       new Promise<void>((resolve) => {

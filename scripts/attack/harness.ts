@@ -33,7 +33,8 @@ export function demand(condition: unknown, detail: string): asserts condition {
   if (!condition) throw new Accepted(detail);
 }
 
-const CASE_TIMEOUT_MS = 20_000;
+// Long enough for a case that waits out a metadata document's minimum cache lifetime (scripts/attack/client-change.ts).
+const CASE_TIMEOUT_MS = 40_000;
 
 export interface CaseOutcome {
   area: string;

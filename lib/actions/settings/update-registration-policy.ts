@@ -20,6 +20,9 @@ export async function updateRegistrationPolicyAction(_previous: ActionResult | n
       rateLimitMax: formString(form, "rateLimitMax"),
       rateLimitWindowSeconds: formString(form, "rateLimitWindowSeconds"),
       maxPendingClients: formString(form, "maxPendingClients"),
+      maxPendingClientsPerAddress: formString(form, "maxPendingClientsPerAddress"),
+      prunePendingWhenFull: formString(form, "prunePendingWhenFull") === "on",
+      prunePendingOlderThanDays: formString(form, "prunePendingOlderThanDays"),
       defaultScopes: formStrings(form, "defaultScopes"),
     });
     await updateRegistrationPolicy(policy, admin.context);

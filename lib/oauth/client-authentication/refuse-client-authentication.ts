@@ -1,14 +1,11 @@
 import { recordAudit, type AuditContext } from "@/lib/audit";
 import { logger } from "@/lib/logger";
 import { InvalidClient } from "@/lib/oauth/errors";
-import { rateLimit } from "@/lib/rate-limit";
+import { addressBucket, hitRateLimit, LIMITS } from "@/lib/rate-limit";
 
 /** RFC 6749 §5.2's own words: the one public answer to every failed client authentication. */
 export const CLIENT_AUTHENTICATION_FAILED = "Client authentication failed.";
 
-// An unauthenticated caller must not be able to fill the audit trail: past this many refusals a minute from one
-// address, the rest are only logged.
-const auditedPerAddress = rateLimit("client-authentication.audited", 60, 60);
 const MAX_RECORDED_CLIENT_ID = 200;
 
 /**
@@ -23,8 +20,11 @@ export async function refuseClientAuthentication(
 ): Promise<InvalidClient> {
   const clientId = attempt.clientId === null ? null : attempt.clientId.slice(0, MAX_RECORDED_CLIENT_ID);
   logger.warn("client authentication failed", { reason, clientId, ip: ctx.ip ?? null, requestId: ctx.requestId ?? null });
-  if (auditedPerAddress.hit(ctx.ip ?? "unknown") === 0) {
-    try {
+  try {
+    // An unauthenticated caller must not be able to fill the audit trail: past LIMITS.clientAuthenticationAudited
+    // refusals from one address bucket, the rest are logged and summarised once per window.
+    const audited = await hitRateLimit(LIMITS.clientAuthenticationAudited, addressBucket(ctx.ip));
+    if (audited.allowed) {
       await recordAudit({
         kind: "client.authentication_failed",
         actor: "anonymous",
@@ -35,10 +35,10 @@ export async function refuseClientAuthentication(
         requestId: ctx.requestId ?? null,
         detail: { presentedClientId: clientId },
       });
-    } catch (error) {
-      // The request is refused either way; a lost audit record of a refusal is logged, not turned into a 500.
-      logger.error("could not record a failed client authentication", { error, clientId });
     }
+  } catch (error) {
+    // The request is refused either way; a lost audit record of a refusal is logged, not turned into a 500.
+    logger.error("could not record a failed client authentication", { error, clientId });
   }
   return new InvalidClient(CLIENT_AUTHENTICATION_FAILED, { basic: attempt.basic });
 }

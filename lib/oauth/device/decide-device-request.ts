@@ -2,6 +2,7 @@ import { appendAudit, type AuditContext } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
+import { countUserCodeAttempt } from "@/lib/oauth/device/find-device-request";
 import { normalizeUserCode } from "@/lib/oauth/device/user-code";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
@@ -17,6 +18,8 @@ export async function decideDeviceRequest(input: {
   chosenScopes: string[];
   ctx: AuditContext;
 }): Promise<"approved" | "denied"> {
+  // An answer names a code as surely as a lookup does: it counts against the same per-user limit.
+  await countUserCodeAttempt(input.userId);
   const userCode = normalizeUserCode(input.userCode);
   if (!userCode) throw new AppError("invalid_input", "That is not a valid code.");
   const row = await db().deviceCode.findUnique({ where: { userCode } });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/test/support/db";
@@ -23,6 +23,7 @@ beforeAll(async () => {
   cli = await testClient({ client_name: "portcullis-cli", grant_types: [DEVICE_GRANT, "refresh_token"], response_types: [], redirect_uris: [] });
 });
 afterAll(() => database.close());
+afterEach(() => vi.useRealTimers());
 
 async function startDevice(params: Record<string, string>) {
   const response = await handleDeviceAuthorizationRequest(formRequest("/oauth/device_authorization", params)).catch(oauthErrorResponse);
@@ -113,5 +114,35 @@ describe("device authorization grant (RFC 8628)", () => {
     const guesser = await testUser(["reader"]);
     for (let i = 0; i < 20; i++) expect(await prepareDeviceScreen("BCDF-GHJK", guesser.id)).toBeNull();
     await expect(prepareDeviceScreen("BCDF-GHJK", guesser.id)).rejects.toMatchObject({ code: "rate_limited" });
+  });
+
+  it("counts answers against the same per-user limit as lookups, before looking the code up", async () => {
+    const guesser = await testUser(["reader"]);
+    const start = await startDevice({ client_id: cli.clientId, scope: "account:read" });
+    for (let i = 0; i < 20; i++) {
+      await expect(decideDeviceRequest({ userCode: "BCDF-GHJK", userId: guesser.id, decision: "allow", chosenScopes: [], ctx: { actor: `user:${guesser.id}` } })).rejects.toMatchObject({ code: "not_found" });
+    }
+    // Even a real code is refused now: the 21st try is over the limit whatever it names.
+    await expect(decideDeviceRequest({ userCode: start.body.user_code, userId: guesser.id, decision: "allow", chosenScopes: ["account:read"], ctx: { actor: `user:${guesser.id}` } })).rejects.toMatchObject({ code: "rate_limited" });
+    expect((await db().deviceCode.findUniqueOrThrow({ where: { deviceCodeHash: hashCredential(start.body.device_code) } })).status).toBe("pending");
+  });
+
+  it("limits device authorization requests per address bucket: 429 temporarily_unavailable with Retry-After", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 600_000) * 600_000 + 1_000);
+    const from = (i: number) => ({ "x-portcullis-client-ip": `2001:db8:dead:beef::${i.toString(16)}` });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 1; i <= 21; i++) {
+      last = await handleDeviceAuthorizationRequest(formRequest("/oauth/device_authorization", { client_id: cli.clientId }, { headers: from(i) })).catch(oauthErrorResponse);
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(last!.status).toBe(429);
+    expect(await readJson(last!)).toEqual({ error: "temporarily_unavailable", error_description: expect.stringMatching(/^Too many device authorization requests from this address; retry in \d+ seconds\.$/) });
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another /64 is another address.
+    const other = await handleDeviceAuthorizationRequest(formRequest("/oauth/device_authorization", { client_id: cli.clientId }, { headers: { "x-portcullis-client-ip": "2001:db8:dead:bef0::1" } }));
+    expect(other.status).toBe(200);
   });
 });

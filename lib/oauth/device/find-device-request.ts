@@ -2,7 +2,7 @@ import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { normalizeUserCode } from "@/lib/oauth/device/user-code";
-import { rateLimit } from "@/lib/rate-limit";
+import { hitRateLimit, LIMITS } from "@/lib/rate-limit";
 
 export interface DeviceRequest {
   userCode: string;
@@ -16,8 +16,7 @@ export interface DeviceRequest {
  * Lookups are rate-limited per user so the user-code space cannot be searched (RFC 8628 §5.1).
  */
 export async function findDeviceRequest(input: string, userId: string): Promise<DeviceRequest | null> {
-  const wait = rateLimit("device-user-code", 20, 600).hit(userId);
-  if (wait > 0) throw new AppError("rate_limited", `Too many codes tried; wait ${Math.ceil(wait / 60)} minute(s).`);
+  await countUserCodeAttempt(userId);
   const userCode = normalizeUserCode(input);
   if (!userCode) return null;
   const row = await db().deviceCode.findUnique({ where: { userCode } });
@@ -25,4 +24,13 @@ export async function findDeviceRequest(input: string, userId: string): Promise<
   const client = await db().client.findUnique({ where: { id: row.clientId } });
   if (!client) return null;
   return { userCode, client, scopes: row.scopes, expiresAt: row.expiresAt };
+}
+
+/**
+ * One try of a user code by a signed-in user — a lookup or an answer — counted before the code is looked up, so the
+ * user-code space cannot be searched by either door (RFC 8628 §5.1).
+ */
+export async function countUserCodeAttempt(userId: string): Promise<void> {
+  const hit = await hitRateLimit(LIMITS.deviceUserCode, userId);
+  if (!hit.allowed) throw new AppError("rate_limited", `Too many codes tried; wait ${Math.ceil(hit.retryAfter / 60)} minute(s).`);
 }

@@ -4,7 +4,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
 import { authenticateClient } from "@/lib/oauth/client-authentication/authenticate-client";
 import { DEVICE_CODE_TTL_SECONDS, DEVICE_POLL_INTERVAL_SECONDS, ENDPOINT_PATHS, GRANT_TYPES } from "@/lib/oauth/constants";
-import { InvalidScope, InvalidTarget, noStoreJson, UnauthorizedClient } from "@/lib/oauth/errors";
+import { InvalidScope, InvalidTarget, noStoreJson, TooManyRequests, UnauthorizedClient } from "@/lib/oauth/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { formatUserCode, generateUserCode } from "@/lib/oauth/device/user-code";
 import { readFormBody } from "@/lib/oauth/http/read-body";
@@ -12,16 +12,21 @@ import { matchesResource } from "@/lib/oauth/resource";
 import { parseScopeParameter } from "@/lib/oauth/scopes";
 import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oauth/secrets";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { addressBucket, hitRateLimit, LIMITS, type LimitRule } from "@/lib/rate-limit";
 
 /**
  * POST /oauth/device_authorization (RFC 8628 §3.1–3.2): an active client that registered the device grant gets a
- * device code (stored hashed) to poll with and a user code for the person to enter at the verification page.
+ * device code (stored hashed) to poll with and a user code for the person to enter at the verification page. Requests
+ * are counted per address bucket (before anything else) and per client: each one stores a row and hands out a code
+ * that widens what a guesser may hit (RFC 8628 §5.1–5.2); past either limit, 429 `temporarily_unavailable`.
  */
 export async function handleDeviceAuthorizationRequest(request: Request): Promise<Response> {
-  const form = await readFormBody(request);
   const ctx: AuditContext = { actor: "anonymous", ip: clientIp(request.headers), requestId: requestId(request.headers) };
+  await countRequest(LIMITS.deviceAuthorizationAddress, addressBucket(ctx.ip), "this address");
+  const form = await readFormBody(request);
   const { client } = await authenticateClient(request, form, ctx);
   if (!client.grantTypes.includes(GRANT_TYPES.deviceCode)) throw new UnauthorizedClient("This client did not register the device code grant.");
+  await countRequest(LIMITS.deviceAuthorizationClient, client.id, "this client");
   const { issuer, mcpResource } = env();
   if (form.resource !== undefined && !matchesResource(form.resource, mcpResource)) {
     throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
@@ -64,4 +69,9 @@ export async function handleDeviceAuthorizationRequest(request: Request): Promis
     expires_in: DEVICE_CODE_TTL_SECONDS,
     interval: DEVICE_POLL_INTERVAL_SECONDS,
   });
+}
+
+async function countRequest(rule: LimitRule, key: string, who: string): Promise<void> {
+  const hit = await hitRateLimit(rule, key);
+  if (!hit.allowed) throw new TooManyRequests(`Too many device authorization requests from ${who}; retry in ${hit.retryAfter} seconds.`, hit.retryAfter);
 }

@@ -166,4 +166,36 @@ describe("dynamic client registration (RFC 7591)", () => {
     expect(approved).toMatchObject({ clientId: client.id, actor: "system" });
     await updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT);
   });
+
+  it("caps pending clients per address bucket, so a few addresses cannot fill the queue for everyone", async () => {
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, maxPendingClientsPerAddress: 3 }, CLI_CONTEXT);
+    const statuses = [];
+    for (let i = 1; i <= 4; i++) statuses.push((await register(publicClient, `2001:db8:5:6::${i}`)).status);
+    expect(statuses).toEqual([201, 201, 201, 503]);
+    const refused = await register(publicClient, "2001:db8:5:6:ffff::1");
+    expect(refused.body).toEqual({ error: "temporarily_unavailable", error_description: "3 client registrations from this address are already waiting for approval; try again after an administrator has reviewed them." });
+    expect((await register(publicClient, "2001:db8:5:7::1")).status).toBe(201);
+    await updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT);
+  });
+
+  it("prunes the oldest stale pending client to make room when the policy enables it", async () => {
+    const ip = "203.0.113.77";
+    const first = await register(publicClient, ip);
+    const second = await register(publicClient, ip);
+    // The first is eight days old and never used; the second is new.
+    await db().client.update({ where: { id: first.body.client_id }, data: { createdAt: new Date(Date.now() - 8 * 86_400_000) } });
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, maxPendingClientsPerAddress: 2 }, CLI_CONTEXT);
+    expect((await register(publicClient, ip)).status).toBe(503);
+    await updateRegistrationPolicy({ ...DEFAULT_REGISTRATION_POLICY, maxPendingClientsPerAddress: 2, prunePendingWhenFull: { enabled: true, olderThanDays: 7 } }, CLI_CONTEXT);
+    const third = await register(publicClient, ip);
+    expect(third.status).toBe(201);
+    expect(await db().client.findUnique({ where: { id: first.body.client_id } })).toBeNull();
+    expect(await db().client.findUnique({ where: { id: second.body.client_id } })).not.toBeNull();
+    const [deleted] = await listAuditEvents(db(), { kinds: ["client.deleted"], limit: 1 });
+    expect(deleted).toMatchObject({ clientId: first.body.client_id, actor: "system" });
+    expect(deleted.reason).toContain("pruned to make room for a new registration");
+    // With only young pending clients left, the cap holds.
+    expect((await register(publicClient, ip)).status).toBe(503);
+    await updateRegistrationPolicy(DEFAULT_REGISTRATION_POLICY, CLI_CONTEXT);
+  });
 });
