@@ -219,6 +219,9 @@ describe("checkpoints written as the log grows", () => {
     startAuditCheckpoints();
     try {
       await Promise.all(Array.from({ length: 12 }, (_, i) => recordAudit({ kind: "decision.deny", tool: `t${i}`, decision: "deny" })));
+      // A checkpoint signs the head as it is when it runs: wait for the first before writing more, so that it covers at
+      // most those 12 events and the next five reach N again.
+      await vi.waitFor(async () => expect(await db().auditCheckpoint.count()).toBeGreaterThanOrEqual(1), { timeout: 15_000, interval: 50 });
       await writeEvents(5);
       await vi.waitFor(async () => expect(await db().auditCheckpoint.count()).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 50 });
     } finally {
