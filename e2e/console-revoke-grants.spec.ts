@@ -66,7 +66,7 @@ test("an admin revokes all of a user's grants from the tokens page; the user's n
   // One audit event says how many.
   const events = JSON.parse(portcullis(["audit", "tail", "--kind", "grant.revoked", "--limit", "20", "--json"]).stdout) as Array<{ actor: string; subject: string; reason: string }>;
   expect(events).toContainEqual(
-    expect.objectContaining({ actor: `user:${admin.id}`, subject: dev.id, reason: `all 2 live grant(s) of ${dev.email} revoked (2 access, 0 refresh token(s)): e2e: offboarding` }),
+    expect.objectContaining({ actor: `user:${admin.id}`, subject: dev.id, reason: `all 2 live grant(s) of ${dev.email} revoked (2 access, 0 refresh token(s); 0 remembered consent(s) withdrawn): e2e: offboarding` }),
   );
 });
 

@@ -58,7 +58,10 @@ test("sign in with WorkOS: an admin's account is never linked by its email, only
   expect(refused[0].reason).toMatch(/the account holds iam_admin or a write scope, so only an admin may link it$/);
 
   const workosId = [...standin.users.values()].find((u) => u.email === admin.email)!.id;
-  expect(server.cli(["users", "link-workos", "--email", admin.email, "--workos-id", workosId]).stdout).toContain(`${admin.email} is now linked to WorkOS user ${workosId}.`);
+  // Asynchronously: the command asks the WorkOS stand-in, which this test process serves, who the WorkOS user is.
+  const linked = await server.cliAsync(["users", "link-workos", "--email", admin.email, "--workos-id", workosId]);
+  expect({ code: linked.code, stderr: linked.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(linked.stdout).toContain(`${admin.email} is now linked to WorkOS user ${workosId}.`);
   await signInWithWorkos(page, admin.email);
   await expect(page).toHaveURL(`${server.baseUrl}/`);
   await expect(page.getByTestId("current-user")).toHaveText(admin.email);

@@ -13,6 +13,11 @@ export interface ExtraServer {
   dataDir: string;
   /** Runs the CLI against this server's data (as a guest of its embedded database). */
   cli(args: string[], stdin?: string): { code: number; stdout: string; stderr: string };
+  /**
+   * The same, without blocking this process: for a command that calls back into something this process serves (the
+   * WorkOS stand-in), which a synchronous run would keep from answering.
+   */
+  cliAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Creates a user through the CLI and returns its credentials. */
   createUser(roles: string[], prefix?: string): { email: string; password: string; id: string };
   /** What the server printed, for failure messages. */
@@ -58,10 +63,20 @@ export async function startExtraServer(port: number, env: Record<string, string>
     const result = spawnSync("node_modules/.bin/tsx", ["lib/cli/main.ts", ...args], { input: stdin, encoding: "utf8", env: serverEnv, timeout: 60_000 });
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   };
+  const cliAsync = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const command = spawn("node_modules/.bin/tsx", ["lib/cli/main.ts", ...args], { env: serverEnv, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+      let stdout = "";
+      let stderr = "";
+      command.stdout?.on("data", (d) => (stdout += d));
+      command.stderr?.on("data", (d) => (stderr += d));
+      command.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
   return {
     baseUrl,
     dataDir,
     cli,
+    cliAsync,
     createUser(roles, prefix = "user") {
       counter += 1;
       const email = `${prefix}-${Date.now().toString(36)}-${counter}@example.test`;

@@ -93,6 +93,14 @@ describe("sign-in limits hold under parallel attempts and address rotation", () 
     expect(await db().auditEvent.count({ where: { kind: "admin.login_failed", reason: "rate limited", ip: "203.0.113.50" } })).toBe(1);
   });
 
+  it("keeps an account and address locked when the clock turns a window: five wrong just before, the right one just after", async () => {
+    await createUser({ email: "edge@example.test", name: "Edge", password: "edge-password-123", roles: ["reader"] }, CLI_CONTEXT);
+    vi.setSystemTime(Math.ceil(Date.now() / 900_000) * 900_000 - 2_000);
+    for (let i = 0; i < 5; i++) await expect(verifyLogin("edge@example.test", `guess-${i}`, "203.0.113.77")).rejects.toMatchObject({ code: "unauthenticated" });
+    vi.setSystemTime(Date.now() + 4_000);
+    await expect(verifyLogin("edge@example.test", "edge-password-123", "203.0.113.77")).rejects.toMatchObject({ code: "rate_limited" });
+  });
+
   it("counts every address of one IPv6 /64 as one address", async () => {
     await createUser({ email: "six@example.test", name: "Six", password: "six-password-1234", roles: ["reader"] }, CLI_CONTEXT);
     const outcomes = [];

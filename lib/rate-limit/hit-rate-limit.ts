@@ -63,7 +63,9 @@ export async function hitRateLimit(rule: LimitRule, key: string, options: { data
     SELECT (SELECT "count" FROM hit)::int AS "count",
       COALESCE((SELECT "count" FROM "RateLimitCounter" WHERE "name" = ${name} AND "key" = ${stored} AND "windowStart" = ${previousStart}::timestamptz), 0)::int AS "previous"`;
   const count = Number(row.count);
-  const carried = rule.sliding ? Math.floor(Number(row.previous) * (1 - (now.getTime() - start.getTime()) / windowMs)) : 0;
+  // Rounded up: the estimate never lets through an attempt that the last windowSeconds, counted exactly, would refuse
+  // (5 wrong passwords just before a window starts still lock the 6th just after it).
+  const carried = rule.sliding ? Math.ceil(Number(row.previous) * (1 - (now.getTime() - start.getTime()) / windowMs)) : 0;
   const allowed = count + carried <= rule.limit;
   const retryAfter = allowed ? 0 : Math.max(1, Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000));
   return { allowed, count, retryAfter, firstRefusal: !allowed && count - 1 + carried <= rule.limit };

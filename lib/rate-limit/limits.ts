@@ -10,9 +10,12 @@ const MINUTE = 60;
  */
 export const LIMITS = {
   /** Console sign-in attempts from one address bucket, whatever the account (password spraying). */
-  signInAddress: { name: "sign-in.address", limit: 30, windowSeconds: 15 * MINUTE, summarize: true },
-  /** Attempts on one account from one address bucket. */
-  signInAccountAddress: { name: "sign-in.account-address", limit: 5, windowSeconds: 15 * MINUTE, summarize: true },
+  signInAddress: { name: "sign-in.address", limit: 30, windowSeconds: 15 * MINUTE, sliding: true, summarize: true },
+  /**
+   * Attempts on one account from one address bucket. Sliding, like the per-address limit: a clock-aligned window would
+   * hand a guesser five more tries the moment it turned.
+   */
+  signInAccountAddress: { name: "sign-in.account-address", limit: 5, windowSeconds: 15 * MINUTE, sliding: true, summarize: true },
   /**
    * Attempts on one account from every address together (a botnet on one password). A fixed window, so a lockout
    * ends at the window's end whatever an attacker keeps sending; and an address the account signed in from before
@@ -29,7 +32,7 @@ export const LIMITS = {
   /** The bridge's public Login URI, per address bucket. */
   bridgeLoginAddress: { name: "bridge.login.address", limit: 30, windowSeconds: MINUTE, summarize: true },
   /** Current-password checks when a signed-in user changes their password: a session in the wrong hands is no oracle. */
-  passwordChangeUser: { name: "password-change.user", limit: 5, windowSeconds: 15 * MINUTE, summarize: true },
+  passwordChangeUser: { name: "password-change.user", limit: 5, windowSeconds: 15 * MINUTE, sliding: true, summarize: true },
   /** Failed client authentications recorded one by one per address bucket; past it, one summary per window. */
   clientAuthenticationAudited: { name: "client-authentication.audited", limit: 60, windowSeconds: MINUTE, summarize: true },
   /** AuthKit clients created on first sight, across the deployment (each one joins the review queue). */
