@@ -130,3 +130,27 @@ export function checkToolScope(actor: PrivilegeActor, tool: string, currentScope
     [currentScope],
   );
 }
+
+/**
+ * A client bound to a service identity acts as that identity with client_credentials, within its allow-list: whoever
+ * holds the client's credentials holds the identity's scopes that the allow-list lets through. Approving such a client,
+ * binding it, or widening its allow-list hands those scopes over, so only someone who holds them may do it.
+ */
+export function checkServiceClientScopes(
+  actor: PrivilegeActor,
+  client: { id: string; name: string },
+  service: { email: string; scopes: Set<string> },
+  allowList: Iterable<string>,
+): void {
+  if (actor.kind === "operator" || actor.isAdmin) return;
+  const handed = [...allowList].filter((s) => service.scopes.has(s));
+  const lacking = missing(handed, actor.scopes);
+  if (lacking.length > 0) {
+    throw new PrivilegeRefused(
+      "beyond_own_scopes",
+      `You cannot let client ${client.name} act as ${service.email} with scopes you do not hold yourself (${list(lacking)}): ask an ${ADMIN_ROLE}.`,
+      client.id,
+      lacking,
+    );
+  }
+}

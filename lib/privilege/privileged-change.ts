@@ -19,24 +19,37 @@ export async function privilegedChange<T>(
 ): Promise<T> {
   try {
     return await changeTransaction(topics, async (tx) => {
-      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${POLICY_EDIT_LOCK})`);
-      const view = await loadPrivilegeView(tx);
-      return body(tx, view, await view.actor(ctx.actor));
+      const { view, actor } = await lockPrivilegeView(tx, ctx);
+      return body(tx, view, actor);
     });
   } catch (error) {
-    if (error instanceof PrivilegeRefused) {
-      await recordAudit({
-        kind: "console.denied",
-        actor: ctx.actor,
-        subject: error.subject,
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-        scopes: error.missingScopes,
-        decision: "deny",
-        reason: error.message,
-        detail: { rule: error.rule },
-      });
-    }
+    await recordPrivilegeRefusal(error, ctx);
     throw error;
   }
+}
+
+/** A change refused by a privilege rule is recorded as `console.denied` after its transaction rolled back; other errors pass. */
+export async function recordPrivilegeRefusal(error: unknown, ctx: AuditContext): Promise<void> {
+  if (!(error instanceof PrivilegeRefused)) return;
+  await recordAudit({
+    kind: "console.denied",
+    actor: ctx.actor,
+    subject: error.subject,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    scopes: error.missingScopes,
+    decision: "deny",
+    reason: error.message,
+    detail: { rule: error.rule },
+  });
+}
+
+/**
+ * Takes the policy edit lock in a transaction that is not a `privilegedChange` (a client's lifecycle, its allow-list)
+ * and returns the privilege view and actor, for a rule that judges what the change hands over.
+ */
+export async function lockPrivilegeView(tx: Tx, ctx: AuditContext): Promise<{ view: PrivilegeView; actor: PrivilegeActor }> {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${POLICY_EDIT_LOCK})`);
+  const view = await loadPrivilegeView(tx);
+  return { view, actor: await view.actor(ctx.actor) };
 }

@@ -82,13 +82,69 @@ export function attacks({ fx, database }: AttackDeps): AttackArea {
     ["policy:write holder maps a WorkOS role to iam_admin", () => "/workos", "addRoleMappingAction", () => ({ externalKind: "role", externalName: "member", role: "iam_admin" }), "Only an iam_admin may map a WorkOS role or permission to iam_admin."],
   ];
 
+  // A client reviewer (clients:write, not iam_admin) hands a client they hold the secret of a stronger service identity.
+  let reviewerReady: Promise<{ browser: Browser; id: string; serviceEmail: string }> | undefined;
+  const clientReviewer = () =>
+    (reviewerReady ??= (async () => {
+      await createRole({ name: "attack_client_reviewer", description: "Client review (attack suite)", scopes: ["account:read", "clients:read", "clients:write"] }, CLI_CONTEXT);
+      const user = await createUser({ email: "client-reviewer@attack.test", name: "Client Reviewer", password: fx.password, roles: ["attack_client_reviewer"] }, CLI_CONTEXT);
+      const service = await createUser({ email: "deployer@service.attack.test", name: "Deployer", kind: "service", roles: ["iam_admin"] }, CLI_CONTEXT);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return { browser: await fx.signIn(user.email), id: user.id, serviceEmail: service.email };
+    })());
+  let serviceClients = 0;
+  const serviceClient = (status: "pending" | "active", serviceUserId: string | null) =>
+    db().client.create({
+      data: {
+        id: `pcl_attack_svc${++serviceClients}`,
+        name: `Attack service agent ${serviceClients}`,
+        status,
+        source: "dcr",
+        redirectUris: [],
+        grantTypes: ["client_credentials"],
+        responseTypes: [],
+        requestedScopes: ["clients:read", "users:write"],
+        allowedScopes: ["clients:read"],
+        serviceUserId,
+      },
+    });
+  const clientOf = async (id: string) => JSON.stringify(await db().client.findUniqueOrThrow({ where: { id }, select: { status: true, allowedScopes: true, serviceUserId: true } }));
+  const serviceCase = (name: string, message: (client: string, service: string) => string, setUp: (serviceUserId: string) => Promise<{ id: string; name: string }>, act: (browser: Browser, client: string, service: string) => Promise<Reply>) =>
+    attack(name, "action result privilege_escalation naming the scopes not held; client unchanged; console.denied audited", async () => {
+      const { browser, id, serviceEmail } = await clientReviewer();
+      const service = await db().user.findFirstOrThrow({ where: { email: serviceEmail } });
+      const client = await setUp(service.id);
+      const before = await clientOf(client.id);
+      const denied = await database.countAudit({ kind: "console.denied", actor: `user:${id}` });
+      const reply = await act(browser, client.id, serviceEmail);
+      demand((await clientOf(client.id)) === before, `the client changed (answer: ${reply})`);
+      const text = message(client.name, serviceEmail);
+      demand(reply.status === 200 && reply.text.includes('"code":"privilege_escalation"') && reply.text.includes(text), `expected privilege_escalation ("${text}"), got ${reply}`);
+      demand((await database.countAudit({ kind: "console.denied", actor: `user:${id}` })) === denied + 1, "the refusal was not audited");
+    });
+
   return {
     name: "Privilege escalation",
-    cases: cases.map(([name, path, action, fields, message]) =>
-      attack(name, expected(message), async () => {
-        const { id } = await attacker();
-        await refused(path(id), action, fields, message)();
-      }),
-    ),
+    cases: [
+      ...cases.map(([name, path, action, fields, message]) =>
+        attack(name, expected(message), async () => {
+          const { id } = await attacker();
+          await refused(path(id), action, fields, message)();
+        }),
+      ),
+      serviceCase(
+        "clients:write holder approves a client as an iam_admin service identity",
+        (client, service) => `You cannot let client ${client} act as ${service} with scopes you do not hold yourself (users:write): ask an iam_admin.`,
+        () => serviceClient("pending", null),
+        (browser, client, service) =>
+          callAction(browser, `/clients/${client}`, "approveClientAction", { clientId: client, reason: "looks fine", scopes: ["clients:read", "users:write"], serviceUser: service }),
+      ),
+      serviceCase(
+        "clients:write holder widens a bound service client's allow-list beyond their own scopes",
+        (client, service) => `You cannot let client ${client} act as ${service} with scopes you do not hold yourself (users:write): ask an iam_admin.`,
+        (serviceUserId) => serviceClient("active", serviceUserId),
+        (browser, client) => callAction(browser, `/clients/${client}`, "updateClientScopesAction", { clientId: client, scopes: ["clients:read", "users:write"], reason: "" }),
+      ),
+    ],
   };
 }
