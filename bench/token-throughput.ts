@@ -96,8 +96,8 @@ interface Target {
   path: string;
   body: string;
   authorization: string;
-  /** Whether its database is a PostgreSQL server on this machine, whose CPU time is read too. */
-  database?: boolean;
+  /** Its PostgreSQL database on this machine, if it has one: the CPU time of that database's server processes is read too. */
+  database?: ScratchDatabase;
 }
 
 /** Closed-loop load: `concurrency` requests in flight on keep-alive connections, for `seconds`. */
@@ -119,17 +119,32 @@ function processCpuMicros(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-/** CPU time of every PostgreSQL server process on this machine (the scratch database's server), µs. */
-function postgresCpuMicros(): number {
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+/**
+ * CPU time of the PostgreSQL server processes serving one database (its connections' backends, from
+ * pg_stat_activity), µs. Backends that live through a round (the servers' pooled connections) are counted exactly;
+ * other work on the same PostgreSQL server is not counted.
+ */
+async function postgresCpuMicros(database: ScratchDatabase): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const name = new URL(database.url).pathname.slice(1);
+  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  await client.end();
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += processCpuMicros(Number(entry));
+      cpu.set(pid, processCpuMicros(pid));
     } catch {
-      // the process ended meanwhile
+      // the backend ended meanwhile
     }
   }
+  return cpu;
+}
+
+/** CPU spent between two readings by the backends present at both. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, micros] of after) total += micros - (before.get(pid) ?? micros);
   return total;
 }
 
@@ -182,7 +197,7 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
     });
   const started = Date.now();
   const cpuBefore = processCpuMicros(target.pid);
-  const databaseCpuBefore = target.database ? postgresCpuMicros() : 0;
+  const databaseCpuBefore = target.database ? await postgresCpuMicros(target.database) : undefined;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) await one();
@@ -190,7 +205,7 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
   );
   const elapsed = (Date.now() - started) / 1000;
   const cpu = processCpuMicros(target.pid) - cpuBefore;
-  const databaseCpu = target.database ? postgresCpuMicros() - databaseCpuBefore : undefined;
+  const databaseCpu = target.database && databaseCpuBefore ? cpuBetween(databaseCpuBefore, await postgresCpuMicros(target.database)) : undefined;
   agent.destroy();
   if (firstFailure) process.stdout.write(`  ${target.name}: ${failed} failed, first: ${firstFailure}\n`);
   return {
@@ -293,11 +308,11 @@ async function main() {
       path: "/oauth/token",
       body: form,
       authorization: basic(client.client_id, client.client_secret),
-      database: Boolean(scratch),
+      database: scratch,
     },
     { name: STATELESS, pid: baseline.pid!, port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
     ...(durablePeer
-      ? [{ name: DURABLE, pid: durablePeer.pid!, port: DURABLE_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret), database: true }]
+      ? [{ name: DURABLE, pid: durablePeer.pid!, port: DURABLE_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret), database: peerScratch }]
       : []),
   ];
   const answered = new Map<string, number>();
