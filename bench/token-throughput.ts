@@ -9,8 +9,14 @@
  * in flight, a comma-separated list of levels, default "32,128"), BENCH_PORT (Portcullis, default 3312) and
  * BENCH_BASELINE_PORT (node-oidc-provider, default BENCH_PORT + 1), BENCH_DATABASE_PREFIX (scratch database name).
  * Portcullis issues a durable, audited token per request (AccessToken row + hash-chained audit event, committed before
- * the response); the baseline keeps nothing. The report gives requests/s, p50 and p99 latency for each and the ratio;
- * afterwards the audit chain is verified and every 200 answered is matched by a token row and a `token.issued` event.
+ * the response). It is measured against two configurations of node-oidc-provider:
+ * - stateless: JWT access tokens, its in-memory adapter, nothing stored;
+ * - durable: opaque access tokens stored through a PostgreSQL adapter (bench/oidc-provider-pg-adapter.ts) in a scratch
+ *   database on BENCH_PEER_POSTGRES_URL (default postgresql://root@127.0.0.1:5432/postgres) before each response —
+ *   like for like with Portcullis. Skipped, with a message, when no PostgreSQL answers there.
+ * The report gives requests/s, p50 and p99 latency for each and the ratios; afterwards the audit chain is verified,
+ * every 200 Portcullis answered is matched by a token row and a `token.issued` event, and every 200 the durable peer
+ * answered by a stored token.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,7 +25,11 @@ import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { createScratchDatabase } from "@/test/support/scratch-database";
 import { scratchPostgres, type ScratchDatabase } from "./scratch-postgres";
+
+const STATELESS = "node-oidc-provider (stateless JWT)";
+const DURABLE = "node-oidc-provider (durable, PostgreSQL)";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -30,9 +40,13 @@ const ISSUER = `http://localhost:${PORTCULLIS_PORT}`;
 const RESOURCE = `${ISSUER}/mcp`;
 const SCOPE = "clients:read audit:read";
 
+const PEER_POSTGRES_URL = process.env.BENCH_PEER_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
+const DURABLE_PORT = OIDC_PORT + 1;
+
 const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
 const children: ChildProcess[] = [];
 let scratch: ScratchDatabase | undefined;
+let peerScratch: ScratchDatabase | undefined;
 const secret = randomBytes(32).toString("base64url");
 
 function portcullisEnv(): NodeJS.ProcessEnv {
@@ -82,8 +96,8 @@ interface Target {
   path: string;
   body: string;
   authorization: string;
-  /** Whether its database is a PostgreSQL server on this machine, whose CPU time is read too. */
-  database?: boolean;
+  /** Its PostgreSQL database on this machine, if it has one: the CPU time of that database's server processes is read too. */
+  database?: ScratchDatabase;
 }
 
 /** Closed-loop load: `concurrency` requests in flight on keep-alive connections, for `seconds`. */
@@ -105,17 +119,32 @@ function processCpuMicros(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-/** CPU time of every PostgreSQL server process on this machine (the scratch database's server), µs. */
-function postgresCpuMicros(): number {
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+/**
+ * CPU time of the PostgreSQL server processes serving one database (its connections' backends, from
+ * pg_stat_activity), µs. Backends that live through a round (the servers' pooled connections) are counted exactly;
+ * other work on the same PostgreSQL server is not counted.
+ */
+async function postgresCpuMicros(database: ScratchDatabase): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const name = new URL(database.url).pathname.slice(1);
+  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  await client.end();
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += processCpuMicros(Number(entry));
+      cpu.set(pid, processCpuMicros(pid));
     } catch {
-      // the process ended meanwhile
+      // the backend ended meanwhile
     }
   }
+  return cpu;
+}
+
+/** CPU spent between two readings by the backends present at both. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, micros] of after) total += micros - (before.get(pid) ?? micros);
   return total;
 }
 
@@ -168,7 +197,7 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
     });
   const started = Date.now();
   const cpuBefore = processCpuMicros(target.pid);
-  const databaseCpuBefore = target.database ? postgresCpuMicros() : 0;
+  const databaseCpuBefore = target.database ? await postgresCpuMicros(target.database) : undefined;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) await one();
@@ -176,7 +205,7 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
   );
   const elapsed = (Date.now() - started) / 1000;
   const cpu = processCpuMicros(target.pid) - cpuBefore;
-  const databaseCpu = target.database ? postgresCpuMicros() - databaseCpuBefore : undefined;
+  const databaseCpu = target.database && databaseCpuBefore ? cpuBetween(databaseCpuBefore, await postgresCpuMicros(target.database)) : undefined;
   agent.destroy();
   if (firstFailure) process.stdout.write(`  ${target.name}: ${failed} failed, first: ${firstFailure}\n`);
   return {
@@ -191,6 +220,11 @@ async function measure(target: Target, seconds: number, concurrency: number): Pr
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+}
+
+function cpuLine(side: { cpuPerRequest: number; databaseCpuPerRequest?: number }): string {
+  const database = side.databaseCpuPerRequest === undefined ? "" : ` + PostgreSQL ${side.databaseCpuPerRequest.toFixed(0)}`;
+  return `${side.cpuPerRequest.toFixed(0)} µs${database}`;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -246,6 +280,25 @@ async function main() {
   });
   await waitFor(`http://localhost:${OIDC_PORT}/.well-known/openid-configuration`);
 
+  let durablePeer: ChildProcess | undefined;
+  try {
+    peerScratch = await createScratchDatabase(PEER_POSTGRES_URL, "portcullis_bench_peer");
+  } catch (error) {
+    process.stdout.write(`  no PostgreSQL at ${PEER_POSTGRES_URL} (${(error as Error).message}): the durable node-oidc-provider is skipped\n`);
+  }
+  if (peerScratch) {
+    durablePeer = start(process.execPath, ["--import", "tsx", "bench/oidc-provider-server.ts"], {
+      ...process.env,
+      BENCH_OIDC_PORT: String(DURABLE_PORT),
+      BENCH_OIDC_MODE: "durable",
+      BENCH_OIDC_DATABASE_URL: peerScratch.url,
+      BENCH_RESOURCE: RESOURCE,
+      BENCH_CLIENT_SECRET: oidcSecret,
+      NODE_ENV: "production",
+    });
+    await waitFor(`http://localhost:${DURABLE_PORT}/.well-known/openid-configuration`);
+  }
+
   const form = new URLSearchParams({ grant_type: "client_credentials", scope: SCOPE, resource: RESOURCE }).toString();
   const targets: Target[] = [
     {
@@ -255,15 +308,16 @@ async function main() {
       path: "/oauth/token",
       body: form,
       authorization: basic(client.client_id, client.client_secret),
-      database: Boolean(scratch),
+      database: scratch,
     },
-    { name: "node-oidc-provider", pid: baseline.pid!, port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
+    { name: STATELESS, pid: baseline.pid!, port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
+    ...(durablePeer
+      ? [{ name: DURABLE, pid: durablePeer.pid!, port: DURABLE_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret), database: peerScratch }]
+      : []),
   ];
-  let answered = 0;
-  for (const target of targets) {
-    const warm = await measure(target, 3, CONCURRENCY_LEVELS[0]); // warm-up: JIT, key ring, pools
-    if (target.name === "Portcullis") answered += warm.ok;
-  }
+  const answered = new Map<string, number>();
+  const count = (name: string, ok: number) => answered.set(name, (answered.get(name) ?? 0) + ok);
+  for (const target of targets) count(target.name, (await measure(target, 3, CONCURRENCY_LEVELS[0])).ok); // warm-up: JIT, key ring, pools
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary: string[] = [
@@ -278,7 +332,7 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of round % 2 ? targets : [...targets].reverse()) {
         const measured = await measure(target, SECONDS, concurrency);
-        if (target.name === "Portcullis") answered += measured.ok;
+        count(target.name, measured.ok);
         const result = results.get(target.name)!;
         result.perSecond.push(measured.perSecond);
         result.latencies.push(...measured.latencies);
@@ -286,7 +340,7 @@ async function main() {
         if (measured.databaseCpuPerRequest !== undefined) result.databaseCpu.push(measured.databaseCpuPerRequest);
         const databaseCpu = measured.databaseCpuPerRequest === undefined ? "" : ` + PostgreSQL ${measured.databaseCpuPerRequest.toFixed(0)} µs/req`;
         process.stdout.write(
-          `  ${String(concurrency).padStart(3)} in flight, round ${round}  ${target.name.padEnd(20)} ${measured.perSecond.toFixed(0).padStart(6)} req/s  ` +
+          `  ${String(concurrency).padStart(3)} in flight, round ${round}  ${target.name.padEnd(41)} ${measured.perSecond.toFixed(0).padStart(6)} req/s  ` +
             `server CPU ${measured.cpuPerRequest.toFixed(0).padStart(5)} µs/req${databaseCpu}${measured.failed ? `  (${measured.failed} failed)` : ""}\n`,
         );
       }
@@ -303,28 +357,29 @@ async function main() {
       };
     };
     const ours = side("Portcullis");
-    const theirs = side("node-oidc-provider");
     const show = (s: typeof ours) => `${s.perSecond.toFixed(0).padStart(6)} req/s p50 ${s.p50.toFixed(1).padStart(5)} ms p99 ${s.p99.toFixed(1).padStart(5)} ms`;
-    summary.push(
-      `  ${String(concurrency).padStart(3)} in flight:  Portcullis ${show(ours)}   node-oidc-provider ${show(theirs)}   ratio ${(ours.perSecond / theirs.perSecond).toFixed(2)}`,
-      `                 server CPU per token: Portcullis ${ours.cpuPerRequest.toFixed(0)} µs, node-oidc-provider ${theirs.cpuPerRequest.toFixed(0)} µs ` +
-        `(ratio ${(theirs.cpuPerRequest / ours.cpuPerRequest).toFixed(2)} where both are CPU-bound)`,
-      ...(ours.databaseCpuPerRequest === undefined
-        ? []
-        : [
-            `                 and the PostgreSQL server's CPU per token: ${ours.databaseCpuPerRequest.toFixed(0)} µs ` +
-              `(Portcullis and PostgreSQL together against node-oidc-provider: ${(theirs.cpuPerRequest / (ours.cpuPerRequest + ours.databaseCpuPerRequest)).toFixed(2)})`,
-          ]),
-    );
-    report.push({ concurrency, portcullis: ours, nodeOidcProvider: theirs, ratio: ours.perSecond / theirs.perSecond });
+    const withDatabase = (s: typeof ours) => s.cpuPerRequest + (s.databaseCpuPerRequest ?? 0);
+    summary.push(`  ${String(concurrency).padStart(3)} in flight:  ${"Portcullis".padEnd(41)} ${show(ours)}   CPU per token ${cpuLine(ours)}`);
+    const peers: Record<string, unknown> = {};
+    for (const target of targets.slice(1)) {
+      const theirs = side(target.name);
+      peers[target.name] = { ...theirs, ratio: ours.perSecond / theirs.perSecond };
+      summary.push(
+        `                 ${target.name.padEnd(41)} ${show(theirs)}   CPU per token ${cpuLine(theirs)}   ` +
+          `ratio ${(ours.perSecond / theirs.perSecond).toFixed(2)} (CPU ${(withDatabase(theirs) / withDatabase(ours)).toFixed(2)})`,
+      );
+    }
+    report.push({ concurrency, portcullis: ours, peers });
   }
   summary.push(
     "  (Portcullis: a durable AccessToken row and hash-chained audit event per token, committed before the response;",
-    "   node-oidc-provider: JWT access tokens, nothing stored.)",
+    `   ${STATELESS}: JWT access tokens, nothing stored; ${DURABLE}: opaque access tokens, each a row`,
+    "   committed to PostgreSQL before the response. CPU per token is the server's, plus PostgreSQL's where it has one;",
+    "   the CPU ratio is the peer's over Portcullis's, > 1 where Portcullis spends less.)",
     "",
   );
   process.stdout.write(summary.join("\n"));
-  const durable = await checkDurability(answered);
+  const durable = (await checkDurability(answered.get("Portcullis") ?? 0)) && (await checkPeerDurability(answered.get(DURABLE)));
   mkdirSync("bench/results", { recursive: true });
   const file = join("bench/results", `token-${scratch ? "postgres" : "pglite"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, backend: scratch ? "postgres" : "pglite", levels: report, durable }, null, 2));
@@ -332,11 +387,24 @@ async function main() {
   if (!durable) process.exitCode = 1;
 }
 
+/** Every 200 the durable peer answered must be a stored access token (node-oidc-provider's `ClientCredentials` model). */
+async function checkPeerDurability(answered: number | undefined): Promise<boolean> {
+  if (answered === undefined || !peerScratch) return true;
+  const client = new pg.Client({ connectionString: peerScratch.url });
+  await client.connect();
+  const stored = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM oidc_payloads WHERE model = 'ClientCredentials'`)).rows[0].n);
+  await client.end();
+  const matched = stored === answered;
+  process.stdout.write(`  ${DURABLE}: tokens answered 200: ${answered}; stored: ${stored} (${matched ? "match" : "MISMATCH"})\n`);
+  return matched;
+}
+
 async function cleanup() {
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined)));
   rmSync(dataDir, { recursive: true, force: true });
   await scratch?.drop();
+  await peerScratch?.drop();
 }
 
 main()
