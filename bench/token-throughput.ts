@@ -233,7 +233,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** Every 200 Portcullis answered must be a durable token row with its `token.issued` event, on a chain that verifies. */
 async function checkDurability(answered: number): Promise<boolean> {
-  const verified = JSON.parse(cli(["audit", "verify", "--json"])) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
+  const verified = JSON.parse(cli(["audit", "verify", "--full", "--json"])) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
   const url = scratch?.url ?? `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(join(dataDir, "run"))}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -234,7 +234,7 @@ describe("checkpoints written as the log grows", () => {
     expect(check).toMatchObject({ ok: true, checked: 17, checkpoint: { seq: "17" } });
     expect(check.checkpoints.checked).toBe(rows.length);
     const verified = await db().auditEvent.findFirstOrThrow({ where: { kind: "audit.verified" } });
-    expect(verified.reason).toBe(`audit chain intact: 17 event(s) verified up to #17, against ${rows.length} signed checkpoint(s)`);
+    expect(verified.reason).toBe(`audit chain intact: 17 event(s) verified from the first up to #17, against ${rows.length} signed checkpoint(s)`);
   });
 
   it("are left to the server: a process that did not start them (a CLI command) only counts", async () => {
@@ -256,5 +256,68 @@ describe("checkpoints written as the log grows", () => {
     }
     expect((await db().auditCheckpoint.findFirstOrThrow({ orderBy: { seq: "desc" } })).seq).toBe(3n);
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 3, checkpoints: { newest: { seq: "3" } } });
+  });
+});
+
+describe("verifying from the newest signed checkpoint", () => {
+  it("recomputes only the events written since, and reports where it started and its rate", async () => {
+    await writeEvents(10);
+    const checkpoint = (await writeAuditCheckpoint())!;
+    await writeEvents(3);
+    const progress: number[] = [];
+    const report = await verifyAuditChain(db(), { since: "checkpoint", onProgress: ({ checked }) => progress.push(checked) });
+    expect(report).toMatchObject({ ok: true, checked: 3, from: { seq: "10", at: checkpoint.at }, head: { seq: "13" }, firstBreak: null });
+    expect(progress.at(-1)).toBe(3);
+    expect(report.rate).toBeGreaterThan(0);
+    const full = await verifyAuditChain(db());
+    expect(full).toMatchObject({ ok: true, checked: 13, from: null, head: report.head });
+  });
+
+  it("reports the checkpoint's head when nothing was written since", async () => {
+    await writeEvents(4);
+    const checkpoint = (await writeAuditCheckpoint())!;
+    expect(await verifyAuditChain(db(), { since: "checkpoint" })).toMatchObject({ ok: true, checked: 0, head: { seq: "4", hash: checkpoint.hash } });
+  });
+
+  it("still finds an edit after the checkpoint", async () => {
+    await writeEvents(5);
+    await writeAuditCheckpoint();
+    await writeEvents(3);
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.update({ where: { seq: 7n }, data: { reason: "nothing to see" } }));
+    expect((await verifyAuditChain(db(), { since: "checkpoint" })).firstBreak).toMatchObject({ seq: "7", problem: "hash_mismatch" });
+  });
+
+  it("does not start from a checkpoint whose event was changed: it walks from the first event and says what broke", async () => {
+    await writeEvents(6);
+    await writeAuditCheckpoint();
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.update({ where: { seq: 6n }, data: { reason: "nothing to see" } }));
+    const report = await verifyAuditChain(db(), { since: "checkpoint" });
+    expect(report).toMatchObject({ ok: false, from: null, firstBreak: { seq: "6", problem: "hash_mismatch" } });
+  });
+
+  it("holds every older checkpoint against the hash its event carries", async () => {
+    await writeEvents(4);
+    await writeAuditCheckpoint();
+    await writeEvents(4);
+    await writeAuditCheckpoint();
+    // Event 4 rewritten with a recomputed hash: the newer checkpoint (#8) still holds on its own, the older one does not.
+    const row = await db().auditEvent.findUniqueOrThrow({ where: { seq: 4n } });
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.update({ where: { seq: 4n }, data: { reason: "rewritten", hash: chainHash(row.prevHash, { ...row, reason: "rewritten" }) } }));
+    expect((await verifyAuditChain(db(), { since: "checkpoint" })).firstBreak).toMatchObject({ seq: "4", problem: "checkpoint_mismatch" });
+  });
+
+  it("leaves an edit before the checkpoint that kept the old hash to the full verification (as documented)", async () => {
+    await writeEvents(5);
+    await writeAuditCheckpoint();
+    await withAuditTriggersDisabled((tx) => tx.auditEvent.update({ where: { seq: 2n }, data: { reason: "nothing to see" } }));
+    expect((await verifyAuditChain(db(), { since: "checkpoint" })).ok).toBe(true);
+    expect((await verifyAuditChain(db(), { since: "genesis" })).firstBreak).toMatchObject({ seq: "2", problem: "hash_mismatch" });
+  });
+
+  it("finds a deleted tail that takes the checkpointed event with it", async () => {
+    await writeEvents(6);
+    await writeAuditCheckpoint();
+    await deleteTail(5n);
+    expect((await verifyAuditChain(db(), { since: "checkpoint" })).firstBreak).toMatchObject({ problem: "tail_missing", missing: { from: "5", to: "6" } });
   });
 });

@@ -11,8 +11,8 @@ export interface ChainCheck extends ChainReport {
 }
 
 /**
- * Verifies the whole hash chain against every signed checkpoint (and any given), for someone, and records that they
- * did, with the outcome (`audit.verified`). An intact head is checkpointed, so each verification anchors what it saw
+ * Verifies the hash chain against every signed checkpoint (and any given) — from the first event, or from the newest
+ * signed checkpoint (`since`) — for someone, and records that they did, with the outcome (`audit.verified`). An intact head is checkpointed, so each verification anchors what it saw
  * (and logs it, unless `logCheckpoint` is false: the CLI prints it instead).
  */
 export async function checkAuditChain(ctx: AuditContext, options: VerifyOptions & { logCheckpoint?: boolean } = {}): Promise<ChainCheck> {
@@ -25,9 +25,17 @@ export async function checkAuditChain(ctx: AuditContext, options: VerifyOptions 
     ip: ctx.ip,
     requestId: ctx.requestId,
     reason: report.ok
-      ? `audit chain intact: ${report.checked} event(s) verified${report.head ? ` up to #${report.head.seq}` : ""}, against ${report.checkpoints.checked} signed checkpoint(s)`
+      ? `audit chain intact: ${report.checked} event(s) verified${report.from ? ` after signed checkpoint #${report.from.seq}` : " from the first"}${report.head ? ` up to #${report.head.seq}` : ""}, against ${report.checkpoints.checked} signed checkpoint(s)`
       : `audit chain broken at #${report.firstBreak!.seq}: ${report.firstBreak!.message}`,
-    detail: { ok: report.ok, checked: report.checked, head: report.head, firstBreak: report.firstBreak, checkpoints: report.checkpoints },
+    detail: {
+      ok: report.ok,
+      checked: report.checked,
+      from: report.from,
+      head: report.head,
+      firstBreak: report.firstBreak,
+      checkpoints: report.checkpoints,
+      rate: report.rate,
+    },
   });
   return { ...report, checkpoint };
 }

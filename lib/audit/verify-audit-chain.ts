@@ -16,36 +16,89 @@ export interface ChainBreak {
 
 export interface ChainReport {
   ok: boolean;
+  /** Events whose links and hashes were recomputed: since `from`, or all of them. */
   checked: number;
   head: { seq: string; hash: string } | null;
   firstBreak: ChainBreak | null;
   /** The signed checkpoints the chain was held against (stored and given), and the newest of them. */
   checkpoints: { checked: number; newest: { seq: string; at: string } | null };
+  /** Where the walk started: the signed checkpoint it trusted, or null for the first event (a full verification). */
+  from: { seq: string; at: string } | null;
+  elapsedMs: number;
+  /** Events checked per second. */
+  rate: number;
+}
+
+export interface VerifyProgress {
+  checked: number;
+  /** The last event checked. */
+  seq: string;
+  elapsedMs: number;
 }
 
 export interface VerifyOptions {
   /** Checkpoints kept outside the database (an exported checkpoint, the JSON log's lines): held against it too. */
   anchors?: AuditCheckpoint[];
+  /**
+   * `genesis` (the default) recomputes every event from the first; `checkpoint` starts after the newest signed
+   * checkpoint whose event still holds, so a routine verification costs the events written since.
+   */
+  since?: "genesis" | "checkpoint";
+  /** Called after each batch of events (a full verification of a large log takes a while). */
+  onProgress?: (progress: VerifyProgress) => void;
 }
 
 type Anchor = AuditCheckpoint & { source: "stored" | "given" };
 
-const BATCH = 5_000;
+const BATCH = 10_000;
+
+interface EventRow {
+  seq: bigint;
+  at: Date;
+  kind: string;
+  actor: string | null;
+  subject: string | null;
+  clientId: string | null;
+  tool: string | null;
+  scopes: string[];
+  decision: string | null;
+  reason: string | null;
+  requestId: string | null;
+  ip: string | null;
+  detail: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+function readBatch(database: Db, after: bigint): Promise<EventRow[]> {
+  return database.auditEvent.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: BATCH }) as Promise<EventRow[]>;
+}
 
 const where = (anchor: Anchor) => (anchor.source === "stored" ? "stored" : "given");
 
 /**
- * Walks the whole chain in order and reports the first link that does not hold, then holds the chain against every
- * signed checkpoint: the hash chain alone cannot tell a log whose tail was deleted (or which was rewritten from some
- * event on, hashes recomputed) from an intact one; a checkpoint signed with the deployment's key can.
+ * Walks the chain in order and reports the first link that does not hold, then holds the chain against every signed
+ * checkpoint: the hash chain alone cannot tell a log whose tail was deleted (or which was rewritten from some event on,
+ * hashes recomputed) from an intact one; a checkpoint signed with the deployment's key can.
+ *
+ * From a checkpoint (`since: "checkpoint"`), the walk starts after the newest stored checkpoint whose event is still
+ * the one it signed (its hash recomputed from its content and its link), and every older checkpoint is held against
+ * the hash its event carries. Events before that checkpoint are not recomputed: an edit to one that left its stored
+ * hash alone is found by a full verification (and is refused by the database's append-only triggers to begin with).
  */
-export async function verifyAuditChain(database: Db, { anchors = [] }: VerifyOptions = {}): Promise<ChainReport> {
+export async function verifyAuditChain(database: Db, { anchors = [], since = "genesis", onProgress }: VerifyOptions = {}): Promise<ChainReport> {
+  const started = performance.now();
   // Checkpoints first: each vouches for an event already committed, so the walk that follows must find it.
   const stored = await database.auditCheckpoint.findMany({ orderBy: { seq: "asc" } });
   const all: Anchor[] = [...stored.map((row) => ({ ...storedCheckpoint(row), source: "stored" as const })), ...anchors.map((a) => ({ ...a, source: "given" as const }))];
   const newestAnchor = all.reduce<Anchor | null>((newest, a) => (!newest || BigInt(a.seq) > BigInt(newest.seq) ? a : newest), null);
   const checkpoints = { checked: all.length, newest: newestAnchor ? { seq: newestAnchor.seq, at: newestAnchor.at } : null };
-  const broken = (checked: number, firstBreak: ChainBreak): ChainReport => ({ ok: false, checked, head: null, firstBreak, checkpoints });
+  let from: ChainReport["from"] = null;
+  const timing = (checked: number) => {
+    const elapsedMs = performance.now() - started;
+    return { from, elapsedMs, rate: elapsedMs > 0 ? Math.round((checked * 1000) / elapsedMs) : 0 };
+  };
+  const broken = (checked: number, firstBreak: ChainBreak): ChainReport => ({ ok: false, checked, head: null, firstBreak, checkpoints, ...timing(checked) });
 
   const forged = all.find((a) => !checkpointSignatureValid(a));
   if (forged) {
@@ -64,8 +117,21 @@ export async function verifyAuditChain(database: Db, { anchors = [] }: VerifyOpt
   let after = 0n;
   // The newest event a checkpoint vouched for that still matches: a replaced range starts after it.
   let lastVouched = 0n;
+  const start = since === "checkpoint" ? await provenStart(database, stored.map(storedCheckpoint)) : null;
+  if (start) {
+    const older = await olderAnchorMismatch(database, all, BigInt(start.seq));
+    if (older) return broken(0, older);
+    from = { seq: start.seq, at: start.at };
+    expectedSeq = BigInt(start.seq) + 1n;
+    prevHash = start.hash;
+    after = BigInt(start.seq);
+    lastVouched = after;
+  }
+  // The next batch is read while this one is hashed.
+  let next = readBatch(database, after);
   for (;;) {
-    const rows = await database.auditEvent.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: BATCH });
+    const rows = await next;
+    if (rows.length === BATCH) next = readBatch(database, rows[rows.length - 1].seq);
     for (const row of rows) {
       const fail = (problem: ChainBreak["problem"], message: string) => broken(checked, { seq: row.seq.toString(), problem, message });
       if (row.seq !== expectedSeq) {
@@ -91,8 +157,8 @@ export async function verifyAuditChain(database: Db, { anchors = [] }: VerifyOpt
       expectedSeq += 1n;
       checked += 1;
     }
+    onProgress?.({ checked, seq: (expectedSeq - 1n).toString(), elapsedMs: performance.now() - started });
     if (rows.length < BATCH) break;
-    after = rows[rows.length - 1].seq;
   }
 
   const headSeq = expectedSeq - 1n;
@@ -105,5 +171,37 @@ export async function verifyAuditChain(database: Db, { anchors = [] }: VerifyOpt
       missing: { from, to: newestAnchor.seq },
     });
   }
-  return { ok: true, checked, head: checked > 0 ? { seq: headSeq.toString(), hash: prevHash } : null, firstBreak: null, checkpoints };
+  return { ok: true, checked, head: headSeq > 0n ? { seq: headSeq.toString(), hash: prevHash } : null, firstBreak: null, checkpoints, ...timing(checked) };
+}
+
+/**
+ * The newest stored checkpoint with this deployment's signature whose event is still the one it signed: the stored
+ * hash equals the signed one and is recomputed from the event's content and link. None: verify from the first event.
+ */
+async function provenStart(database: Db, stored: AuditCheckpoint[]): Promise<AuditCheckpoint | null> {
+  const newest = [...stored].sort((a, b) => (BigInt(b.seq) > BigInt(a.seq) ? 1 : -1)).find(checkpointSignatureValid);
+  if (!newest) return null;
+  const row = (await database.auditEvent.findUnique({ where: { seq: BigInt(newest.seq) } })) as EventRow | null;
+  // A checkpoint whose event is gone or changed is not a starting point: the full walk reports exactly what broke.
+  if (!row || row.hash !== newest.hash || chainHash(row.prevHash, row) !== row.hash) return null;
+  return newest;
+}
+
+/** Every checkpoint at or before the starting one must match the hash its event carries now. */
+async function olderAnchorMismatch(database: Db, anchors: Anchor[], startSeq: bigint): Promise<ChainBreak | null> {
+  const older = anchors.filter((a) => BigInt(a.seq) <= startSeq).sort((a, b) => (BigInt(a.seq) > BigInt(b.seq) ? 1 : -1));
+  for (let i = 0; i < older.length; i += BATCH) {
+    const slice = older.slice(i, i + BATCH);
+    const rows = await database.auditEvent.findMany({ where: { seq: { in: slice.map((a) => BigInt(a.seq)) } }, select: { seq: true, hash: true } });
+    const hashes = new Map(rows.map((r) => [r.seq.toString(), r.hash]));
+    const contradicted = slice.find((a) => hashes.get(a.seq) !== a.hash);
+    if (contradicted) {
+      return {
+        seq: contradicted.seq,
+        problem: "checkpoint_mismatch",
+        message: `event ${contradicted.seq} is ${hashes.has(contradicted.seq) ? "not the event" : "missing, but"} the ${where(contradicted)} checkpoint #${contradicted.seq} (signed ${contradicted.at}) vouches for: verify in full (--full) to find where the chain was changed`,
+      };
+    }
+  }
+  return null;
 }
