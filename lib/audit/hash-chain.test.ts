@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
+import { canonicalEvent, canonicalEventReference, canonicalJson, chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 
 const event = {
   seq: 1n,
@@ -39,5 +39,17 @@ describe("chainHash", () => {
     expect(chainHash(GENESIS_HASH, { ...event, at: new Date(event.at.getTime() + 1) })).not.toBe(original);
     expect(chainHash("f".repeat(64), event)).not.toBe(original);
     expect(original).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("canonicalEvent", () => {
+  it("writes exactly what canonicalJson writes for the event's fields, whatever they hold", () => {
+    const variants = [
+      event,
+      { ...event, actor: null, subject: null, clientId: null, tool: null, decision: null, reason: null, requestId: null, ip: null, detail: {} },
+      { ...event, scopes: [], detail: { z: [{ y: 1, x: "é\u2028\"quoted\"" }], a: null, m: undefined } },
+      { ...event, seq: 9_007_199_254_740_993n, reason: "line\nbreak \\ tab\t ✓ 𝄞", kind: "token.issued" },
+    ];
+    for (const variant of variants) expect(canonicalEvent(variant)).toBe(canonicalEventReference(variant));
   });
 });
