@@ -160,6 +160,15 @@ const CHECKS: Check[] = [
     },
   },
   {
+    // An ID-JAG is bound to a client_id, which is public: only the client's own credentials make the binding mean anything.
+    name: "jwt_bearer_needs_authentication",
+    run: ({ grantTypes, authMethod }) => {
+      if (grantTypes.includes(GRANT_TYPES.jwtBearer) && authMethod === "none") {
+        throw new InvalidClientMetadata("The jwt-bearer grant needs a confidential client (client_secret_basic, client_secret_post or private_key_jwt).");
+      }
+    },
+  },
+  {
     name: "redirect_uris_present",
     run: ({ grantTypes, input }) => {
       if (grantTypes.includes(GRANT_TYPES.authorizationCode) && (input.redirect_uris ?? []).length === 0) {

@@ -4,6 +4,8 @@ export const GRANT_TYPES = {
   refreshToken: "refresh_token",
   clientCredentials: "client_credentials",
   deviceCode: "urn:ietf:params:oauth:grant-type:device_code",
+  /** RFC 7523 §2.1, carrying an ID-JAG (enterprise-managed authorization). */
+  jwtBearer: "urn:ietf:params:oauth:grant-type:jwt-bearer",
 } as const;
 
 export const SUPPORTED_GRANT_TYPES: readonly string[] = Object.values(GRANT_TYPES);

@@ -1,4 +1,4 @@
-import { ASSERTION_SIGNING_ALGS } from "@/lib/assertions/assertion-rules";
+import { ASSERTION_SIGNING_ALGS, ID_JAG_GRANT_PROFILE } from "@/lib/assertions/assertion-rules";
 import { env } from "@/lib/env";
 import { ENDPOINT_PATHS, SUPPORTED_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from "@/lib/oauth/constants";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
@@ -40,6 +40,9 @@ export async function authorizationServerMetadata(kind: "oauth" | "openid"): Pro
     authorization_response_iss_parameter_supported: true,
     // draft-ietf-oauth-client-id-metadata-document: an https client_id URL is fetched as the client's metadata.
     client_id_metadata_document_supported: true,
+    // The MCP enterprise-managed authorization extension §6 (draft-ietf-oauth-identity-assertion-authz-grant §7.2): ID-JAGs
+    // are accepted with the jwt-bearer grant.
+    authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE],
     // RFC 9068 access tokens.
     access_token_signing_alg_values_supported: [SIGNING_ALG],
     service_documentation: url("/connect"),
