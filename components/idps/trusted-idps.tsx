@@ -65,9 +65,9 @@ export function TrustedIdpTable({ idps, canWrite }: { idps: TrustedIdpRow[]; can
 /** Trusting a new IdP: issuer, where its keys are, and how its subjects become local people. */
 export function AddTrustedIdpForm() {
   return (
-    <ActionForm action={addTrustedIdpAction} aria-label="Trust an identity provider" className="mt-4 grid gap-4 sm:grid-cols-2">
+    <ActionForm action={addTrustedIdpAction} aria-label="Trust an identity provider" className="mt-4 space-y-4">
       {(pending) => (
-        <>
+        <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Name"><Input name="name" required placeholder="Acme Okta" /></Field>
           <Field label="Issuer" hint="Exactly the iss its ID-JAGs carry."><Input name="issuer" required type="url" placeholder="https://acme.okta.com" /></Field>
           <Field label="JWKS URL" hint="Fetched over https only, never from a private address; cached."><Input name="jwksUri" required type="url" placeholder="https://acme.okta.com/oauth2/v1/keys" /></Field>
@@ -81,7 +81,7 @@ export function AddTrustedIdpForm() {
           <div className="flex items-end">
             <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Trust identity provider"}</Button>
           </div>
-        </>
+        </div>
       )}
     </ActionForm>
   );
