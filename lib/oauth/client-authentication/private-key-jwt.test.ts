@@ -12,7 +12,10 @@ import { syncTools } from "@/lib/mcp/sync-tools";
 import { handleIntrospectionRequest } from "@/lib/oauth/introspection/handle-introspection-request";
 import { authorizationServerMetadata } from "@/lib/oauth/metadata/authorization-server-metadata";
 import { handleTokenRequest } from "@/lib/oauth/token-endpoint/handle-token-request";
+import { approveClient } from "@/lib/clients/approve-client";
 import { registerClient } from "@/lib/clients/register-client";
+import { sweepExpiredArtefacts } from "@/lib/maintenance/sweep-expired-artefacts";
+import { handleRevocationRequest } from "@/lib/oauth/revocation-endpoint/handle-revocation-request";
 import { createUser } from "@/lib/users/create-user";
 import { openTestDatabase } from "@/test/support/db";
 import { json, startHttpsStandin, type HttpsStandin } from "@/test/support/https-standin";
@@ -203,6 +206,35 @@ describe("jwks_uri", () => {
 });
 
 describe("private_key_jwt elsewhere", () => {
+  it("lets a metadata-document client (CIMD §6.2) authenticate with the key it publishes, once approved", async () => {
+    const url = standin.route("/agent/client.json", (_req, _body, res) =>
+      json(res, 200, {
+        client_id: `${standin.origin}/agent/client.json`,
+        client_name: "Document agent",
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: "private_key_jwt",
+        jwks: { keys: [key.publicJwk] },
+      }),
+    );
+    const pending = await withAssertion(await signAssertion(key, claimsFor(url)));
+    expect(pending).toMatchObject({ status: 400, body: { error: "unauthorized_client" } });
+    await approveClient(url, "known vendor", CLI_CONTEXT, { scopes: ["account:read"], serviceUser: serviceEmail });
+    expect(await withAssertion(await signAssertion(key, claimsFor(url)))).toMatchObject({ status: 200, body: { scope: "account:read" } });
+  });
+
+  it("authenticates revocation, and spent assertion ids are swept once expired", async () => {
+    const issued = await withAssertion(await signAssertion(key, claimsFor(agentId)));
+    const revoked = await handleRevocationRequest(
+      formRequest("/oauth/revoke", { token: issued.body.access_token, client_assertion_type: ASSERTION_TYPE, client_assertion: await signAssertion(key, claimsFor(agentId)) }),
+    );
+    expect(revoked.status).toBe(200);
+    expect(await db().usedAssertion.count()).toBeGreaterThan(0);
+    await sweepExpiredArtefacts({ now: new Date(Date.now() + 3_600_000), graceSeconds: 0 });
+    expect(await db().usedAssertion.count()).toBe(0);
+  });
+
   it("authenticates the authorization_code exchange and introspection", async () => {
     const user = await testUser(["reader"]);
     const { clientId } = await testClient({ token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [key.publicJwk] } });
