@@ -45,6 +45,10 @@ export const AUDIT_KINDS = [
   "bridge.failed",
   "throttle.summary",
   "maintenance.swept",
+  "idp.trusted",
+  "idp.removed",
+  "idp.account_linked",
+  "assertion_grant.refused",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

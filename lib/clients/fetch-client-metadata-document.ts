@@ -1,7 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { request } from "node:https";
-import { isIP, type LookupFunction } from "node:net";
-import { isPrivateAddress } from "@/lib/clients/is-private-address";
+import { fetchPublicJson, PublicFetchError } from "@/lib/http/fetch-public-json";
 import { env } from "@/lib/env";
 import { processState } from "@/lib/process-state";
 import { hitRateLimit, metadataDocumentFetches } from "@/lib/rate-limit";
@@ -55,25 +52,7 @@ export function clientIdUrlProblem(clientId: string): string | null {
   return null;
 }
 
-/** Resolves a host name and refuses it when any address it resolves to is private: the connection uses what this returns. */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, "", 0);
-      const list = addresses as LookupAddress[];
-      const blocked = list.find((a) => isPrivateAddress(a.address));
-      if (!allowPrivate && blocked) {
-        return callback(new ClientMetadataDocumentError(`resolves to a private address (${blocked.address})`), "", 0);
-      }
-      if (list.length === 0) return callback(new ClientMetadataDocumentError("does not resolve"), "", 0);
-      // Node asks for every address when it races IPv4 and IPv6 (autoSelectFamily); otherwise for one.
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-      callback(null, list[0].address, list[0].family);
-    });
-  };
-}
-
-function cacheLifetimeSeconds(cacheControl: string | undefined, expires: string | undefined, now: number): number {
+export function cacheLifetimeSeconds(cacheControl: string | undefined, expires: string | undefined, now: number): number {
   const directives = (cacheControl ?? "").toLowerCase();
   if (/(^|[,\s])(no-store|no-cache)([,\s=]|$)/.test(directives)) return 0;
   const maxAge = directives.match(/(?:^|[,\s])max-age=(\d+)/);
@@ -85,83 +64,24 @@ function cacheLifetimeSeconds(cacheControl: string | undefined, expires: string 
   return DEFAULT_TTL_SECONDS;
 }
 
-/** One fetch over the network, with every defence below (fetchClientMetadataDocument says which). */
+/** One fetch over the network, with every defence of fetchPublicJson. */
 async function fetchDocumentOnce(clientId: string, options: { allowPrivate: boolean }): Promise<FetchedClientMetadataDocument> {
   const problem = clientIdUrlProblem(clientId);
   if (problem) throw new ClientMetadataDocumentError(`client_id URL ${problem}`);
-  const url = new URL(clientId);
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host) && !options.allowPrivate && isPrivateAddress(host)) {
-    throw new ClientMetadataDocumentError(`client_id URL points to a private address (${host})`);
-  }
   const fetchedAt = Date.now();
-  return new Promise<FetchedClientMetadataDocument>((resolve, reject) => {
-    const fail = (message: string) => reject(new ClientMetadataDocumentError(message));
-    const req = request(
-      url,
-      {
-        method: "GET",
-        headers: { Accept: "application/json", "User-Agent": "Portcullis (client metadata fetcher)" },
-        lookup: guardedLookup(options.allowPrivate),
-        timeout: CIMD_TIMEOUT_MS,
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
-          res.destroy();
-          return fail(`client metadata document answered with a redirect (${status}); redirects are not followed`);
-        }
-        if (status !== 200) {
-          res.destroy();
-          return fail(`client metadata document answered with HTTP ${status}`);
-        }
-        const type = (res.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-        if (type !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(type)) {
-          res.destroy();
-          return fail(`client metadata document has content type ${type || "(none)"}, not JSON`);
-        }
-        if (Number(res.headers["content-length"] ?? 0) > CIMD_MAX_BYTES) {
-          res.destroy();
-          return fail(`client metadata document is larger than ${CIMD_MAX_BYTES} bytes`);
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > CIMD_MAX_BYTES) {
-            res.destroy();
-            fail(`client metadata document is larger than ${CIMD_MAX_BYTES} bytes`);
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on("error", () => fail("client metadata document could not be read"));
-        res.on("end", () => {
-          if (size > CIMD_MAX_BYTES) return;
-          let document: unknown;
-          try {
-            document = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          } catch {
-            return fail("client metadata document is not valid JSON");
-          }
-          if (typeof document !== "object" || document === null || Array.isArray(document)) {
-            return fail("client metadata document is not a JSON object");
-          }
-          const ttl = Math.max(cacheLifetimeSeconds(res.headers["cache-control"], res.headers.expires, fetchedAt), env().cimdMinCacheSeconds);
-          resolve({ document: document as Record<string, unknown>, fetchedAt: new Date(fetchedAt), expiresAt: new Date(fetchedAt + ttl * 1000) });
-        });
-      },
-    );
-    // The socket timeout covers idle time; this covers the whole exchange.
-    const deadline = setTimeout(() => req.destroy(new ClientMetadataDocumentError(`client metadata document took longer than ${CIMD_TIMEOUT_MS / 1000} s`)), CIMD_TIMEOUT_MS);
-    req.on("timeout", () => req.destroy(new ClientMetadataDocumentError(`client metadata document took longer than ${CIMD_TIMEOUT_MS / 1000} s`)));
-    req.on("error", (error) => {
-      if (error instanceof ClientMetadataDocumentError) reject(new ClientMetadataDocumentError(error.message.startsWith("client") ? error.message : `client_id host ${error.message}`));
-      else fail(`client metadata document could not be fetched (${(error as NodeJS.ErrnoException).code ?? error.message})`);
+  try {
+    const fetched = await fetchPublicJson(clientId, {
+      allowPrivate: options.allowPrivate,
+      timeoutMs: CIMD_TIMEOUT_MS,
+      maxBytes: CIMD_MAX_BYTES,
+      labels: { document: "client metadata document", url: "client_id URL", host: "client_id host" },
     });
-    req.on("close", () => clearTimeout(deadline));
-    req.end();
-  });
+    const ttl = Math.max(cacheLifetimeSeconds(fetched.cacheControl, fetched.expires, fetchedAt), env().cimdMinCacheSeconds);
+    return { document: fetched.body, fetchedAt: new Date(fetchedAt), expiresAt: new Date(fetchedAt + ttl * 1000) };
+  } catch (error) {
+    if (error instanceof PublicFetchError) throw new ClientMetadataDocumentError(error.message);
+    throw error;
+  }
 }
 
 interface Remembered {

@@ -6,6 +6,7 @@ import { defaultAllowedScopes } from "@/lib/clients/default-allowed-scopes";
 import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
 import { validateClientMetadata } from "@/lib/clients/validate-client-metadata";
 import { TooManyRequests } from "@/lib/oauth/errors";
+import { SECRET_AUTH_METHODS } from "@/lib/oauth/constants";
 import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oauth/secrets";
 import { addressBucket, hitRateLimit, registrationsPerAddress } from "@/lib/rate-limit";
 import { registrationPolicy } from "@/lib/settings/registration-policy";
@@ -41,8 +42,9 @@ export async function registerClient(raw: Record<string, unknown>, ctx: AuditCon
 
   const client = validateClientMetadata(raw, "dcr", policy);
   const clientId = `pcl_${randomBytes(16).toString("base64url")}`;
-  const confidential = client.tokenEndpointAuthMethod !== "none";
-  const clientSecret = confidential ? generateCredential(CREDENTIAL_PREFIX.clientSecret) : null;
+  // A private_key_jwt client proves itself with its own key: it is given no secret.
+  const usesSecret = SECRET_AUTH_METHODS.includes(client.tokenEndpointAuthMethod);
+  const clientSecret = usesSecret ? generateCredential(CREDENTIAL_PREFIX.clientSecret) : null;
   const rule = matchAutoApproveRule({ source: "dcr", id: clientId, redirectUris: client.redirectUris }, policy.autoApprove);
 
   return changeTransaction(["policy"], async (tx) => {

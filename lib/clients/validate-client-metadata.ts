@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jwksProblem } from "@/lib/assertions/jwks-problem";
 import { redirectUriProblem } from "@/lib/clients/validate-redirect-uri";
 import { GRANT_TYPES, SUPPORTED_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from "@/lib/oauth/constants";
 import { InvalidClientMetadata, InvalidRedirectUri } from "@/lib/oauth/errors";
@@ -21,6 +22,9 @@ const clientMetadataInput = z.object({
   contacts: z.array(z.string().max(320)).max(10).optional(),
   software_id: z.string().max(200).optional(),
   software_version: z.string().max(200).optional(),
+  // RFC 7591 §2: the client's public keys, by value or by reference (for private_key_jwt).
+  jwks: z.unknown().optional(),
+  jwks_uri: z.string().max(2000).optional(),
 });
 
 type Input = z.infer<typeof clientMetadataInput>;
@@ -76,18 +80,43 @@ const CHECKS: Check[] = [
     },
   },
   {
-    // CIMD draft §4.1: there is no way to share a secret with a metadata document client.
+    // CIMD draft §4.1, §6.2: there is no way to share a secret with a metadata document client; it may prove itself
+    // with a key it publishes (private_key_jwt) instead.
     name: "cimd_no_shared_secret",
     run: ({ source, authMethod, input }) => {
       if (source !== "cimd") return;
-      if (authMethod !== "none") {
-        throw new InvalidClientMetadata("A client ID metadata document must use token_endpoint_auth_method none.");
+      if (authMethod !== "none" && authMethod !== "private_key_jwt") {
+        throw new InvalidClientMetadata("A client ID metadata document must use token_endpoint_auth_method none or private_key_jwt.");
       }
       if (input.client_secret !== undefined) {
         throw new InvalidClientMetadata("A client ID metadata document must not contain client_secret.");
       }
     },
   },
+  {
+    // RFC 7591 §2: jwks and jwks_uri MUST NOT both be present.
+    name: "one_key_source",
+    run: ({ input }) => {
+      if (input.jwks !== undefined && input.jwks_uri !== undefined) throw new InvalidClientMetadata("Register jwks or jwks_uri, not both.");
+    },
+  },
+  {
+    name: "private_key_jwt_has_keys",
+    run: ({ input, authMethod }) => {
+      if (authMethod === "private_key_jwt" && input.jwks === undefined && input.jwks_uri === undefined) {
+        throw new InvalidClientMetadata("token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri.");
+      }
+    },
+  },
+  {
+    name: "jwks_public_keys",
+    run: ({ input }) => {
+      if (input.jwks === undefined) return;
+      const problem = jwksProblem(input.jwks);
+      if (problem) throw new InvalidClientMetadata(`jwks ${problem}.`);
+    },
+  },
+  { name: "jwks_uri_https", run: httpsUri("jwks_uri") },
   {
     name: "grant_types_supported",
     run: ({ grantTypes }) => {
@@ -126,7 +155,16 @@ const CHECKS: Check[] = [
     name: "client_credentials_needs_a_secret",
     run: ({ grantTypes, authMethod }) => {
       if (grantTypes.includes(GRANT_TYPES.clientCredentials) && authMethod === "none") {
-        throw new InvalidClientMetadata("The client_credentials grant needs a confidential client (client_secret_basic or client_secret_post).");
+        throw new InvalidClientMetadata("The client_credentials grant needs a confidential client (client_secret_basic, client_secret_post or private_key_jwt).");
+      }
+    },
+  },
+  {
+    // An ID-JAG is bound to a client_id, which is public: only the client's own credentials make the binding mean anything.
+    name: "jwt_bearer_needs_authentication",
+    run: ({ grantTypes, authMethod }) => {
+      if (grantTypes.includes(GRANT_TYPES.jwtBearer) && authMethod === "none") {
+        throw new InvalidClientMetadata("The jwt-bearer grant needs a confidential client (client_secret_basic, client_secret_post or private_key_jwt).");
       }
     },
   },
@@ -197,6 +235,8 @@ export function validateClientMetadata(
       software_id: input.software_id,
       software_version: input.software_version,
       scope: input.scope,
+      jwks: input.jwks,
+      jwks_uri: input.jwks_uri,
     }).filter(([, v]) => v !== undefined),
   );
   return {

@@ -47,14 +47,14 @@ describe("the expired-artefact sweeper", () => {
     await artefacts(new Date(now - 10 * 60_000)); // expired, but within the grace period
     await artefacts(new Date(now + HOUR), true); // live; its spent refresh token must stay for reuse detection
     const removed = await sweepExpiredArtefacts({ graceSeconds: 3600 });
-    expect(removed).toEqual({ AuthorizationCode: 3, DeviceCode: 3, AccessToken: 3, RefreshToken: 3 });
+    expect(removed).toEqual({ AuthorizationCode: 3, DeviceCode: 3, AccessToken: 3, RefreshToken: 3, UsedAssertion: 0 });
     const after = await counts();
     for (const key of Object.keys(before) as Array<keyof typeof before>) expect(after[key]).toBe(before[key] + 2);
     const [event] = await listAuditEvents(db(), { kinds: ["maintenance.swept"], limit: 5 });
     expect(event).toMatchObject({ actor: "system", detail: { removed, graceSeconds: 3600 } });
     expect(event.reason).toMatch(/^swept 3 authorization codes, 3 device codes, 3 access-token rows, 3 refresh tokens expired before /);
     // Nothing left to remove: no event.
-    expect(await sweepExpiredArtefacts({ graceSeconds: 3600 })).toEqual({ AuthorizationCode: 0, DeviceCode: 0, AccessToken: 0, RefreshToken: 0 });
+    expect(await sweepExpiredArtefacts({ graceSeconds: 3600 })).toEqual({ AuthorizationCode: 0, DeviceCode: 0, AccessToken: 0, RefreshToken: 0, UsedAssertion: 0 });
     expect(await listAuditEvents(db(), { kinds: ["maintenance.swept"], limit: 5 })).toHaveLength(1);
   });
 

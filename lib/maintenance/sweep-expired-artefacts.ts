@@ -8,13 +8,15 @@ import { env } from "@/lib/env";
  * - access-token rows: the JWT is refused by `exp` (the clock-skew margins of the revocation view and of client
  *   deletion are 2 minutes, and the grace period is at least 5), so the row can no longer change any answer;
  * - refresh tokens, spent or not: a spent one must stay while it could still be replayed, since replaying it is how
- *   reuse is detected and its grant revoked; once expired, a replay is refused as expired anyway.
+ *   reuse is detected and its grant revoked; once expired, a replay is refused as expired anyway;
+ * - used assertion ids (client assertions, ID-JAGs): an expired assertion is refused by `exp` before its id is looked up.
  */
 const ARTEFACTS = [
   { table: "AuthorizationCode", id: "codeHash", label: "authorization codes" },
   { table: "DeviceCode", id: "deviceCodeHash", label: "device codes" },
   { table: "AccessToken", id: "jti", label: "access-token rows" },
   { table: "RefreshToken", id: "tokenHash", label: "refresh tokens" },
+  { table: "UsedAssertion", id: "key", label: "used assertion ids" },
 ] as const;
 
 type Artefact = (typeof ARTEFACTS)[number]["table"];

@@ -53,7 +53,7 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
         expectOAuthError(await registerWith([CALLBACK], { response_types: ["token"], grant_types: ["implicit"] }), 400, "invalid_client_metadata");
       }),
       attack("register with an unknown auth method", "400 invalid_client_metadata", async () => {
-        expectOAuthError(await registerWith([CALLBACK], { token_endpoint_auth_method: "private_key_jwt" }), 400, "invalid_client_metadata");
+        expectOAuthError(await registerWith([CALLBACK], { token_endpoint_auth_method: "tls_client_auth" }), 400, "invalid_client_metadata");
       }),
       attack("register choosing its own client_id (take over an approved client)", "201 with a new id, or 400; never the chosen id", async () => {
         const reply = await registerWith([CALLBACK], { client_id: fx.clients.app.id, client_secret: "chosen" });

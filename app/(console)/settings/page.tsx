@@ -1,10 +1,12 @@
 import { Forbidden } from "@/components/console/forbidden";
+import { AddTrustedIdpForm, TrustedIdpTable } from "@/components/idps/trusted-idps";
 import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm, WorkosLinkingForm } from "@/components/settings/settings-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { consoleUser } from "@/lib/auth/console-user";
 import { env } from "@/lib/env";
+import { loadTrustedIdps } from "@/lib/idps/load-trusted-idps";
 import { loadSettingsOverview } from "@/lib/settings/load-settings-overview";
 import { registrationPolicyToForm } from "@/lib/settings/registration-policy-form";
 import { TOKEN_LIFETIME_BOUNDS } from "@/lib/settings/token-lifetimes";
@@ -44,6 +46,7 @@ export default async function SettingsPage() {
   const canWrite = me.scopes.has("settings:write");
   const config = env();
   const { policy, lifetimes, keys, scopes, linking } = await loadSettingsOverview({ withScopes: canWrite });
+  const idps = await loadTrustedIdps();
   const domains = policy.autoApprove.flatMap((r) => (r.kind === "cimd_domain" ? [r.domain] : []));
   const hosts = policy.autoApprove.flatMap((r) => (r.kind === "redirect_host" ? [r.host] : []));
 
@@ -102,6 +105,15 @@ export default async function SettingsPage() {
             <Row label="Domains that link automatically"><List items={linking.autoLinkEmailDomains} empty="none: an admin links every account" /></Row>
           </dl>
         )}
+      </Card>
+
+      <Card title="Enterprise identity providers (ID-JAG)" className="mt-6">
+        <p className="mb-3 max-w-2xl text-sm text-slate-600">
+          An identity provider trusted here may vouch for its users with ID-JAGs (enterprise-managed authorization): an approved client redeems one
+          for a token without a consent screen, limited to the user&apos;s roles and the client&apos;s allow-list. Every acceptance and refusal is audited.
+        </p>
+        <TrustedIdpTable idps={idps} canWrite={canWrite} />
+        {canWrite ? <AddTrustedIdpForm /> : null}
       </Card>
 
       <Card title="Signing keys" className="mt-6">

@@ -22,6 +22,10 @@ import clientsSuspend from "@/lib/cli/commands/clients-suspend";
 import clientsUpdateScopes from "@/lib/cli/commands/clients-update-scopes";
 import grantsList from "@/lib/cli/commands/grants-list";
 import grantsRevoke from "@/lib/cli/commands/grants-revoke";
+import idpsAdd from "@/lib/cli/commands/idps-add";
+import idpsLink from "@/lib/cli/commands/idps-link";
+import idpsList from "@/lib/cli/commands/idps-list";
+import idpsRemove from "@/lib/cli/commands/idps-remove";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesCreate from "@/lib/cli/commands/roles-create";
@@ -60,6 +64,10 @@ export const COMMANDS: CliCommand<any>[] = [
   authkitMappingsAdd,
   authkitMappingsRemove,
   authkitLinkDomains,
+  idpsList,
+  idpsAdd,
+  idpsRemove,
+  idpsLink,
   clientsList,
   clientsShow,
   clientsApprove,

@@ -1,7 +1,12 @@
 import type { AuditContext } from "@/lib/audit";
 import { ClientMetadataDocumentError } from "@/lib/clients/fetch-client-metadata-document";
 import { findClient, type Client } from "@/lib/clients/find-client";
-import type { TokenEndpointAuthMethod } from "@/lib/oauth/constants";
+import { decodeJwt } from "jose";
+import { AssertionRejected } from "@/lib/assertions/assertion-rejected";
+import { JWT_BEARER_CLIENT_ASSERTION_TYPE, MAX_ASSERTION_BYTES } from "@/lib/assertions/assertion-rules";
+import { verifySignedAssertion, type KeySource } from "@/lib/assertions/verify-signed-assertion";
+import { env } from "@/lib/env";
+import { ENDPOINT_PATHS, type TokenEndpointAuthMethod } from "@/lib/oauth/constants";
 import { refuseClientAuthentication } from "@/lib/oauth/client-authentication/refuse-client-authentication";
 import { InvalidRequest, UnauthorizedClient } from "@/lib/oauth/errors";
 import { credentialMatches, hashCredential } from "@/lib/oauth/secrets";
@@ -15,6 +20,8 @@ export interface AuthenticatedClient {
 interface Presented {
   clientId: string;
   secret?: string;
+  /** RFC 7523 §2.2: the signed JWT a private_key_jwt client authenticates with. */
+  assertion?: string;
   method: TokenEndpointAuthMethod;
 }
 
@@ -39,6 +46,12 @@ function formDecode(value: string): string {
 /** Which client authentication the request uses (RFC 6749 §2.3), refusing more than one. */
 function presentedCredentials(request: Pick<Request, "headers">, form: Record<string, string>): Presented {
   const header = request.headers.get("authorization");
+  if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) {
+    if ((header && /^basic /i.test(header)) || form.client_secret !== undefined) {
+      throw new InvalidRequest("Use one client authentication method, not a client assertion and a secret.");
+    }
+    return presentedAssertion(form);
+  }
   if (header && /^basic /i.test(header)) {
     if (form.client_secret !== undefined) throw new InvalidRequest("Use one client authentication method, not both Basic and client_secret.");
     const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
@@ -63,14 +76,71 @@ function presentedCredentials(request: Pick<Request, "headers">, form: Record<st
   throw new Unreadable("no client credentials");
 }
 
+/**
+ * RFC 7523 §2.2 / §3: a client assertion names its client in `iss` and `sub`; `client_id` may be omitted (the MCP
+ * oauth-client-credentials extension omits it) and, when sent, must agree. The claims are read unverified here only to
+ * find the client whose keys then verify them.
+ */
+function presentedAssertion(form: Record<string, string>): Presented {
+  if (form.client_assertion_type !== JWT_BEARER_CLIENT_ASSERTION_TYPE) throw new Unreadable(`unsupported client_assertion_type ${String(form.client_assertion_type).slice(0, 100)}`);
+  const assertion = form.client_assertion;
+  if (!assertion) throw new Unreadable("client_assertion_type sent without client_assertion");
+  if (assertion.length > MAX_ASSERTION_BYTES) throw new Unreadable(`client_assertion is longer than ${MAX_ASSERTION_BYTES} bytes`);
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    claims = decodeJwt(assertion);
+  } catch {
+    throw new Unreadable("client_assertion is not a JWT");
+  }
+  const clientId = typeof claims.sub === "string" && claims.sub ? claims.sub : undefined;
+  if (!clientId) throw new Unreadable("client_assertion has no sub");
+  if (form.client_id !== undefined && form.client_id !== clientId) throw new Unreadable("client_id differs from the client assertion's sub");
+  return { clientId, assertion, method: "private_key_jwt" };
+}
+
+/** Where a private_key_jwt client's keys are: its registered `jwks` or `jwks_uri` (kept with its metadata). */
+function registeredKeys(client: Client): KeySource | null {
+  const metadata = (client.metadata ?? {}) as { jwks?: unknown; jwks_uri?: unknown };
+  if (typeof metadata.jwks_uri === "string") return { jwksUri: metadata.jwks_uri };
+  if (metadata.jwks !== undefined) return { jwks: metadata.jwks };
+  return null;
+}
+
+/** RFC 7523 §3 item 3: the audience is this authorization server — its issuer identifier or its token endpoint. */
+function assertionAudiences(): string[] {
+  const { issuer } = env();
+  return [issuer, `${issuer}/`, `${issuer}${ENDPOINT_PATHS.token}`];
+}
+
+async function assertionRefused(client: Client, assertion: string): Promise<string | null> {
+  const keys = registeredKeys(client);
+  if (!keys) return "private_key_jwt client has no registered keys";
+  try {
+    await verifySignedAssertion(assertion, {
+      keys,
+      issuer: client.id,
+      subject: client.id,
+      audiences: assertionAudiences(),
+      requireIat: false,
+      replayScope: "client_assertion",
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof AssertionRejected) return `client assertion refused: ${error.reason}`;
+    throw error;
+  }
+}
+
 /** The reason a known or unknown client fails to authenticate, or null when it succeeds. */
-function whyRefused(client: Client | null, presented: Presented, options: { confidentialOnly?: boolean }): string | null {
+async function whyRefused(client: Client | null, presented: Presented, options: { confidentialOnly?: boolean }): Promise<string | null> {
   // Hash and compare whatever the outcome, so the answer's timing says no more than its body.
   const secretMatches = credentialMatches(presented.secret ?? "", client?.secretHash ?? NO_CLIENT_HASH);
   if (!client) return "unknown client";
+  // One method per client (RFC 7591 §2): a private_key_jwt client cannot fall back to a secret, nor the reverse.
   if (client.tokenEndpointAuthMethod !== presented.method) {
     return `wrong authentication method: registered ${client.tokenEndpointAuthMethod}, presented ${presented.method}`;
   }
+  if (presented.method === "private_key_jwt") return assertionRefused(client, presented.assertion!);
   if (presented.method !== "none" && !secretMatches) return "wrong client secret";
   if (options.confidentialOnly && presented.method === "none") return "public client at an endpoint for confidential clients";
   return null;
@@ -80,7 +150,7 @@ function whyRefused(client: Client | null, presented: Presented, options: { conf
  * Authenticates the client at the token, device authorization, revocation and introspection endpoints: `none` for
  * public clients (identified by client_id; PKCE or the device code proves the rest), `client_secret_basic` or
  * `client_secret_post` for confidential ones — the method the client registered, the secret compared in constant
- * time against its stored hash. With `requireActive`, a pending, rejected or suspended client is refused; with
+ * time against its stored hash — or `private_key_jwt`, a single-use assertion signed with a key the client registered. With `requireActive`, a pending, rejected or suspended client is refused; with
  * `confidentialOnly`, a public one is.
  *
  * Every failure is the same `invalid_client` answer (RFC 6749 §5.2), so the endpoint cannot be used to learn which
@@ -109,7 +179,7 @@ export async function authenticateClient(
     }
     throw error;
   }
-  const reason = whyRefused(client, presented, options);
+  const reason = await whyRefused(client, presented, options);
   if (reason) throw await refuseClientAuthentication(reason, { clientId: presented.clientId, basic, known: client !== null }, ctx);
   if ((options.requireActive ?? true) && client!.status !== "active") {
     throw new UnauthorizedClient(

@@ -19,8 +19,8 @@ import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-sc
 
 /**
  * The client_credentials grant (RFC 6749 §4.4): a confidential client acting as the service identity it is bound to.
- * Scopes = requested (or the allow-list) ∩ the service identity's roles ∩ the client's allow-list; asking for more
- * than that is an error rather than a silent narrowing. All such tokens of a client live under one grant, so one
+ * Scopes = requested (or the allow-list) ∩ the service identity's roles ∩ the client's allow-list; a request that
+ * leaves nothing is an error. All such tokens of a client live under one grant, so one
  * revocation stops the client. No refresh token (§4.4.3).
  */
 export async function issueClientCredentialsToken(
@@ -41,9 +41,10 @@ export async function issueClientCredentialsToken(
   const requested = parseScopeParameter(params.scope);
   const unknown = requested.filter((s) => !snapshot.scopes.has(s));
   if (unknown.length > 0) throw new InvalidScope(`Unknown scope: ${unknown.join(", ")}.`);
+  // RFC 6749 §3.3: the server may issue fewer scopes than asked, and says which in `scope`. MCP clients ask for every
+  // scope the resource challenges with (the v2 SDK does), so a request is narrowed, and refused only when nothing is left.
   const scopes = intersectScopes(requested.length > 0 ? requested : client.allowedScopes, held, client.allowedScopes);
-  const refused = requested.filter((s) => !scopes.includes(s));
-  if (refused.length > 0) throw new InvalidScope(`Not allowed for this client's service identity: ${refused.join(", ")}.`);
+  if (scopes.length === 0 && requested.length > 0) throw new InvalidScope(`Not allowed for this client's service identity: ${requested.join(", ")}.`);
   if (scopes.length === 0) throw new InvalidScope("This client's service identity holds none of the client's allowed scopes.");
 
   for (let attempt = 0; ; attempt++) {

@@ -1,3 +1,4 @@
+import { ASSERTION_SIGNING_ALGS, ID_JAG_GRANT_PROFILE } from "@/lib/assertions/assertion-rules";
 import { env } from "@/lib/env";
 import { ENDPOINT_PATHS, SUPPORTED_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from "@/lib/oauth/constants";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
@@ -26,15 +27,22 @@ export async function authorizationServerMetadata(kind: "oauth" | "openid"): Pro
     response_modes_supported: ["query"],
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
-    // RFC 7009 §2.1 / RFC 7662 §2.1: public clients revoke with their client_id; introspection needs a secret.
+    // RFC 7009 §2.1 / RFC 7662 §2.1: public clients revoke with their client_id; introspection needs a confidential client.
     revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
-    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    introspection_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS.filter((m) => m !== "none"),
+    // RFC 8414 §2, the MCP oauth-client-credentials extension: required with private_key_jwt. Asymmetric only.
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGS],
     // OAuth 2.1 §4.1.1 and the MCP authorization spec: S256 only, never `plain`.
     code_challenge_methods_supported: ["S256"],
     // RFC 9207: the authorization response carries `iss`.
     authorization_response_iss_parameter_supported: true,
     // draft-ietf-oauth-client-id-metadata-document: an https client_id URL is fetched as the client's metadata.
     client_id_metadata_document_supported: true,
+    // The MCP enterprise-managed authorization extension §6 (draft-ietf-oauth-identity-assertion-authz-grant §7.2): ID-JAGs
+    // are accepted with the jwt-bearer grant.
+    authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE],
     // RFC 9068 access tokens.
     access_token_signing_alg_values_supported: [SIGNING_ALG],
     service_documentation: url("/connect"),

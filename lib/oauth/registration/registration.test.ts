@@ -53,8 +53,17 @@ describe("authorization server metadata (RFC 8414)", () => {
       client_id_metadata_document_supported: true,
       authorization_response_iss_parameter_supported: true,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"],
-      token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
+      grant_types_supported: [
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      ],
+      authorization_grant_profiles_supported: ["urn:ietf:params:oauth:grant-profile:id-jag"],
+      token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"],
+      introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+      token_endpoint_auth_signing_alg_values_supported: ["RS256", "PS256", "ES256", "EdDSA"],
     });
     expect(metadata.scopes_supported).toContain("clients:read");
     expect(metadata.subject_types_supported).toBeUndefined();
@@ -115,7 +124,8 @@ describe("dynamic client registration (RFC 7591)", () => {
     [{ ...publicClient, response_types: [] }, "invalid_client_metadata", /registered together/],
     [{ ...publicClient, grant_types: ["refresh_token"], response_types: [] }, "invalid_client_metadata", /needs authorization_code/],
     [{ ...publicClient, grant_types: ["client_credentials"], response_types: [] }, "invalid_client_metadata", /confidential client/],
-    [{ ...publicClient, token_endpoint_auth_method: "private_key_jwt" }, "invalid_client_metadata", /not supported/],
+    [{ ...publicClient, token_endpoint_auth_method: "tls_client_auth" }, "invalid_client_metadata", /not supported/],
+    [{ ...publicClient, token_endpoint_auth_method: "private_key_jwt" }, "invalid_client_metadata", /needs jwks or jwks_uri/],
     [{ ...publicClient, client_uri: "http://app.example" }, "invalid_client_metadata", /client_uri must be an https URL/],
     [{ ...publicClient, client_name: 42 }, "invalid_client_metadata", /client_name/],
   ])("refuses bad metadata %#", async (body, error, description) => {

@@ -5,6 +5,7 @@ import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "@/lib/
 import { exchangeAuthorizationCode } from "@/lib/oauth/grant-types/authorization-code";
 import { issueClientCredentialsToken } from "@/lib/oauth/grant-types/client-credentials";
 import { exchangeDeviceCode } from "@/lib/oauth/grant-types/device-code";
+import { exchangeIdJag } from "@/lib/oauth/grant-types/jwt-bearer";
 import { exchangeRefreshToken } from "@/lib/oauth/grant-types/refresh-token";
 import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { tokenRequestSchema } from "@/lib/oauth/token-endpoint/token-request-schema";
@@ -14,6 +15,7 @@ const GRANTS = {
   refresh_token: exchangeRefreshToken,
   client_credentials: issueClientCredentialsToken,
   "urn:ietf:params:oauth:grant-type:device_code": exchangeDeviceCode,
+  "urn:ietf:params:oauth:grant-type:jwt-bearer": exchangeIdJag,
 } as const;
 
 /**

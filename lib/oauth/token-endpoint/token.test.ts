@@ -289,6 +289,8 @@ describe("client_credentials grant", () => {
       status: 400,
       body: { error: "invalid_scope", error_description: "Not allowed for this client's service identity: clients:write." },
     });
+    // RFC 6749 §3.3: more than allowed is narrowed to what is, and the answer says so.
+    expect(await token({ grant_type: "client_credentials", scope: "audit:read clients:write" }, { basic })).toMatchObject({ status: 200, body: { scope: "audit:read" } });
     expect(await token({ grant_type: "client_credentials", resource: "https://other.example/mcp" }, { basic })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
   });
 
