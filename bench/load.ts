@@ -19,7 +19,7 @@
  * BENCH_BASELINE_SECONDS, PORTCULLIS_BENCH_POSTGRES_URL.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { Client, SdkHttpError, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, InsufficientScopeError, SdkHttpError, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { runMain, startCluster, type Instance } from "./cluster";
 import { callTool, percentile, requireToken, seedFixtures } from "./cluster-fixtures";
 
@@ -71,7 +71,8 @@ async function sdkClient(instance: Instance, token: string, deadline: number, wo
         if (denied) note(tally, "denied tool allowed", `${name} was allowed`);
       } catch (error) {
         tally.latencies.push(performance.now() - started);
-        if (error instanceof SdkHttpError && error.status === 403 && /insufficient_scope|scope/i.test(error.message)) {
+        // Without an auth provider the v2 client surfaces a 403 insufficient_scope challenge as InsufficientScopeError.
+        if (error instanceof InsufficientScopeError) {
           tally.denied += 1;
           tally.perInstance.set(instance.name, (tally.perInstance.get(instance.name) ?? 0) + 1);
           if (!denied) note(tally, "allowed tool denied", `${name} was denied: ${error.message.slice(0, 200)}`);

@@ -44,7 +44,9 @@ test("an MCP client signs out: its JWT access token verifies against the JWKS, a
   await signInAtLoginPage(page, user.email, user.password);
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByText("You can close this window.")).toBeVisible();
-  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: callback!.searchParams.get("code")! })).toBe("AUTHORIZED");
+  // RFC 9207: the SDK compares iss with the issuer it discovered before it redeems the code.
+  expect(callback!.searchParams.get("iss")).toBe(E2E_BASE_URL);
+  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: callback!.searchParams.get("code")!, iss: callback!.searchParams.get("iss")! })).toBe("AUTHORIZED");
   const tokens = provider.saved!;
 
   // RFC 9068-style access token: ES256, typ at+jwt, bound to the MCP resource (RFC 8707), verifiable by anyone.

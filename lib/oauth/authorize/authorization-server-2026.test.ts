@@ -6,7 +6,9 @@ import { protectedResourceMetadata } from "@/lib/mcp/protected-resource-metadata
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { openTestDatabase } from "@/test/support/db";
-import { authorize, authorizeUrl, pkcePair, REDIRECT_URI, standardAuthorizeParams, testClient, testUser, TEST_ISSUER } from "@/test/support/oauth";
+import { CLI_CONTEXT } from "@/lib/audit";
+import { createUser } from "@/lib/users/create-user";
+import { authorize, authorizeUrl, pkcePair, REDIRECT_URI, standardAuthorizeParams, testClient, testUser, token, TEST_ISSUER, TEST_RESOURCE } from "@/test/support/oauth";
 
 /**
  * What MCP 2026-07-28 asks of an authorization server that earlier revisions did not: `iss` on every authorization
@@ -84,10 +86,38 @@ describe("registration paths in the authorization server metadata", () => {
   });
 });
 
+describe("Dynamic Client Registration with application_type (MCP 2026-07-28 asks clients to send it)", () => {
+  it("accepts native and web clients alike, under the same redirect URI rules", async () => {
+    for (const applicationType of ["native", "web"]) {
+      const { clientId } = await testClient({ application_type: applicationType }, { approve: false });
+      expect(clientId).toMatch(/^pcl_/);
+    }
+  });
+});
+
 describe("protected resource metadata (MCP 2026-07-28, refresh tokens)", () => {
   it("never advertises offline_access, whatever the seeded policy holds", async () => {
     const snapshot = await policySnapshot();
     expect(protectedResourceMetadata(snapshot).scopes_supported).not.toContain("offline_access");
     expect(protectedResourceMetadata(snapshot).scopes_supported.length).toBeGreaterThan(0);
+  });
+});
+
+describe("client_credentials with the scopes an MCP client selects (MCP 2026-07-28, scope selection strategy)", () => {
+  it("narrows a request for every scope the resource names to what the service identity and the client may have, and says so", async () => {
+    const service = await createUser({ email: "svc-selects@example.test", name: "Selects", kind: "service", roles: ["reader"] }, CLI_CONTEXT);
+    const agent = await testClient(
+      { grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_basic" },
+      { scopes: ["account:read", "clients:read", "clients:write"], serviceUser: service.email },
+    );
+    const basic: [string, string] = [agent.clientId, agent.clientSecret!];
+    const everything = protectedResourceMetadata(await policySnapshot()).scopes_supported.join(" ");
+    const narrowed = await token({ grant_type: "client_credentials", resource: TEST_RESOURCE, scope: everything }, { basic });
+    expect(narrowed).toMatchObject({ status: 200, body: { scope: "account:read clients:read" } });
+    // Nothing grantable among what is asked: still refused.
+    expect(await token({ grant_type: "client_credentials", scope: "clients:write audit:read" }, { basic })).toMatchObject({
+      status: 400,
+      body: { error: "invalid_scope", error_description: "Not allowed for this client's service identity: clients:write, audit:read." },
+    });
   });
 });
