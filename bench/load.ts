@@ -6,8 +6,8 @@
  *     `decision.*` audit event, and there is none more;
  *   - the audit chain verifies (verifyAuditChain) from the first event to the last.
  *
- * Clients are the real MCP SDK client (`Client` + `StreamableHTTPClientTransport`, bearer token in the request headers):
- * each connects (initialize), then calls tools in a loop — mostly ones its token allows (whoami, list_clients,
+ * Clients are the real MCP SDK client (v2, `@modelcontextprotocol/client`: `Client` + `StreamableHTTPClientTransport`,
+ * bearer token in the request headers) on MCP 2026-07-28: each connects (`server/discover`), then calls tools in a loop — mostly ones its token allows (whoami, list_clients,
  * list_roles), one call in five a tool whose scope the token lacks (query_audit needs audit:read): a denial. Clients
  * alternate between the instances; each has its own client_credentials token from the instance it talks to.
  * BENCH_RAW=1 sends raw JSON-RPC POSTs with fetch instead of the SDK client (less client CPU on a small machine).
@@ -19,8 +19,7 @@
  * BENCH_BASELINE_SECONDS, PORTCULLIS_BENCH_POSTGRES_URL.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, InsufficientScopeError, SdkHttpError, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { runMain, startCluster, type Instance } from "./cluster";
 import { callTool, percentile, requireToken, seedFixtures } from "./cluster-fixtures";
 
@@ -52,7 +51,7 @@ function note(tally: Tally, key: string, detail: string): void {
 
 /** One SDK client: connect, then call tools until the deadline. */
 async function sdkClient(instance: Instance, token: string, deadline: number, worker: number, tally: Tally): Promise<void> {
-  const client = new Client({ name: `load-${worker}`, version: "1.0.0" });
+  const client = new Client({ name: `load-${worker}`, version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
   const transport = new StreamableHTTPClientTransport(new URL(`${instance.url}/mcp`), {
     requestInit: { headers: { Authorization: `Bearer ${token}` } },
   });
@@ -72,15 +71,16 @@ async function sdkClient(instance: Instance, token: string, deadline: number, wo
         if (denied) note(tally, "denied tool allowed", `${name} was allowed`);
       } catch (error) {
         tally.latencies.push(performance.now() - started);
-        if (error instanceof StreamableHTTPError && error.code === 403 && /insufficient_scope|scope/i.test(error.message)) {
+        // Without an auth provider the v2 client surfaces a 403 insufficient_scope challenge as InsufficientScopeError.
+        if (error instanceof InsufficientScopeError) {
           tally.denied += 1;
           tally.perInstance.set(instance.name, (tally.perInstance.get(instance.name) ?? 0) + 1);
           if (!denied) note(tally, "allowed tool denied", `${name} was denied: ${error.message.slice(0, 200)}`);
-        } else if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 500) {
+        } else if (error instanceof SdkHttpError && error.status >= 500) {
           tally.serverErrors += 1;
-          note(tally, String(error.code), `${error.code}: ${error.message.slice(0, 200)}`);
-        } else if (error instanceof StreamableHTTPError && error.code !== undefined && error.code > 0) {
-          note(tally, String(error.code), `${error.code}: ${error.message.slice(0, 200)}`);
+          note(tally, String(error.status), `${error.status}: ${error.message.slice(0, 200)}`);
+        } else if (error instanceof SdkHttpError && error.status > 0) {
+          note(tally, String(error.status), `${error.status}: ${error.message.slice(0, 200)}`);
         } else {
           tally.transportErrors += 1;
           note(tally, "transport", (error as Error).message.slice(0, 200));

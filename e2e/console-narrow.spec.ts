@@ -29,6 +29,16 @@ test("clients, tokens, settings and connect work on a narrow window and by keybo
     await snap(page, `narrow${path.replace(/\//g, "-")}`);
   }
 
+  // The Connect page presents how clients register, the primary path first (MCP 2026-07-28: metadata documents; Dynamic
+  // Client Registration deprecated, still served).
+  await page.goto("/connect");
+  const cimd = page.getByTestId("registration-cimd");
+  const dcr = page.getByTestId("registration-dcr");
+  await expect(cimd).toContainText("Client ID Metadata Document — recommended");
+  await expect(dcr).toContainText("Dynamic Client Registration — legacy");
+  await expect(dcr).toContainText(`${E2E_BASE_URL}/oauth/register`);
+  expect((await cimd.boundingBox())!.y).toBeLessThan((await dcr.boundingBox())!.y);
+
   // By keyboard: search, then open the client from the table.
   await page.goto("/clients");
   await page.waitForLoadState("networkidle");

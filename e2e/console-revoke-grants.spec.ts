@@ -1,4 +1,4 @@
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { SdkHttpError } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
 import { navigate, signIn } from "./support/console";
@@ -54,8 +54,8 @@ test("an admin revokes all of a user's grants from the tokens page; the user's n
   // The next call fails, on both of the user's clients; someone else's client is untouched.
   // The same token through the real SDK client: refused from its very first request.
   const refused = await mcpClient(laptop.token).catch((e: unknown) => e);
-  expect(refused).toBeInstanceOf(StreamableHTTPError);
-  expect((refused as StreamableHTTPError).code).toBe(401);
+  expect(refused).toBeInstanceOf(SdkHttpError);
+  expect((refused as SdkHttpError).status).toBe(401);
   const raw = await callToolOverHttp(ci.token, "whoami");
   expect(raw.status).toBe(401);
   const challenge = raw.headers.get("www-authenticate") ?? "";

@@ -1,4 +1,4 @@
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { SdkHttpError } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
 import { navigate, signIn } from "./support/console";
@@ -22,8 +22,8 @@ test("an admin builds a role hierarchy in the console and the same token's next 
   const before = await mcpClient(token);
   const denied = await before.callTool({ name: "list_roles", arguments: {} }).catch((e: unknown) => e);
   await before.close();
-  expect(denied).toBeInstanceOf(StreamableHTTPError);
-  expect((denied as StreamableHTTPError).code).toBe(403);
+  expect(denied).toBeInstanceOf(SdkHttpError);
+  expect((denied as SdkHttpError).status).toBe(403);
   const raw = await callToolOverHttp(token, "list_roles");
   expect(raw.status).toBe(403);
   expect(await raw.json()).toMatchObject({ error: { message: `Forbidden: denied: user ${dev.email} has no role granting policy:read` } });

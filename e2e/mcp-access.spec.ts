@@ -1,4 +1,4 @@
-import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
+import { extractWWWAuthenticateParams } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { createUser } from "./support/cli";
 import { callToolOverHttp, MCP_URL } from "./support/mcp";

@@ -1,5 +1,4 @@
-import { discoverOAuthServerInfo, extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { discoverOAuthServerInfo, extractWWWAuthenticateParams, SdkHttpError } from "@modelcontextprotocol/client";
 import { expect, test, type Page } from "@playwright/test";
 import { decodeJwt } from "jose";
 import { startWorkosStandin, type WorkosStandin } from "../test/support/workos-standin";
@@ -85,18 +84,18 @@ async function workosPage(page: Page): Promise<void> {
 /** Changes made with the CLI reach the server from its change watcher, within about a second. */
 const eventually = { timeout: 5_000, intervals: [100, 250, 500] };
 
-async function connectError(token: string): Promise<StreamableHTTPError> {
+async function connectError(token: string): Promise<SdkHttpError> {
   const error = await mcpClient(token, mcpUrl).then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(StreamableHTTPError);
-  return error as StreamableHTTPError;
+  expect(error).toBeInstanceOf(SdkHttpError);
+  return error as SdkHttpError;
 }
 
 /** A client AuthKit registered, seen by Portcullis once and approved by an admin for these scopes. */
 async function approvedClient(token: string, clientId: string, scopes: string[]): Promise<void> {
-  expect((await connectError(token)).code).toBe(403);
+  expect((await connectError(token)).status).toBe(403);
   cli(["clients", "approve", clientId, "--reason", "e2e: known AuthKit client", ...scopes.flatMap((s) => ["--scope", s])]);
   const awaitingApproval = async () => {
     const response = await callToolOverHttp(token, "whoami", {}, {}, mcpUrl);
@@ -125,12 +124,11 @@ test("a client first seen in an AuthKit token waits for approval: refused with 4
   const token = await authkitToken({ sub: workos.id, client_id: clientId, scope: "account:read clients:read" });
 
   // Refused, and a new token would not help: 403 without a challenge, saying why.
-  const refusal = await connectError(token);
-  expect(refusal.code).toBe(403);
-  expect(refusal.message).toContain(`Forbidden: client ${clientId} is awaiting approval by an IAM admin.`);
+  expect((await connectError(token)).status).toBe(403);
   const raw = await callToolOverHttp(token, "whoami", {}, {}, mcpUrl);
   expect(raw.status).toBe(403);
   expect(raw.headers.get("www-authenticate")).toBeNull();
+  expect(JSON.stringify(await raw.json())).toContain(`Forbidden: client ${clientId} is awaiting approval by an IAM admin.`);
 
   // It waits in the same review queue as every other client.
   const pending = JSON.parse(cli(["clients", "list", "--status", "pending", "--json"])) as Array<{ id: string; source: string; status: string }>;
@@ -230,8 +228,8 @@ test("an AuthKit token put on the deny-list is refused with 401 from the next ca
   expect(refused!.headers.get("www-authenticate")).toContain('error="invalid_token"');
   expect(refused!.headers.get("www-authenticate")).toContain('error_description="token has been revoked"');
   const viaSdk = await client.callTool({ name: "whoami", arguments: {} }).catch((e: unknown) => e);
-  expect(viaSdk).toBeInstanceOf(StreamableHTTPError);
-  expect((viaSdk as StreamableHTTPError).code).toBe(401);
+  expect(viaSdk).toBeInstanceOf(SdkHttpError);
+  expect((viaSdk as SdkHttpError).status).toBe(401);
   await client.close();
 
   const stillValid = await mcpClient(other, mcpUrl);

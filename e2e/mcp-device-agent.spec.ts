@@ -1,5 +1,4 @@
-import { discoverOAuthServerInfo, extractWWWAuthenticateParams, registerClient } from "@modelcontextprotocol/sdk/client/auth.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { discoverOAuthServerInfo, extractWWWAuthenticateParams, registerClient, SdkHttpError } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { decodeJwt } from "jose";
 import { createUser, portcullis } from "./support/cli";
@@ -104,8 +103,8 @@ test("a headless agent finds the authorization server from /mcp, gets a token th
   expect(events[0].subject).toBe(person.id);
   // The person's role would allow clients:read, but the admin did not allow it for this agent: re-authorizing cannot help.
   const refused = await client.callTool({ name: "list_clients", arguments: {} }).catch((e: unknown) => e);
-  expect(refused).toBeInstanceOf(StreamableHTTPError);
-  expect((refused as StreamableHTTPError).code).toBe(403);
+  expect(refused).toBeInstanceOf(SdkHttpError);
+  expect((refused as SdkHttpError).status).toBe(403);
   expect((refused as Error).message).toContain(`client ${agentName} is not allowed clients:read`);
   await client.close();
 

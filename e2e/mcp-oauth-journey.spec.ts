@@ -1,11 +1,9 @@
-import { auth, extractWWWAuthenticateParams, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { auth, extractWWWAuthenticateParams, SdkHttpError, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { expect, test, type Page } from "@playwright/test";
 import { decodeJwt } from "jose";
 import { createUser, portcullis } from "./support/cli";
 import { signIn } from "./support/console";
-import { callToolOverHttp, MCP_URL } from "./support/mcp";
+import { callToolOverHttp, MCP_URL, modernClient } from "./support/mcp";
 import { interceptRedirects, MemoryOAuthProvider, signInAtLoginPage } from "./support/oauth-client";
 import { snap } from "./support/screenshot";
 import { E2E_BASE_URL, E2E_PORT } from "./support/server";
@@ -24,29 +22,23 @@ interface AuditLine {
 }
 
 /**
- * An MCP host as a real one is built on the official SDK: `Client` + `StreamableHTTPClientTransport` with an
- * `OAuthClientProvider` (state in memory). The host knows only the MCP URL.
+ * An MCP host as a real one is built on the official SDK (v2, @modelcontextprotocol/client, on MCP 2026-07-28):
+ * `Client` + `StreamableHTTPClientTransport` with an `OAuthClientProvider` (state in memory). The host knows only the
+ * MCP URL.
  *
- * Step-up with the SDK (1.32.2, typescript-sdk#2255): on `403 insufficient_scope` the transport calls `auth()` with the
- * challenged scope, but `auth()` refreshes whenever it holds a refresh token — and a refresh cannot widen a grant
- * (RFC 6749 §6), so the retry meets the same 403 and the SDK gives up ("Server returned 403 after trying upscoping")
- * without ever showing the user a consent screen. Hosts work around it where they see the response: a 403 whose
- * challenge is `insufficient_scope` makes the host forget its tokens (`invalidateCredentials("tokens")`) before the SDK
- * reacts, so `auth()` finds nothing to refresh and starts a new authorization for the challenged scope. The server
- * behaves as the MCP authorization spec asks; only the client side is adjusted.
+ * Step-up is the SDK's own: on `403 insufficient_scope` the transport unions the challenged scope with what its token
+ * holds (MCP 2026-07-28, step-up authorization flow) and, the union being wider than the token, re-authorizes instead
+ * of refreshing (a refresh cannot widen a grant, RFC 6749 §6). The host only records the challenges it sees.
  */
 function mcpHost(provider: MemoryOAuthProvider, challenges: Response[]) {
   const fetchForStepUp: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
-    if (response.status === 403 && extractWWWAuthenticateParams(response).error === "insufficient_scope") {
-      challenges.push(response.clone());
-      await provider.invalidateCredentials("tokens");
-    }
+    if (response.status === 403 && extractWWWAuthenticateParams(response).error === "insufficient_scope") challenges.push(response.clone());
     return response;
   };
   return {
     transport: () => new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider, fetch: fetchForStepUp }),
-    client: () => new Client({ name: "journey-host", version: "1.0.0" }),
+    client: () => modernClient("journey-host"),
   };
 }
 
@@ -64,6 +56,9 @@ async function authorizeInBrowser(
   // Where the code goes, in plain sight: a program on this computer (MCP 2025-11-25, localhost redirect URI risks).
   await expect(page.getByTestId("consent-redirect-host")).toHaveText(new URL(REDIRECT_URL).host);
   await expect(page.getByText("The answer goes to a program on this computer")).toBeVisible();
+  // Every redirect URI this client registered is a loopback one: its name is all that says which app it is (MCP
+  // 2026-07-28, "Localhost Redirect URI Risks").
+  await expect(page.getByTestId("consent-loopback-only")).toContainText("every address it registered is a local one");
   for (const scope of options.grant) await expect(page.getByRole("checkbox", { name: scope })).toBeChecked();
   for (const scope of options.withhold ?? []) await page.getByRole("checkbox", { name: scope }).uncheck();
   await snap(page, options.shot);
@@ -136,16 +131,19 @@ test("an MCP client that knows only /mcp discovers, registers, waits for approva
   });
   expect(firstCallback.searchParams.get("state")).toBe(provider.lastState);
   expect(firstCallback.searchParams.get("iss")).toBe(E2E_BASE_URL);
-  await firstTransport.finishAuth(firstCallback.searchParams.get("code")!);
+  // The SDK checks iss against the issuer it discovered (RFC 9207) before it redeems the code.
+  await firstTransport.finishAuth(firstCallback.searchParams);
   const firstTokens = provider.tokens()!;
   expect(firstTokens.scope).toBe("account:read clients:read");
   expect(firstTokens.refresh_token).toBeTruthy();
   const firstGrant = decodeJwt(firstTokens.access_token).grant_id as string;
 
-  // 4. Connected: initialize, and tools/list shows only what this token may call under the current policy.
+  // 4. Connected (server/discover, then per-request _meta), and tools/list shows only what this token may call under
+  //    the current policy.
   const client = host.client();
   const transport = host.transport();
   await client.connect(transport);
+  expect(client.getProtocolEra()).toBe("modern");
   expect(client.getServerVersion()?.name).toBe("portcullis");
   expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["get_client", "list_clients", "whoami"]);
   const whoami = await client.callTool({ name: "whoami", arguments: {} });
@@ -158,19 +156,20 @@ test("an MCP client that knows only /mcp discovers, registers, waits for approva
   const listed = await client.callTool({ name: "list_clients", arguments: { search: clientName } });
   expect((listed.structuredContent as { clients: Array<{ client_id: string }> }).clients.map((c) => c.client_id)).toEqual([clientId]);
 
-  // 5. A tool beyond the token's scope: 403 insufficient_scope naming it; the SDK re-authorizes for it (step-up).
+  // 5. A tool beyond the token's scope: 403 insufficient_scope naming just what the call needs (2026-07-28: the client
+  //    unions it with what it asked for before); the SDK re-authorizes for it (step-up).
   await expect(client.callTool({ name: "list_roles", arguments: {} })).rejects.toBeInstanceOf(UnauthorizedError);
   expect(challenges).toHaveLength(1);
   expect(challenges[0].headers.get("www-authenticate")).toBe(
-    `Bearer error="insufficient_scope", scope="account:read clients:read policy:read", resource_metadata="${METADATA_URL}", error_description="The list_roles tool requires the policy:read scope"`,
+    `Bearer error="insufficient_scope", scope="policy:read", resource_metadata="${METADATA_URL}", error_description="The list_roles tool requires the policy:read scope"`,
   );
-  expect(provider.invalidated).toEqual(["tokens"]);
+  expect(provider.invalidated).toEqual([]);
   const stepUpUrl = provider.takeAuthorizationUrl();
   expect(stepUpUrl.searchParams.get("client_id")).toBe(clientId);
-  expect(stepUpUrl.searchParams.get("scope")).toBe("account:read clients:read policy:read");
+  expect(stepUpUrl.searchParams.get("scope")!.split(" ").sort()).toEqual(["account:read", "clients:read", "policy:read"]);
   // Signed in already; policy:read was never consented to, so the consent screen asks again.
   const stepUpCallback = await authorizeInBrowser(page, nextRedirect, stepUpUrl, { grant: ["account:read", "clients:read", "policy:read"], shot: "consent-step-up" });
-  await transport.finishAuth(stepUpCallback.searchParams.get("code")!);
+  await transport.finishAuth(stepUpCallback.searchParams);
   expect(provider.tokens()!.scope).toBe("account:read clients:read policy:read");
   const roles = await client.callTool({ name: "list_roles", arguments: {} });
   expect(roles.isError).toBeFalsy();
@@ -203,8 +202,8 @@ test("an MCP client that knows only /mcp discovers, registers, waits for approva
   await expect(adminPage.getByRole("button", { name: "Remove role reader" })).toHaveCount(0);
   await snap(adminPage, "role-removed");
   const afterRoleRemoval = await client.callTool({ name: "list_clients", arguments: {} }).catch((e: unknown) => e);
-  expect(afterRoleRemoval).toBeInstanceOf(StreamableHTTPError);
-  expect((afterRoleRemoval as StreamableHTTPError).code).toBe(403);
+  expect(afterRoleRemoval).toBeInstanceOf(SdkHttpError);
+  expect((afterRoleRemoval as SdkHttpError).status).toBe(403);
   expect((afterRoleRemoval as Error).message).toContain(`denied: user ${dev.email} has no role granting clients:read`);
   expect(provider.takeAuthorizationUrl.bind(provider)).toThrow("the SDK did not ask for an authorization");
   // What the developer role still allows keeps working, with the same token.
@@ -226,7 +225,7 @@ test("an MCP client that knows only /mcp discovers, registers, waits for approva
     `Bearer error="invalid_token", scope="${extractWWWAuthenticateParams(refused!).scope}", resource_metadata="${METADATA_URL}", error_description="token ${refreshedClaims.jti} was revoked"`,
   );
   await expect(client.callTool({ name: "whoami", arguments: {} })).rejects.toBeInstanceOf(UnauthorizedError);
-  expect(provider.invalidated).toEqual(["tokens", "tokens"]);
+  expect(provider.invalidated).toContain("tokens");
   expect(provider.tokens()).toBeUndefined();
   expect(provider.takeAuthorizationUrl().searchParams.get("client_id")).toBe(clientId);
   await client.close();

@@ -1,4 +1,4 @@
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { SdkHttpError } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
 import { callToolOverHttp, mcpClient } from "./support/mcp";
@@ -16,7 +16,7 @@ test("an admin suspends a client and revokes a grant through MCP tools; each tak
   const suspended = await governor.callTool({ name: "suspend_client", arguments: { client_id: devToken.clientId, reason: "unexpected traffic" } });
   expect(suspended.structuredContent).toMatchObject({ client_id: devToken.clientId, previous_status: "active", status: "suspended" });
   const whileSuspended = await holder.callTool({ name: "whoami", arguments: {} }).catch((e: unknown) => e);
-  expect((whileSuspended as StreamableHTTPError).code).toBe(401);
+  expect((whileSuspended as SdkHttpError).status).toBe(401);
   const refusal = await callToolOverHttp(devToken.token, "whoami");
   expect(refusal.headers.get("www-authenticate")).toContain('error_description="client Suspicious agent is suspended"');
 
@@ -27,7 +27,7 @@ test("an admin suspends a client and revokes a grant through MCP tools; each tak
   const revoked = await governor.callTool({ name: "revoke_grant", arguments: { grant_id: devToken.grantId, reason: "offboarding" } });
   expect(revoked.structuredContent).toMatchObject({ grant_id: devToken.grantId, revoked: true, access_tokens_revoked: 1 });
   const afterRevocation = await holder.callTool({ name: "whoami", arguments: {} }).catch((e: unknown) => e);
-  expect((afterRevocation as StreamableHTTPError).code).toBe(401);
+  expect((afterRevocation as SdkHttpError).status).toBe(401);
 
   const audit = await governor.callTool({ name: "query_audit", arguments: { client_id: devToken.clientId, limit: 20 } });
   const events = (audit.structuredContent as { events: Array<{ kind: string; reason: string }> }).events;

@@ -1,12 +1,9 @@
-import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
-import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { auth, ClientCredentialsProvider, SdkHttpError, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { decodeJwt } from "jose";
 import { createUser, portcullis } from "./support/cli";
 import { signIn } from "./support/console";
-import { MCP_URL } from "./support/mcp";
+import { MCP_URL, modernClient } from "./support/mcp";
 import { snap } from "./support/screenshot";
 import { E2E_BASE_URL } from "./support/server";
 
@@ -50,7 +47,7 @@ test("a confidential client acting as a service identity gets client_credentials
   // 3. The official SDK's client_credentials provider: the first request is 401, the SDK discovers the authorization
   //    server from the resource metadata, fetches a token with its secret, and retries.
   const provider = new ClientCredentialsProvider({ clientId, clientSecret, clientName, expectedIssuer: E2E_BASE_URL });
-  const client = new Client({ name: "inventory-job", version: "1.0.0" });
+  const client = modernClient("inventory-job");
   await client.connect(new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider }));
   const first = provider.tokens()!;
   expect(first.refresh_token).toBeUndefined();
@@ -63,8 +60,8 @@ test("a confidential client acting as a service identity gets client_credentials
   expect((listed.structuredContent as { clients: Array<{ client_id: string }> }).clients.map((c) => c.client_id)).toEqual([clientId]);
   // Allowed for the client, not held by the identity: refused, and no token could carry it.
   const beyond = await client.callTool({ name: "approve_client", arguments: { client_id: clientId, reason: "self-approval" } }).catch((e: unknown) => e);
-  expect(beyond).toBeInstanceOf(StreamableHTTPError);
-  expect((beyond as StreamableHTTPError).code).toBe(403);
+  expect(beyond).toBeInstanceOf(SdkHttpError);
+  expect((beyond as SdkHttpError).status).toBe(403);
   expect((beyond as Error).message).toContain(`denied: user ${service.email} has no role granting clients:write`);
 
   // 4. An admin removes the reader role from the service identity in the console: the next call that needed it is
@@ -77,8 +74,8 @@ test("a confidential client acting as a service identity gets client_credentials
   await expect(page.getByRole("button", { name: "Remove role reader" })).toHaveCount(0);
   await snap(page, "service-identity-role-removed");
   const denied = await client.callTool({ name: "list_clients", arguments: {} }).catch((e: unknown) => e);
-  expect(denied).toBeInstanceOf(StreamableHTTPError);
-  expect((denied as StreamableHTTPError).code).toBe(403);
+  expect(denied).toBeInstanceOf(SdkHttpError);
+  expect((denied as SdkHttpError).status).toBe(403);
   expect((denied as Error).message).toContain(`denied: user ${service.email} has no role granting clients:read`);
   expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["whoami"]);
 

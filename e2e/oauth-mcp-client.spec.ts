@@ -1,6 +1,4 @@
-import { auth, discoverAuthorizationServerMetadata, refreshAuthorization } from "@modelcontextprotocol/sdk/client/auth.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { InvalidGrantError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import { auth, discoverAuthorizationServerMetadata, OAuthError, refreshAuthorization, SdkHttpError } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { createUser, portcullis } from "./support/cli";
@@ -46,7 +44,9 @@ test("an MCP client signs out: its JWT access token verifies against the JWKS, a
   await signInAtLoginPage(page, user.email, user.password);
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByText("You can close this window.")).toBeVisible();
-  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: callback!.searchParams.get("code")! })).toBe("AUTHORIZED");
+  // RFC 9207: the SDK compares iss with the issuer it discovered before it redeems the code.
+  expect(callback!.searchParams.get("iss")).toBe(E2E_BASE_URL);
+  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: callback!.searchParams.get("code")!, iss: callback!.searchParams.get("iss")! })).toBe("AUTHORIZED");
   const tokens = provider.saved!;
 
   // RFC 9068-style access token: ES256, typ at+jwt, bound to the MCP resource (RFC 8707), verifiable by anyone.
@@ -68,12 +68,17 @@ test("an MCP client signs out: its JWT access token verifies against the JWKS, a
   });
   expect(revoked.status).toBe(200);
   const afterSignOut = await client.callTool({ name: "list_clients", arguments: {} }).catch((e: unknown) => e);
-  expect(afterSignOut).toBeInstanceOf(StreamableHTTPError);
-  expect((afterSignOut as StreamableHTTPError).code).toBe(401);
+  expect(afterSignOut).toBeInstanceOf(SdkHttpError);
+  expect((afterSignOut as SdkHttpError).status).toBe(401);
   await client.close();
-  await expect(
-    refreshAuthorization(E2E_BASE_URL, { metadata, clientInformation: provider.client!, refreshToken: tokens.refresh_token!, resource: new URL(MCP_URL) }),
-  ).rejects.toBeInstanceOf(InvalidGrantError);
+  const refreshRefused = await refreshAuthorization(E2E_BASE_URL, {
+    metadata,
+    clientInformation: provider.client!,
+    refreshToken: tokens.refresh_token!,
+    resource: new URL(MCP_URL),
+  }).catch((e: unknown) => e);
+  expect(refreshRefused).toBeInstanceOf(OAuthError);
+  expect((refreshRefused as OAuthError).code).toBe("invalid_grant");
 
   const revokedEvents = JSON.parse(portcullis(["audit", "tail", "--kind", "grant.revoked", "--json", "--limit", "50"]).stdout) as Array<{ clientId: string; actor: string; reason: string }>;
   expect(revokedEvents.find((e) => e.clientId === clientId)).toMatchObject({ actor: `client:${clientId}`, reason: expect.stringContaining("refresh token revoked by its client") });

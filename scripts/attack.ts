@@ -93,6 +93,7 @@ async function main(): Promise<number> {
     import("./attack/audit-tamper"),
     import("./attack/abuse"),
     import("./attack/signed-assertions"),
+    import("./attack/as-2026"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

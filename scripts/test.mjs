@@ -1,7 +1,7 @@
 // `npm test`: every test Portcullis has, in order — unit and integration tests on embedded PGlite, the same again on
-// PostgreSQL when one is reachable, a production build, the attack suite against it, then the browser journeys in
-// Chromium.
-import { spawnSync } from "node:child_process";
+// PostgreSQL when one is reachable, a production build, the attack suite against it (with the MCP conformance suite
+// against another fresh server alongside), then the browser journeys in Chromium.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,29 @@ function run(label, command, args, env = {}) {
   const ok = result.status === 0;
   results.push({ label, ok, seconds: Math.round((Date.now() - started) / 1000) });
   return ok;
+}
+
+/**
+ * A step run alongside the next ones: its output is kept and printed as one block when it is awaited, so that two
+ * steps' lines do not interleave.
+ */
+function runAlongside(label, command, args, env = {}) {
+  const started = Date.now();
+  let output = "";
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const finished = new Promise((resolve) => {
+    child.on("error", (error) => resolve({ code: 1, error }));
+    child.on("exit", (code) => resolve({ code }));
+  });
+  return async () => {
+    const { code, error } = await finished;
+    const seconds = Math.round((Date.now() - started) / 1000);
+    process.stdout.write(`\n━━ ${label} (ran alongside the previous step)\n${output}${error ? `${error.message}\n` : ""}`);
+    results.push({ label, ok: code === 0, seconds });
+    return code === 0;
+  };
 }
 
 function ensureChromium() {
@@ -62,7 +85,10 @@ if (await postgresReachable(POSTGRES_URL)) {
 }
 
 if (run("Production build", join("node_modules", ".bin", "next"), ["build"])) {
+  // The conformance suite needs a server of its own for under a minute; it runs while the attack suite does.
+  const conformance = runAlongside("MCP conformance suite (2026-07-28 requirements, 2025-11-25 scenarios)", join("node_modules", ".bin", "tsx"), ["scripts/conformance.ts"]);
   run("Attack suite (hostile requests against a fresh server)", join("node_modules", ".bin", "tsx"), ["scripts/attack.ts"]);
+  await conformance();
   if (ensureChromium()) {
     const dataDir = mkdtempSync(join(tmpdir(), "portcullis-e2e-"));
     run("Browser journeys (Playwright, Chromium)", join("node_modules", ".bin", "playwright"), ["test"], {

@@ -40,6 +40,15 @@ export function ConsentForm({ screen, userEmail }: { screen: ConsentScreen; user
           an app on this computer.
         </Notice>
       ) : null}
+      {screen.loopbackOnly ? (
+        <div data-testid="consent-loopback-only">
+          <Notice tone="warning">
+            This app can receive answers only on this computer: every address it registered is a local one. Any program
+            running here could use that address and call itself {screen.clientName}, so only its name says which app this
+            is. Allow it only if you know which program asked.
+          </Notice>
+        </div>
+      ) : null}
       {screen.scopes.length > 0 ? (
         <ScopeToggles scopes={screen.scopes} />
       ) : (

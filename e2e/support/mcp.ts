@@ -1,14 +1,24 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { E2E_BASE_URL } from "./server";
 
 export const MCP_URL = `${E2E_BASE_URL}/mcp`;
 
-/** The official MCP SDK client, connected to an MCP endpoint (the e2e server's /mcp unless told) with a bearer token. */
+/** The protocol revision the journeys speak: modern clients pin it (the 2025-era client is proven in lib/mcp/sdk-auth-flow.test.ts). */
+export const MODERN_REVISION = "2026-07-28";
+
+/**
+ * The official MCP SDK client (v2, @modelcontextprotocol/client) on MCP 2026-07-28, connected to an MCP endpoint (the
+ * e2e server's /mcp unless told) with a bearer token. A refusal surfaces as the SDK's `SdkHttpError` with the status.
+ */
 export async function mcpClient(token: string, url = MCP_URL): Promise<Client> {
-  const client = new Client({ name: "portcullis-e2e", version: "1.0.0" });
+  const client = modernClient("portcullis-e2e");
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
   return client;
+}
+
+/** A v2 SDK client pinned to MCP 2026-07-28 (stateless: `server/discover`, per-request `_meta`). */
+export function modernClient(name: string): Client {
+  return new Client({ name, version: "1.0.0" }, { versionNegotiation: { mode: { pin: MODERN_REVISION } } });
 }
 
 let id = 0;

@@ -1,4 +1,4 @@
-import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
+import { extractWWWAuthenticateParams } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 

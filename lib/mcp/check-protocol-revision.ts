@@ -55,7 +55,11 @@ export function checkProtocolRevision(request: Request, message: JSONRPCMessage)
   const id = jsonRpcId(message);
 
   if (headers.protocolVersionHeader !== undefined && !ALL_VERSIONS.includes(headers.protocolVersionHeader)) {
-    return unsupported(headers.protocolVersionHeader, ALL_VERSIONS, id, "MCP-Protocol-Version header");
+    // MCP 2026-07-28, versioning: the versions listed are those the client can retry with on the wire it spoke. A
+    // request in the per-request envelope gets the envelope's versions — the same list `server/discover` answers, so
+    // the two never disagree; a 2025-era request gets every version served, the initialize handshake's included.
+    const served = claimsEnvelopeVersion(message) ? MODERN_PROTOCOL_VERSIONS : ALL_VERSIONS;
+    return unsupported(headers.protocolVersionHeader, served, id, "MCP-Protocol-Version header");
   }
 
   const outcome = classifyInboundRequest({ httpMethod: "POST", ...headers, body: message });
@@ -87,6 +91,12 @@ export function checkProtocolRevision(request: Request, message: JSONRPCMessage)
   const name = nameDisagreement(message, headers.mcpNameHeader, false);
   if (name) return mismatch(id, name);
   return { ok: true, revision: { era: "legacy", version: headers.protocolVersionHeader ?? null } };
+}
+
+/** Whether the body names a version in the 2026-07-28 `_meta` envelope (any value: the claim itself marks the era). */
+function claimsEnvelopeVersion(message: JSONRPCMessage): boolean {
+  const meta = (message as { params?: { _meta?: Record<string, unknown> } }).params?._meta;
+  return typeof meta === "object" && meta !== null && Object.hasOwn(meta, PROTOCOL_VERSION_META_KEY);
 }
 
 /** Why the `Mcp-Name` header does not mirror the body's name, uri or task id; a required header missing counts. */

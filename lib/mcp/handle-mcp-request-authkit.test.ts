@@ -1,9 +1,8 @@
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 /**
  * /mcp in `authkit` mode, through the route handler: AuthKit-shaped tokens minted by the WorkOS stand-in, the real SDK
  * client, a real database. What the library-level governance test cannot see: the HTTP answer and the decision event.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";

@@ -1,6 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, extractWWWAuthenticateParams, InsufficientScopeError, SdkHttpError, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { base64url, generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_CONTEXT, verifyAuditChain } from "@/lib/audit";
@@ -38,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => vi.restoreAllMocks());
 
-/** The real MCP SDK client, speaking HTTP to the route handler in-process. */
+/** The real MCP SDK client (v2, on the 2025-era wire it negotiates by default), speaking HTTP to the route handler in-process. */
 async function connect(token: string): Promise<Client> {
   const client = new Client({ name: "vitest", version: "1.0.0" });
   const transport = new StreamableHTTPClientTransport(new URL(RESOURCE), {
@@ -242,11 +240,11 @@ describe("decisions with the current policy", () => {
       reason: "user alice@example.test → role editor → inherits reader → scope clients:read → denied: token scope lacks clients:read (granted: account:read)",
     });
 
-    // The SDK client surfaces the 403 (with an auth provider it would re-authorize with params.scope).
+    // The SDK client surfaces the challenge (with an auth provider it would re-authorize with params.scope).
     const sdk = await connect(first.token);
     const refused = await sdk.callTool({ name: "list_clients", arguments: {} }).catch((e) => e);
-    expect(refused).toBeInstanceOf(StreamableHTTPError);
-    expect((refused as StreamableHTTPError).code).toBe(403);
+    expect(refused).toBeInstanceOf(InsufficientScopeError);
+    expect((refused as InsufficientScopeError).requiredScope).toBe(params.scope);
 
     const stepped = await issueTestToken({ userId: alice.id, clientId: first.clientId, grantId: first.grantId, scopes: params.scope!.split(" ") });
     const upgraded = await connect(stepped.token);
@@ -297,7 +295,7 @@ describe("decisions with the current policy", () => {
     await client.callTool({ name: "whoami", arguments: {} });
     await revokeGrant(issued.grantId, CLI_CONTEXT, "lost laptop");
     const refused = await client.callTool({ name: "whoami", arguments: {} }).catch((e) => e);
-    expect((refused as StreamableHTTPError).code).toBe(401);
+    expect((refused as SdkHttpError).status).toBe(401);
     expect(await lastDecision()).toMatchObject({ reason: `denied: token ${issued.jti} was revoked` });
     const carol = await createUser({ email: "carol@example.test", name: "Carol", roles: ["reader"] }, CLI_CONTEXT);
     const carols = await issueTestToken({ userId: carol.id, scopes: ["account:read"] });

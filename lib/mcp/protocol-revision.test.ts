@@ -191,15 +191,25 @@ describe("headers that disagree with the body are refused before any decision (4
 describe("versions this endpoint does not serve, and a modern request without its _meta version", () => {
   it.each([
     ["an unknown version in _meta", { "io.modelcontextprotocol/protocolVersion": "2099-01-01" }, { "MCP-Protocol-Version": undefined }, "2099-01-01", [MODERN]],
-    ["an unknown version in _meta and header", { "io.modelcontextprotocol/protocolVersion": "2099-01-01" }, { "MCP-Protocol-Version": "2099-01-01" }, "2099-01-01", expect.arrayContaining([MODERN, "2025-11-25"])],
+    // What server/discover lists (the conformance suite checks the two agree): a client on this wire retries with these.
+    ["an unknown version in _meta and header", { "io.modelcontextprotocol/protocolVersion": "2099-01-01" }, { "MCP-Protocol-Version": "2099-01-01" }, "2099-01-01", [MODERN]],
     ["a 2025 version in the _meta envelope", { "io.modelcontextprotocol/protocolVersion": "2025-11-25" }, { "MCP-Protocol-Version": "2025-11-25" }, "2025-11-25", [MODERN]],
-    ["an unknown version in the header", {}, { "MCP-Protocol-Version": "2026-13-45" }, "2026-13-45", expect.arrayContaining([MODERN, "2025-11-25", "2025-06-18", "2025-03-26"])],
+    ["an unknown version in the header", {}, { "MCP-Protocol-Version": "2026-13-45" }, "2026-13-45", [MODERN]],
   ])("refuses %s 400 with -32022 listing what is served", async (_what, meta, headers, requested, supported) => {
     const before = await decisionCount();
     const response = await modern("tools/call", { name: "whoami", arguments: {}, _meta: meta }, headers);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ id: rpcId, error: { code: -32022, data: { requested, supported } } });
     expect(await decisionCount()).toBe(before);
+  });
+
+  it("lists every served version, the 2025-era ones included, to a 2025-era request with an unknown header version", async () => {
+    const response = await post({ jsonrpc: "2.0", id: ++rpcId, method: "tools/list", params: {} }, { "MCP-Protocol-Version": "2026-13-45" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      id: rpcId,
+      error: { code: -32022, data: { requested: "2026-13-45", supported: expect.arrayContaining([MODERN, "2025-11-25", "2025-06-18", "2025-03-26"]) } },
+    });
   });
 
   it("refuses a 2026-07-28 header on a body without the _meta version 400 with -32602", async () => {

@@ -1,5 +1,6 @@
 import { ConfigSnippet } from "@/components/connect/config-snippet";
 import { OwnGrants } from "@/components/connect/own-grants";
+import { RegistrationPaths } from "@/components/connect/registration-paths";
 import { RememberedConsents } from "@/components/connect/remembered-consents";
 import { Forbidden } from "@/components/console/forbidden";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -8,6 +9,7 @@ import { consoleUser } from "@/lib/auth/console-user";
 import { callableTools } from "@/lib/connect/callable-tools";
 import { clientConfigurations } from "@/lib/connect/client-configurations";
 import { env } from "@/lib/env";
+import { ENDPOINT_PATHS } from "@/lib/oauth/constants";
 import { listOwnConsents } from "@/lib/consents/list-own-consents";
 import { grantFilterSchema, listGrants } from "@/lib/grants/list-grants";
 
@@ -16,7 +18,7 @@ export const metadata = { title: "Connect" };
 export default async function ConnectPage() {
   const me = await consoleUser();
   if (!me.scopes.has("account:read")) return <Forbidden message="You need the account:read scope to connect MCP clients." />;
-  const { mcpResource, issuerMode } = env();
+  const { mcpResource, issuerMode, issuer } = env();
   const ownGrants = me.scopes.has("grants:own");
   const [callable, grants, consents] = await Promise.all([
     callableTools(me.scopes),
@@ -33,7 +35,7 @@ export default async function ConnectPage() {
           <CopyButton text={mcpResource} label="Copy the MCP server URL" />
         </div>
         <ol className="mt-4 list-decimal space-y-1 pl-5 text-sm text-slate-600">
-          <li>Your client reads this server&apos;s metadata and {issuerMode === "builtin" ? "registers itself with Portcullis" : "registers with AuthKit"}.</li>
+          <li>Your client reads this server&apos;s metadata and {issuerMode === "builtin" ? "identifies itself to Portcullis — by its metadata document, or by registering (below)" : "registers with AuthKit"}.</li>
           <li>A new client waits for an IAM admin&apos;s approval; until then, the sign-in page says so. Ask your admin if it takes long.</li>
           <li>You sign in and choose which scopes it gets. It can never get more than your roles allow.</li>
         </ol>
@@ -44,6 +46,8 @@ export default async function ConnectPage() {
           <ConfigSnippet key={c.id} {...c} />
         ))}
       </div>
+
+      {issuerMode === "builtin" ? <RegistrationPaths issuer={issuer} registrationEndpoint={`${issuer}${ENDPOINT_PATHS.registration}`} /> : null}
 
       <Card title="Tools you can call" className="mt-6">
         {callable.length === 0 ? (

@@ -15,6 +15,12 @@ export interface ConsentScreen {
   /** Where the answer goes, shown in plain sight (MCP 2025-11-25 §Localhost Redirect URI Risks). */
   redirectHost: string;
   loopbackRedirect: boolean;
+  /**
+   * Every redirect URI the client has is a loopback one (MCP 2026-07-28, security considerations, "Localhost Redirect
+   * URI Risks": an authorization server SHOULD warn). Any program on the user's machine can listen there, so nothing
+   * but the client's name says which app this is.
+   */
+  loopbackOnly: boolean;
   scopes: Array<{ name: string; description: string }>;
   unavailable: Array<{ name: string; why: "user_lacks" | "client_not_allowed" }>;
   /** The authorization request's parameters, posted back unchanged with the decision. */
@@ -39,6 +45,7 @@ export async function prepareConsentScreen(search: URLSearchParams, user: Signed
     identity: client.source === "cimd" ? { kind: "metadata_document", host: new URL(client.id).host } : { kind: "registered" },
     redirectHost: redirect.host,
     loopbackRedirect: isLoopbackRedirect(redirect),
+    loopbackOnly: client.redirectUris.length > 0 && client.redirectUris.every((uri) => URL.canParse(uri) && isLoopbackRedirect(new URL(uri))),
     scopes: grantable.map((name) => ({ name, description: descriptions.get(name) ?? name })),
     unavailable: unavailable.map((u) => ({ name: u.scope, why: u.why })),
     params,

@@ -19,8 +19,10 @@ import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-sc
 
 /**
  * The client_credentials grant (RFC 6749 §4.4): a confidential client acting as the service identity it is bound to.
- * Scopes = requested (or the allow-list) ∩ the service identity's roles ∩ the client's allow-list; a request that
- * leaves nothing is an error. All such tokens of a client live under one grant, so one
+ * Scopes = requested (or the allow-list) ∩ the service identity's roles ∩ the client's allow-list. An MCP client asks
+ * for what the resource's challenge or metadata names (MCP 2026-07-28, scope selection strategy: every scope the tools
+ * need), so a request is narrowed to what may be granted, and the `scope` in the answer says what was (RFC 6749 §3.3);
+ * a request none of whose scopes may be granted is refused. All such tokens of a client live under one grant, so one
  * revocation stops the client. No refresh token (§4.4.3).
  */
 export async function issueClientCredentialsToken(
@@ -41,11 +43,13 @@ export async function issueClientCredentialsToken(
   const requested = parseScopeParameter(params.scope);
   const unknown = requested.filter((s) => !snapshot.scopes.has(s));
   if (unknown.length > 0) throw new InvalidScope(`Unknown scope: ${unknown.join(", ")}.`);
-  // RFC 6749 §3.3: the server may issue fewer scopes than asked, and says which in `scope`. MCP clients ask for every
-  // scope the resource challenges with (the v2 SDK does), so a request is narrowed, and refused only when nothing is left.
   const scopes = intersectScopes(requested.length > 0 ? requested : client.allowedScopes, held, client.allowedScopes);
-  if (scopes.length === 0 && requested.length > 0) throw new InvalidScope(`Not allowed for this client's service identity: ${requested.join(", ")}.`);
-  if (scopes.length === 0) throw new InvalidScope("This client's service identity holds none of the client's allowed scopes.");
+  const refused = requested.filter((s) => !scopes.includes(s));
+  if (scopes.length === 0) {
+    throw new InvalidScope(
+      refused.length > 0 ? `Not allowed for this client's service identity: ${refused.join(", ")}.` : "This client's service identity holds none of the client's allowed scopes.",
+    );
+  }
 
   for (let attempt = 0; ; attempt++) {
     const prepare = async () => {
@@ -58,7 +62,7 @@ export async function issueClientCredentialsToken(
           kind: "token.issued",
           subject: service.id,
           reason: `access token issued to ${client.name} as service identity ${service.email} (client_credentials)`,
-          detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn },
+          detail: { grantId, jti: issued.jti, grantType: GRANT_TYPES.clientCredentials, expiresIn: issued.expiresIn, ...(refused.length > 0 ? { notGranted: refused } : {}) },
         }),
       );
     } catch (error) {

@@ -17,6 +17,10 @@ export async function authorizationServerMetadata(kind: "oauth" | "openid"): Pro
     issuer,
     authorization_endpoint: url(ENDPOINT_PATHS.authorization),
     token_endpoint: url(ENDPOINT_PATHS.token),
+    // Client registration, primary path first. MCP 2026-07-28 (client registration): a client with no prior
+    // relationship uses its https client_id URL, which is fetched as its metadata (draft-ietf-oauth-client-id-metadata-
+    // document); Dynamic Client Registration (RFC 7591) is deprecated there and served for clients that predate it.
+    client_id_metadata_document_supported: true,
     registration_endpoint: url(ENDPOINT_PATHS.registration),
     revocation_endpoint: url(ENDPOINT_PATHS.revocation),
     introspection_endpoint: url(ENDPOINT_PATHS.introspection),
@@ -38,8 +42,6 @@ export async function authorizationServerMetadata(kind: "oauth" | "openid"): Pro
     code_challenge_methods_supported: ["S256"],
     // RFC 9207: the authorization response carries `iss`.
     authorization_response_iss_parameter_supported: true,
-    // draft-ietf-oauth-client-id-metadata-document: an https client_id URL is fetched as the client's metadata.
-    client_id_metadata_document_supported: true,
     // The MCP enterprise-managed authorization extension §6 (draft-ietf-oauth-identity-assertion-authz-grant §7.2): ID-JAGs
     // are accepted with the jwt-bearer grant.
     authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE],
