@@ -45,6 +45,13 @@ export const AUDIT_KINDS = [
   "bridge.failed",
   "throttle.summary",
   "maintenance.swept",
+  "server.added",
+  "server.removed",
+  "server.refreshed",
+  "server.refresh_failed",
+  "server.tool_held",
+  "server.tool_accepted",
+  "gateway.call",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];
