@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { asUpstreamFailure, dropUpstream, pooledUpstream } from "@/lib/gateway/upstream-client";
+import { upstreamCall } from "@/lib/gateway/upstream-fetch";
 import { UpstreamFailure, type UpstreamTarget } from "@/lib/gateway/upstream-target";
 import type { McpRequestScope } from "@/lib/mcp/build-mcp-server";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
@@ -33,7 +34,12 @@ export async function forwardToolCall(
     pooled.inFlight += 1;
     try {
       const client = await pooled.client;
-      const result = (await client.callTool({ name: call.name, arguments: params.arguments ?? {} }, { timeout: timeoutMs, maxTotalTimeout: timeoutMs })) as CallToolResult;
+      let fail!: (failure: UpstreamFailure) => void;
+      const failed = new Promise<never>((_, reject) => (fail = reject));
+      failed.catch(() => {});
+      const result = (await upstreamCall.run({ fail }, () =>
+        Promise.race([client.callTool({ name: call.name, arguments: params.arguments ?? {} }, { timeout: timeoutMs, maxTotalTimeout: timeoutMs }), failed]),
+      )) as CallToolResult;
       outcome = { result };
     } catch (error) {
       const failure = asUpstreamFailure(error, target.name);

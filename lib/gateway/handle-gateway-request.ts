@@ -30,7 +30,8 @@ export async function handleGatewayRequest(request: Request, name: string): Prom
     auditDetail: { server: name, resource: serverResource(name) },
     tools: {
       policyName: (tool) => mirroredToolName(name, tool),
-      served: (policyName) => policyName.startsWith(prefix) && registry.definitions.has(policyName),
+      // Held tools are this server's too: their call is refused by the policy ("awaiting review"), not as unknown.
+      served: (policyName) => policyName.startsWith(prefix),
     },
     build: (scope) => buildGatewayServer(scope, name, registry),
     forward: (scope, call, message, meta) => forwardToolCall(target, scope, call, message, meta, () => scheduleMirrorRefresh(name)),

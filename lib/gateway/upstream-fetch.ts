@@ -1,8 +1,15 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { env } from "@/lib/env";
 import { upstreamCredential } from "@/lib/gateway/upstream-credential";
 import { UpstreamFailure, type UpstreamTarget } from "@/lib/gateway/upstream-target";
 
 type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The call a request to the upstream is made for: a failure found while reading its answer (too large) ends that call
+ * at once — the SDK's transport would only report it and leave the call waiting for its timeout.
+ */
+export const upstreamCall = new AsyncLocalStorage<{ fail(failure: UpstreamFailure): void }>();
 
 /**
  * The fetch the MCP client uses to reach one upstream, and the one place its credential is added:
@@ -43,7 +50,7 @@ export function upstreamFetch(target: UpstreamTarget): FetchLike {
       await response.body?.cancel().catch(() => {});
       throw new UpstreamFailure("unauthorized", `${target.name} refused Portcullis's credential (HTTP ${response.status})`);
     }
-    return limitBody(response, env().gateway.maxResponseBytes, target.name);
+    return limitBody(response, env().gateway.maxResponseBytes, target.name, upstreamCall.getStore());
   };
 }
 
@@ -52,7 +59,7 @@ function describeCause(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
-function limitBody(response: Response, maxBytes: number, name: string): Response {
+function limitBody(response: Response, maxBytes: number, name: string, call?: { fail(failure: UpstreamFailure): void }): Response {
   if (!response.body) return response;
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
@@ -64,8 +71,11 @@ function limitBody(response: Response, maxBytes: number, name: string): Response
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
-        if (seen > maxBytes) controller.error(new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`));
-        else controller.enqueue(chunk);
+        if (seen > maxBytes) {
+          const failure = new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
+          call?.fail(failure);
+          controller.error(failure);
+        } else controller.enqueue(chunk);
       },
     }),
   );

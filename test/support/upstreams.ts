@@ -46,7 +46,7 @@ export async function startEverything(port: number): Promise<RunningUpstream & {
 
 export interface OwnUpstreamOptions {
   /** Refuse (401) any request whose headers do not satisfy this. */
-  authorize?: (headers: IncomingMessage["headers"]) => boolean;
+  authorize?: (headers: IncomingMessage["headers"]) => boolean | Promise<boolean>;
   /** The description of the `greet` tool: change it to simulate a rug pull. */
   greetDescription?: string;
   /** Extra tools to list (e.g. thousands, or invalid names). */
@@ -78,7 +78,7 @@ export async function startOwnUpstream(port: number, options: OwnUpstreamOptions
   const handler = createMcpHandler(factory);
   const http: HttpServer = createServer(async (req, res) => {
     seen.push({ ...req.headers });
-    if (options.authorize && !options.authorize(req.headers)) {
+    if (options.authorize && !(await options.authorize(req.headers))) {
       res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "unauthorized" }));
       return;
     }
