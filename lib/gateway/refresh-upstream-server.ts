@@ -1,13 +1,19 @@
 import { Prisma } from "@/lib/db/generated/client";
 import { appendAudit, recordAudit, type AuditContext } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { TARGET_SELECT, mirroredToolName, serverScope } from "@/lib/gateway/gateway-registry";
 import { listUpstreamTools } from "@/lib/gateway/list-upstream-tools";
 import { requireActorScope } from "@/lib/gateway/require-actor-scope";
 import { connectUpstream } from "@/lib/gateway/upstream-client";
 import { UpstreamFailure } from "@/lib/gateway/upstream-target";
+
+const REFRESH_LOCK = 72_073_690;
+
+function readRows(database: Pick<Db, "tool">, name: string) {
+  return database.tool.findMany({ where: { serverName: name } });
+}
 
 export interface RefreshReport {
   name: string;
@@ -48,23 +54,30 @@ export async function refreshUpstreamServer(name: string, ctx: AuditContext): Pr
   }
 
   const report: RefreshReport = { name, added: [], changed: [], restored: [], removed: [], skipped: listing.skipped };
-  const rows = await db().tool.findMany({ where: { serverName: name } });
-  const byUpstream = new Map(rows.map((r) => [r.upstreamName!, r]));
-  const listed = new Set(listing.tools.map((t) => t.definition.name));
   const now = new Date();
-  const changes = listing.tools.filter(({ definition, hash }) => {
-    const row = byUpstream.get(definition.name);
-    if (!row) return true;
-    if (row.state === "accepted") return row.definitionHash !== hash;
-    return row.pendingHash !== hash;
-  });
-  const gone = rows.filter((r) => !listed.has(r.upstreamName!));
-  if (changes.length === 0 && gone.length === 0) {
+  const plan = (rows: Awaited<ReturnType<typeof readRows>>) => {
+    const byUpstream = new Map(rows.map((r) => [r.upstreamName!, r]));
+    const listed = new Set(listing.tools.map((t) => t.definition.name));
+    const changes = listing.tools.filter(({ definition, hash }) => {
+      const row = byUpstream.get(definition.name);
+      if (!row) return true;
+      if (row.state === "accepted") return row.definitionHash !== hash;
+      return row.pendingHash !== hash;
+    });
+    return { byUpstream, changes, gone: rows.filter((r) => !listed.has(r.upstreamName!)) };
+  };
+  // Read without a lock first: an unchanged upstream (the common case) costs one query and no policy reload.
+  const first = plan(await readRows(db(), name));
+  if (first.changes.length === 0 && first.gone.length === 0) {
     await db().upstreamServer.updateMany({ where: { name }, data: { lastContactAt: now, lastRefreshedAt: now, lastError: null } });
     return report;
   }
 
   await changeTransaction(["policy"], async (tx) => {
+    // Every instance refreshes periodically: one at a time per server, each judging the rows as they now are.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFRESH_LOCK}::int, hashtext(${name}))`;
+    if (!(await tx.upstreamServer.findUnique({ where: { name }, select: { name: true } }))) return;
+    const { byUpstream, changes, gone } = plan(await readRows(tx, name));
     for (const { definition, hash } of changes) {
       const row = byUpstream.get(definition.name);
       const json = definition as unknown as Prisma.InputJsonValue;
@@ -86,6 +99,7 @@ export async function refreshUpstreamServer(name: string, ctx: AuditContext): Pr
       report.removed.push(row.upstreamName!);
     }
     await tx.upstreamServer.update({ where: { name }, data: { lastContactAt: now, lastRefreshedAt: now, lastError: null } });
+    if (report.added.length + report.changed.length + report.restored.length + report.removed.length === 0) return;
     const base = { actor: ctx.actor, ip: ctx.ip, requestId: ctx.requestId };
     const held = [...report.added, ...report.changed];
     await appendAudit(tx, [

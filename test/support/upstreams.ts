@@ -54,6 +54,8 @@ export interface OwnUpstreamOptions {
   /** What a call to these tools does at the HTTP level. */
   slowMs?: number;
   oversizedBytes?: number;
+  /** Answer every request with a redirect there (which must never be followed). */
+  redirectTo?: string;
 }
 
 /** A v2 SDK server with tools `greet`, `whoami_headers`, `slow`, `garbage`, `huge`; options are read on every request. */
@@ -80,6 +82,10 @@ export async function startOwnUpstream(port: number, options: OwnUpstreamOptions
     seen.push({ ...req.headers });
     if (options.authorize && !(await options.authorize(req.headers))) {
       res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "unauthorized" }));
+      return;
+    }
+    if (options.redirectTo) {
+      res.writeHead(307, { Location: options.redirectTo }).end();
       return;
     }
     const chunks: Buffer[] = [];
