@@ -13,8 +13,15 @@ import { allowedTools } from "@/lib/policy/decide";
 export function buildGatewayServer(scope: McpRequestScope, serverName: string, registry: GatewayRegistry): Server {
   const server = new Server(
     { name: `${SERVER_INFO.name}-${serverName}`, title: `${serverName} (through Portcullis)`, version: SERVER_INFO.version },
-    { capabilities: { tools: { listChanged: false } } },
+    { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {} } },
   );
+  // resources/* and prompts/*: the upstream's answer, fetched after the recorded decision (relayUpstreamRequest).
+  for (const method of ["resources/list", "resources/read", "resources/templates/list", "prompts/list", "prompts/get"] as const) {
+    server.setRequestHandler(method, () => {
+      if (scope.relayed?.method !== method) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `The ${method} request was not authorized`);
+      return scope.relayed.result as never;
+    });
+  }
   const prefix = `${serverName}.`;
   server.setRequestHandler("tools/list", () => ({
     tools: allowedTools(scope.snapshot, {

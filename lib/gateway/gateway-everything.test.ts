@@ -145,6 +145,16 @@ describe("server-everything behind /mcp/everything, with the official SDK client
     const sum = await upgraded.callTool({ name: "get-sum", arguments: { a: 2, b: 3 } });
     expect(JSON.stringify(sum.content)).toContain("5");
 
+    // resources/* and prompts/* pass through for holders of server:everything, each a recorded decision.
+    const { resources } = await upgraded.listResources();
+    expect(resources.length).toBeGreaterThan(0);
+    const read = await upgraded.readResource({ uri: resources[0].uri });
+    expect(read.contents.length).toBeGreaterThan(0);
+    const { prompts } = await upgraded.listPrompts();
+    expect(prompts.length).toBeGreaterThan(0);
+    const relayed = await db().auditEvent.findMany({ where: { kind: "decision.allow", detail: { path: ["relayedMethod"], equals: "resources/read" } } });
+    expect(relayed).toHaveLength(1);
+
     // The token for /mcp/everything is refused at /mcp (another resource).
     const atBuiltin = await handleMcpRequest(
       new Request(`${ISSUER}/mcp`, {

@@ -3,6 +3,8 @@ import { buildGatewayServer } from "@/lib/gateway/build-gateway-server";
 import { forwardToolCall } from "@/lib/gateway/forward-tool-call";
 import { gatewayRegistry, mirroredToolName, serverResource } from "@/lib/gateway/gateway-registry";
 import { scheduleMirrorRefresh } from "@/lib/gateway/schedule-mirror-refresh";
+import { gatewayResourceMetadataUrl } from "@/lib/gateway/gateway-resource-metadata-url";
+import { RELAYED_METHODS, relayUpstreamRequest } from "@/lib/gateway/relay-upstream-request";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
 import { handleProtectedMcpRequest, type McpResource } from "@/lib/mcp/handle-mcp-request";
 import type { PolicySnapshot } from "@/lib/policy/types";
@@ -35,14 +37,9 @@ export async function handleGatewayRequest(request: Request, name: string): Prom
     },
     build: (scope) => buildGatewayServer(scope, name, registry),
     forward: (scope, call, message, meta) => forwardToolCall(target, scope, call, message, meta, () => scheduleMirrorRefresh(name)),
+    passthrough: { methods: RELAYED_METHODS, run: (scope, message, meta) => relayUpstreamRequest(target, scope, message, meta) },
   };
   return handleProtectedMcpRequest(request, resource);
-}
-
-/** RFC 9728 §3.1: `/.well-known/oauth-protected-resource` inserted before the resource's path. */
-export function gatewayResourceMetadataUrl(name: string): string {
-  const resource = new URL(serverResource(name));
-  return `${resource.origin}/.well-known/oauth-protected-resource${resource.pathname}`;
 }
 
 /** The scopes the server's tools require under the current policy (never offline_access). */

@@ -20,6 +20,8 @@ export interface McpRequestScope {
   build?: (scope: McpRequestScope) => Server;
   /** An upstream's answer to this request's allowed tool call, already fetched (lib/gateway). */
   forwarded?: CallToolResult;
+  /** An upstream's answer to this request's allowed resources/* or prompts/* request, already fetched (lib/gateway). */
+  relayed?: { method: string; result: Record<string, unknown> };
 }
 
 // The SDK builds an Ajv instance per Server unless given one; compiling it for every request would dominate the cost.

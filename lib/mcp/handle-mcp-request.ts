@@ -69,6 +69,14 @@ export interface McpResource {
    * relay, or the response to answer with instead (the upstream failed).
    */
   forward?: (scope: McpRequestScope, call: { id: string | number; name: string }, message: JSONRPCMessage, meta: RequestMeta) => Promise<{ result: CallToolResult } | { response: Response }>;
+  /**
+   * Requests other than tool calls that are decided and then answered elsewhere (an upstream's resources/* and
+   * prompts/*): the relayed result, or the response to answer with instead (refused, or the upstream failed).
+   */
+  passthrough?: {
+    methods: ReadonlySet<string>;
+    run(scope: McpRequestScope, message: JSONRPCMessage & { id: string | number; method: string }, meta: RequestMeta): Promise<{ result: Record<string, unknown> } | { response: Response }>;
+  };
 }
 
 let builtin: McpResource | undefined;
@@ -165,6 +173,13 @@ async function serve(request: Request, origin: string | null, known: Known, reso
     audit: { actor: `user:${auth.caller.userId}`, ip: meta.ip, requestId: meta.requestId },
     build: resource.build,
   };
+  const method = (message.message as { method?: unknown }).method;
+  const id = (message.message as { id?: unknown }).id;
+  if (resource.passthrough && typeof method === "string" && resource.passthrough.methods.has(method) && (typeof id === "string" || typeof id === "number")) {
+    const relayed = await resource.passthrough.run(scope, message.message as JSONRPCMessage & { id: string | number; method: string }, decided);
+    if ("response" in relayed) return relayed.response;
+    scope.relayed = { method, result: relayed.result };
+  }
   if (message.toolCall) {
     const target = resource.tools ? { ...resource.tools, resourceMetadata: resource.metadataUrl, detail: { ...resource.tools.detail, ...resource.auditDetail } } : undefined;
     const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target);
