@@ -60,6 +60,13 @@ const schema = z.object({
   PORTCULLIS_SWEEP_INTERVAL: seconds(60, 5, 86_400),
   PORTCULLIS_SWEEP_GRACE: seconds(3600, 300, 30 * 86_400),
   PORTCULLIS_SWEEP_BATCH: z.coerce.number().int().min(10).max(100_000).default(1000),
+  // Gateway (lib/gateway): per-upstream call timeout, the largest upstream answer relayed, the most tools mirrored per
+  // server, calls in flight per upstream, and how often each instance refreshes the mirror (0: never periodically).
+  PORTCULLIS_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  PORTCULLIS_GATEWAY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(10 * 1024 * 1024),
+  PORTCULLIS_GATEWAY_MAX_TOOLS: z.coerce.number().int().min(1).max(10_000).default(500),
+  PORTCULLIS_GATEWAY_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(64),
+  PORTCULLIS_GATEWAY_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -137,6 +144,13 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     cimdMinCacheSeconds: raw.PORTCULLIS_CIMD_MIN_CACHE,
     cimdFetchLimit: raw.PORTCULLIS_CIMD_FETCH_LIMIT,
     sweep: { intervalSeconds: raw.PORTCULLIS_SWEEP_INTERVAL, graceSeconds: raw.PORTCULLIS_SWEEP_GRACE, batch: raw.PORTCULLIS_SWEEP_BATCH },
+    gateway: {
+      timeoutMs: raw.PORTCULLIS_GATEWAY_TIMEOUT_MS,
+      maxResponseBytes: raw.PORTCULLIS_GATEWAY_MAX_RESPONSE_BYTES,
+      maxTools: raw.PORTCULLIS_GATEWAY_MAX_TOOLS,
+      maxConcurrent: raw.PORTCULLIS_GATEWAY_MAX_CONCURRENT,
+      refreshSeconds: raw.PORTCULLIS_GATEWAY_REFRESH_SECONDS,
+    },
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),
   };

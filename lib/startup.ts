@@ -10,6 +10,8 @@ import { env } from "@/lib/env";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { startMaintenance } from "@/lib/maintenance/start-maintenance";
 import { syncTools } from "@/lib/mcp/sync-tools";
+import { startMirrorRefresh } from "@/lib/gateway/schedule-mirror-refresh";
+import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { seedPolicy } from "@/lib/policy/seed-policy";
 import { flushUsage } from "@/lib/usage/note-usage";
 
@@ -39,10 +41,14 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   if (role === "server") startAuditCheckpoints();
   // Every server instance sweeps expired artefacts and summarises closed throttle windows (safe concurrently).
   const maintenance = role === "server" ? startMaintenance() : undefined;
+  // Upstream servers' tools are listed again periodically, so a change upstream is held even without a notification.
+  const stopMirrorRefresh = role === "server" ? startMirrorRefresh() : undefined;
   return {
     database,
     async stop() {
       await maintenance?.stop();
+      stopMirrorRefresh?.();
+      await closeUpstreams();
       await watcher?.stop();
       await flushUsage();
       // A server leaves its last events anchored by a signed checkpoint; a CLI command only lets one in progress end.

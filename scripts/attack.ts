@@ -94,6 +94,7 @@ async function main(): Promise<number> {
     import("./attack/abuse"),
     import("./attack/signed-assertions"),
     import("./attack/as-2026"),
+    import("./attack/gateway"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

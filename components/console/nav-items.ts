@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/clients", label: "Clients", scope: "clients:read" },
   { href: "/roles", label: "Roles", scope: "policy:read" },
   { href: "/scopes", label: "Scopes & tools", scope: "policy:read" },
+  { href: "/servers", label: "Servers", scope: "servers:read" },
   { href: "/users", label: "Users", scope: "users:read" },
   { href: "/tokens", label: "Tokens & grants", scope: "tokens:read" },
   { href: "/audit", label: "Audit log", scope: "audit:read" },

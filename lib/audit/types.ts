@@ -49,6 +49,13 @@ export const AUDIT_KINDS = [
   "idp.removed",
   "idp.account_linked",
   "assertion_grant.refused",
+  "server.added",
+  "server.removed",
+  "server.refreshed",
+  "server.refresh_failed",
+  "server.tool_held",
+  "server.tool_accepted",
+  "gateway.call",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -44,6 +44,8 @@ export type Authentication =
 
 interface Context {
   request: Request;
+  /** The protected resource the request is for (RFC 8707): the token's `aud` must be exactly it. Default: /mcp. */
+  audience?: string;
   token?: string;
   claims?: AccessTokenClaims;
   principal?: AuthkitPrincipal;
@@ -103,7 +105,7 @@ const BUILTIN_CHECKS: Check[] = [
     error: "invalid_token",
     run: async (ctx) => {
       try {
-        ctx.claims = await verifyAccessTokenCached(ctx.token!);
+        ctx.claims = await verifyAccessTokenCached(ctx.token!, Date.now(), ctx.audience);
         return null;
       } catch (error) {
         if (error instanceof InvalidAccessToken) return error.why;
@@ -203,9 +205,13 @@ const AUTHKIT_CHECKS: Check[] = [
   },
 ];
 
-export async function authenticateBearer(request: Request): Promise<Authentication> {
-  const ctx: Context = { request };
+export async function authenticateBearer(request: Request, audience?: string): Promise<Authentication> {
+  const ctx: Context = { request, audience };
   const authkit = env().issuerMode !== "builtin";
+  if (authkit && audience !== undefined && audience !== env().mcpResource) {
+    // AuthKit issues tokens for /mcp only; taking one at another resource would be cross-resource reuse. Fail closed.
+    return { ok: false, check: "token_valid", error: "invalid_token", reason: `tokens for ${audience} are issued by Portcullis's built-in authorization server only` };
+  }
   for (const check of authkit ? AUTHKIT_CHECKS : BUILTIN_CHECKS) {
     const pending = check.run(ctx);
     // Most checks answer synchronously from memory; awaiting only the ones that do not keeps the hot path tight.

@@ -11,6 +11,20 @@ import type { PolicySnapshot } from "@/lib/policy/types";
 
 export type ToolCallAuthorization = { allowed: true; decision: Decision } | { allowed: false; response: Response };
 
+/** How a resource names and serves its tools: /mcp its built-in ones, /mcp/<server> an upstream's (lib/gateway). */
+export interface ToolCallTarget {
+  /** The policy's name for the tool the body names (`<server>.<tool>` for an upstream's). */
+  policyName(name: string): string;
+  /** True when this resource can serve the tool right now. */
+  served(policyName: string): boolean;
+  /** The resource's RFC 9728 metadata URL, for challenges. */
+  resourceMetadata?: string;
+  /** What the decision event records about the resource besides the tool (e.g. the upstream server). */
+  detail?: Record<string, unknown>;
+}
+
+const BUILTIN_TARGET: ToolCallTarget = { policyName: (name) => name, served: (name) => findTool(name) !== undefined };
+
 /**
  * Decides a `tools/call` with the current policy (DESIGN §1) and records the decision durably before anything runs.
  * Allowed → the caller may run the tool. Denied → the answer to send:
@@ -26,18 +40,20 @@ export async function authorizeToolCall(
   snapshot: PolicySnapshot,
   call: { id: string | number; name: string },
   meta: RequestMeta,
+  target: ToolCallTarget = BUILTIN_TARGET,
 ): Promise<ToolCallAuthorization> {
+  const policyName = target.policyName(call.name);
   const decided = decide(snapshot, {
     userId: caller.userId,
     clientId: caller.clientId,
     tokenScopes: caller.scopes,
     extraRoles: caller.extraRoles,
-    tool: call.name,
+    tool: policyName,
   });
-  // A tool row with no code behind it (removed, not yet synced) cannot run: treat it as unknown.
+  // A tool row with no code behind it (removed, not yet synced), or one of another resource, cannot run here: unknown.
   const decision: Decision =
-    decided.allow && !findTool(call.name)
-      ? { ...decided, allow: false, failedCheck: "tool_exists", reason: `tool ${call.name} is not served by this instance` }
+    decided.failedCheck !== "tool_exists" && !target.served(policyName)
+      ? { ...decided, allow: false, failedCheck: "tool_exists", reason: `tool ${call.name} is not served by this resource` }
       : decided;
   const status = decision.allow ? 200 : decision.failedCheck === "tool_exists" ? 200 : 403;
   try {
@@ -51,6 +67,7 @@ export async function authorizeToolCall(
         check: decision.failedCheck ?? "allowed",
         requiredScope: decision.requiredScope,
         status,
+        ...target.detail,
       },
     });
   } catch (error) {
@@ -73,7 +90,7 @@ export async function authorizeToolCall(
     noteUsage(caller.clientId, caller.grantId);
     return { allowed: true, decision };
   }
-  return { allowed: false, response: denialResponse(decision, caller, call, meta) };
+  return { allowed: false, response: denialResponse(decision, caller, call, meta, target) };
 }
 
 /** Never asked for by a resource: refresh tokens are the authorization server's business (MCP 2026-07-28, refresh tokens). */
@@ -91,7 +108,7 @@ export function challengeScopes(required: readonly string[], caller: Pick<McpCal
   return [...new Set([...held, ...required])].filter((scope) => scope !== NOT_A_RESOURCE_SCOPE);
 }
 
-function denialResponse(decision: Decision, caller: McpCaller, call: { id: string | number; name: string }, meta: RequestMeta): Response {
+function denialResponse(decision: Decision, caller: McpCaller, call: { id: string | number; name: string }, meta: RequestMeta, target: ToolCallTarget): Response {
   if (decision.failedCheck === "tool_exists") {
     return jsonRpcErrorResponse(200, JSON_RPC.invalidParams, `Unknown tool: ${call.name}`, { id: call.id });
   }
@@ -106,6 +123,7 @@ function denialResponse(decision: Decision, caller: McpCaller, call: { id: strin
           error: "insufficient_scope",
           scopes,
           description: `The ${call.name} tool requires the ${required} scope`,
+          resourceMetadata: target.resourceMetadata,
         }),
       },
     });

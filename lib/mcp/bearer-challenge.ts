@@ -10,11 +10,11 @@ const DESCRIPTION_UNSAFE = /[^\x20\x21\x23-\x5B\x5D-\x7E]/g;
  * scopes to ask for. No `error` when the request carried no credentials (RFC 6750 §3.1). Parameters keep this order
  * so a client that scans for `scope=` never finds it inside the description first.
  */
-export function bearerChallenge(options: { error?: BearerError; scopes?: readonly string[]; description?: string }): string {
+export function bearerChallenge(options: { error?: BearerError; scopes?: readonly string[]; description?: string; resourceMetadata?: string }): string {
   const params: string[] = [];
   if (options.error) params.push(`error="${options.error}"`);
   if (options.scopes?.length) params.push(`scope="${options.scopes.join(" ")}"`);
-  params.push(`resource_metadata="${resourceMetadataUrl()}"`);
+  params.push(`resource_metadata="${options.resourceMetadata ?? resourceMetadataUrl()}"`);
   if (options.error && options.description) {
     const safe = options.description.replace(DESCRIPTION_UNSAFE, "").replace(/\b(scope|error|resource_metadata)=/g, "$1 =");
     params.push(`error_description="${safe}"`);

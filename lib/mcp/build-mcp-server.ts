@@ -16,6 +16,12 @@ export interface McpRequestScope {
   audit: AuditContext;
   /** The recorded decision that allows this request's one tool call, if it is one. */
   allowed?: Decision;
+  /** The server for this request, when it is not the built-in one (an upstream's, lib/gateway). */
+  build?: (scope: McpRequestScope) => Server;
+  /** An upstream's answer to this request's allowed tool call, already fetched (lib/gateway). */
+  forwarded?: CallToolResult;
+  /** An upstream's answer to this request's allowed resources/* or prompts/* request, already fetched (lib/gateway). */
+  relayed?: { method: string; result: Record<string, unknown> };
 }
 
 // The SDK builds an Ajv instance per Server unless given one; compiling it for every request would dominate the cost.

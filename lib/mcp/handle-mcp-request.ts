@@ -11,17 +11,19 @@ import { isDatabaseUnavailable, publicError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
 import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-bearer";
-import { authorizeToolCall } from "@/lib/mcp/authorize-tool-call";
+import { authorizeToolCall, type ToolCallTarget } from "@/lib/mcp/authorize-tool-call";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import { buildMcpServer, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
 import { checkProtocolRevision, type ProtocolEra } from "@/lib/mcp/check-protocol-revision";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
 import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-policy";
-import { resourceScopes } from "@/lib/mcp/protected-resource-metadata";
+import { resourceMetadataUrl, resourceScopes } from "@/lib/mcp/protected-resource-metadata";
 import { describeMessage, MAX_BODY_BYTES, readMcpMessage } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { REFUSALS_PER_MINUTE, throttleRefusal, type RefusalThrottle } from "@/lib/mcp/throttle-refusal";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import type { PolicySnapshot } from "@/lib/policy/types";
+import type { CallToolResult, Server } from "@modelcontextprotocol/server";
 import { processState } from "@/lib/process-state";
 
 /**
@@ -41,12 +43,53 @@ import { processState } from "@/lib/process-state";
  * Every refusal at steps 1, 4 and 6 is recorded as a `decision.deny` with its reason; an address that keeps being
  * refused at steps 1 and 4 is throttled (429) so that refusals cannot be used to flood the audit log.
  */
-export async function handleMcpRequest(request: Request): Promise<Response> {
+export function handleMcpRequest(request: Request): Promise<Response> {
+  return handleProtectedMcpRequest(request, builtinResource());
+}
+
+/**
+ * A protected MCP resource served by this pipeline: the built-in `/mcp`, or an upstream server's `/mcp/<name>`
+ * (lib/gateway, DESIGN §10) — each its own resource, with its own audience, metadata, challenge scopes and tools.
+ */
+export interface McpResource {
+  /** The resource identifier (RFC 8707/9728): an access token's `aud` must be exactly this. */
+  url: string;
+  /** Its RFC 9728 metadata URL, named in every challenge. */
+  metadataUrl: string;
+  /** The scopes a client should ask for to use it (challenges). */
+  scopes(snapshot: PolicySnapshot): string[];
+  /** How its tools are named and whether one is served; the built-in tools when absent. */
+  tools?: ToolCallTarget;
+  /** Recorded with every decision at this resource (e.g. the upstream server). */
+  auditDetail?: Record<string, unknown>;
+  /** The SDK server for a request; the built-in one when absent. */
+  build?: (scope: McpRequestScope) => Server;
+  /**
+   * Runs an allowed tool call elsewhere (an upstream) after its decision is recorded: the result for the SDK server to
+   * relay, or the response to answer with instead (the upstream failed).
+   */
+  forward?: (scope: McpRequestScope, call: { id: string | number; name: string }, message: JSONRPCMessage, meta: RequestMeta) => Promise<{ result: CallToolResult } | { response: Response }>;
+  /**
+   * Requests other than tool calls that are decided and then answered elsewhere (an upstream's resources/* and
+   * prompts/*): the relayed result, or the response to answer with instead (refused, or the upstream failed).
+   */
+  passthrough?: {
+    methods: ReadonlySet<string>;
+    run(scope: McpRequestScope, message: JSONRPCMessage & { id: string | number; method: string }, meta: RequestMeta): Promise<{ result: Record<string, unknown> } | { response: Response }>;
+  };
+}
+
+let builtin: McpResource | undefined;
+function builtinResource(): McpResource {
+  return (builtin ??= { url: env().mcpResource, metadataUrl: resourceMetadataUrl(), scopes: resourceScopes });
+}
+
+export async function handleProtectedMcpRequest(request: Request, resource: McpResource): Promise<Response> {
   const origin = request.headers.get("origin");
   const known: Known = { meta: { ip: clientIp(request.headers), requestId: requestId(request.headers) } };
   let response: Response;
   try {
-    response = withCors(await serve(request, origin, known), origin);
+    response = withCors(await serve(request, origin, known, resource), origin);
   } catch (error) {
     // The database, AuthKit or WorkOS unreachable, a flood of first-seen clients: refused with their own status
     // (503, 429), never let through. Anything else is a bug: logged, and a 500 that says nothing more.
@@ -76,14 +119,14 @@ function logFields(meta: RequestMeta): Record<string, unknown> {
   };
 }
 
-async function serve(request: Request, origin: string | null, known: Known): Promise<Response> {
+async function serve(request: Request, origin: string | null, known: Known, resource: McpResource): Promise<Response> {
   const meta = known.meta;
   if (!originAllowed(origin)) {
     const throttle = await throttleRefusal(meta.ip);
     if (throttle.throttled) return throttledRefusal(meta, throttle);
     // The header is the sender's to choose: keep what is written and echoed short.
     const shown = origin!.length > 200 ? `${origin!.slice(0, 200)}…` : origin!;
-    await recordRefusal(throttle, { decision: "deny", reason: `denied: origin ${shown} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin: shown, status: 403 } });
+    await recordRefusal(throttle, { decision: "deny", reason: `denied: origin ${shown} is not allowed`, meta, detail: { stage: "origin", check: "origin_allowed", origin: shown, status: 403, ...resource.auditDetail } });
     return jsonRpcErrorResponse(403, JSON_RPC.serverError, `Forbidden: requests from origin ${shown} are not accepted`);
   }
   if (request.method === "OPTIONS") return preflightResponse();
@@ -96,10 +139,12 @@ async function serve(request: Request, origin: string | null, known: Known): Pro
   if (message.kind === "too_large") {
     return jsonRpcErrorResponse(413, JSON_RPC.invalidRequest, `Payload too large: the request body must not exceed ${MAX_BODY_BYTES} bytes.`);
   }
-  const described = (known.meta = describeMessage(message, meta, request.headers));
+  const read = describeMessage(message, meta, request.headers);
+  // The audit names an upstream's tool by its policy name, `<server>.<tool>`.
+  const described = (known.meta = read.tool && resource.tools ? { ...read, tool: resource.tools.policyName(read.tool) } : read);
 
-  const auth = await authenticateBearer(request);
-  if (!auth.ok) return refuseAuthentication(auth, described);
+  const auth = await authenticateBearer(request, resource.url);
+  if (!auth.ok) return refuseAuthentication(auth, described, resource);
 
   const transportProblem = checkTransportHeaders(request);
   if (transportProblem) return transportProblem;
@@ -126,13 +171,27 @@ async function serve(request: Request, origin: string | null, known: Known): Pro
     caller: auth.caller,
     snapshot: auth.snapshot,
     audit: { actor: `user:${auth.caller.userId}`, ip: meta.ip, requestId: meta.requestId },
+    build: resource.build,
   };
+  const method = (message.message as { method?: unknown }).method;
+  const id = (message.message as { id?: unknown }).id;
+  if (resource.passthrough && typeof method === "string" && resource.passthrough.methods.has(method) && (typeof id === "string" || typeof id === "number")) {
+    const relayed = await resource.passthrough.run(scope, message.message as JSONRPCMessage & { id: string | number; method: string }, decided);
+    if ("response" in relayed) return relayed.response;
+    scope.relayed = { method, result: relayed.result };
+  }
   if (message.toolCall) {
-    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided);
+    const target = resource.tools ? { ...resource.tools, resourceMetadata: resource.metadataUrl, detail: { ...resource.tools.detail, ...resource.auditDetail } } : undefined;
+    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target);
     if (!authorization.allowed) return authorization.response;
     scope.allowed = authorization.decision;
+    if (resource.forward) {
+      const forwarded = await resource.forward(scope, message.toolCall, message.message, decided);
+      if ("response" in forwarded) return forwarded.response;
+      scope.forwarded = forwarded.result;
+    }
   }
-  return serveWithSdk(request, message.message, scope, revision.revision.era);
+  return serveWithSdk(request, message.message, scope, revision.revision.era, resource);
 }
 
 /** The transport's own header rules, checked before a decision is recorded, so an allow is never followed by a refusal. */
@@ -147,7 +206,7 @@ function checkTransportHeaders(request: Request): Response | null {
   return null;
 }
 
-async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>, meta: RequestMeta): Promise<Response> {
+async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>, meta: RequestMeta, resource: McpResource): Promise<Response> {
   const throttle = await throttleRefusal(meta.ip);
   if (throttle.throttled) return throttledRefusal(meta, throttle);
   // 400 for a malformed request, 401 otherwise (RFC 6750 §3.1); 403 when a new token would not help.
@@ -157,13 +216,13 @@ async function refuseAuthentication(auth: Extract<Authentication, { ok: false }>
     reason: `denied: ${auth.reason}`,
     party: auth.party,
     meta,
-    detail: { stage: "authenticate", check: auth.check, status },
+    detail: { stage: "authenticate", check: auth.check, status, ...resource.auditDetail },
   });
   if (auth.error === "forbidden") {
     return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Forbidden: ${auth.reason}.`, { id: meta.jsonRpcId ?? null });
   }
   const snapshot = await policySnapshot();
-  const challenge = bearerChallenge({ error: auth.error ?? undefined, scopes: resourceScopes(snapshot), description: auth.reason });
+  const challenge = bearerChallenge({ error: auth.error ?? undefined, scopes: resource.scopes(snapshot), description: auth.reason, resourceMetadata: resource.metadataUrl });
   const message = auth.error === null ? "Unauthorized: an access token is required." : `Unauthorized: ${auth.reason}.`;
   return jsonRpcErrorResponse(status, JSON_RPC.unauthorized, message, { id: meta.jsonRpcId ?? null, headers: { "WWW-Authenticate": challenge } });
 }
@@ -209,20 +268,17 @@ async function writeRefusal(event: Parameters<typeof recordDecision>[0]): Promis
   }
 }
 
-let resource: URL | undefined;
-const resourceUrl = () => (resource ??= new URL(env().mcpResource));
-
 // The request's scope travels to the per-request server factory inside the AuthInfo the SDK passes through untouched.
 const SCOPE_KEY = "portcullisScope";
 
-function authInfoFor(scope: McpRequestScope): AuthInfo {
+function authInfoFor(scope: McpRequestScope, resource: McpResource): AuthInfo {
   const { caller } = scope;
   return {
     token: caller.token,
     clientId: caller.clientId,
     scopes: caller.scopes,
     expiresAt: caller.expiresAt,
-    resource: resourceUrl(),
+    resource: new URL(resource.url),
     extra: { userId: caller.userId, grantId: caller.grantId, jti: caller.jti, issuer: caller.issuer, [SCOPE_KEY]: scope },
   };
 }
@@ -231,7 +287,7 @@ function serverForRequest(context: McpRequestContext) {
   const scope = context.authInfo?.extra?.[SCOPE_KEY] as McpRequestScope | undefined;
   // Unreachable through handleMcpRequest; refuse rather than serve a request nobody authenticated.
   if (!scope) throw new Error("an MCP server was requested for a request that passed no authentication");
-  return buildMcpServer(scope);
+  return (scope.build ?? buildMcpServer)(scope);
 }
 
 // One handler per process: it holds no per-request state (the factory builds a server per request), only the bus
@@ -243,12 +299,12 @@ const modern = processState("mcp-modern-handler", () => ({
   }),
 }));
 
-async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: McpRequestScope, era: ProtocolEra): Promise<Response> {
-  const authInfo = authInfoFor(scope);
+async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: McpRequestScope, era: ProtocolEra, resource: McpResource): Promise<Response> {
+  const authInfo = authInfoFor(scope, resource);
   if (era === "modern") return modern.handler.fetch(request, { authInfo, parsedBody: message });
   // 2025-era: the SDK's stateless idiom (a fresh transport and server per request, no sessions), answering in JSON.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  const server = buildMcpServer(scope);
+  const server = (scope.build ?? buildMcpServer)(scope);
   await server.connect(transport);
   try {
     return await transport.handleRequest(request, { parsedBody: message, authInfo });

@@ -26,7 +26,8 @@ export function resourceMetadataUrl(): string {
  * does not advertise it, in `scopes_supported` or in a challenge, since refresh tokens are not a resource requirement.
  */
 export function resourceScopes(snapshot: PolicySnapshot): string[] {
-  return [...new Set([...snapshot.tools.values()].map((t) => t.requiredScope))].filter((scope) => scope !== "offline_access").sort();
+  // Only the built-in tools: an upstream's tools are another resource's (/mcp/<name>, lib/gateway).
+  return [...new Set([...snapshot.tools.values()].filter((t) => !t.serverName).map((t) => t.requiredScope))].filter((scope) => scope !== "offline_access").sort();
 }
 
 export function protectedResourceMetadata(snapshot: PolicySnapshot): ProtectedResourceMetadata {

@@ -22,7 +22,8 @@ export async function syncTools(tools: readonly McpTool<any>[] = TOOLS): Promise
   if (plan.created.length + plan.described.length + plan.removed.length === 0) return plan;
   return changeTransaction(["policy"], async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${TOOL_SYNC_LOCK})`);
-    const existing = new Map((await tx.tool.findMany()).map((t) => [t.name, t]));
+    // Tools mirrored from upstream servers (lib/gateway) are not declared in code: never touched here.
+    const existing = new Map((await tx.tool.findMany({ where: { serverName: null } })).map((t) => [t.name, t]));
     const declared = new Set(tools.map((t) => t.name));
     const result: ToolSync = { created: [], described: [], removed: [] };
     for (const tool of tools) {
@@ -67,7 +68,7 @@ export async function syncTools(tools: readonly McpTool<any>[] = TOOLS): Promise
 
 /** What would change, read without a lock: start-up of an unchanged deployment costs one query. */
 async function planSync(tools: readonly McpTool<any>[]): Promise<ToolSync> {
-  const existing = new Map((await db().tool.findMany()).map((t) => [t.name, t]));
+  const existing = new Map((await db().tool.findMany({ where: { serverName: null } })).map((t) => [t.name, t]));
   const declared = new Set(tools.map((t) => t.name));
   return {
     created: tools.filter((t) => !existing.has(t.name)).map((t) => t.name),

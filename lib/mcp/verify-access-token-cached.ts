@@ -10,6 +10,8 @@ const CLOCK_SKEW_SECONDS = 5;
 interface Verified {
   claims: AccessTokenClaims;
   keysVersion: number;
+  /** The resource the token was verified for: a token for one resource is never taken from memory at another. */
+  audience: string | undefined;
 }
 
 const cache = processState("mcp-verified-tokens", () => new Map<string, Verified>());
@@ -20,10 +22,10 @@ const cache = processState("mcp-verified-tokens", () => new Map<string, Verified
  * token string verified before is trusted; the time claims are checked again on every use, and a change of the signing
  * keys (a rotation, a key withdrawn) empties the memory. Revocation and policy are checked by the caller, every time.
  */
-export async function verifyAccessTokenCached(token: string, now = Date.now()): Promise<AccessTokenClaims> {
+export async function verifyAccessTokenCached(token: string, now = Date.now(), audience?: string): Promise<AccessTokenClaims> {
   const keysVersion = topicVersion("keys");
   const hit = cache.get(token);
-  if (hit && hit.keysVersion === keysVersion) {
+  if (hit && hit.keysVersion === keysVersion && hit.audience === audience) {
     const seconds = now / 1000;
     if (hit.claims.exp + CLOCK_SKEW_SECONDS <= seconds) {
       cache.delete(token);
@@ -36,8 +38,8 @@ export async function verifyAccessTokenCached(token: string, now = Date.now()): 
       return hit.claims;
     }
   }
-  const claims = await verifyAccessToken(token);
+  const claims = await verifyAccessToken(token, audience);
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(token, { claims, keysVersion });
+  cache.set(token, { claims, keysVersion, audience });
   return claims;
 }

@@ -16,6 +16,8 @@ export const BUILTIN_SCOPES = {
   "audit:read": "Read and export the audit log",
   "settings:read": "Read settings",
   "settings:write": "Change settings, registration policy and signing keys",
+  "servers:read": "List upstream MCP servers, their health and mirrored tools",
+  "servers:write": "Add, change, refresh and remove upstream MCP servers; accept their tools",
 } as const;
 
 /**
@@ -34,6 +36,7 @@ const READ_ONLY: BuiltinScope[] = [
   "tokens:read",
   "audit:read",
   "settings:read",
+  "servers:read",
 ];
 
 export interface SeedRole {

@@ -11,7 +11,7 @@ export interface DecisionRequest {
   extraRoles?: readonly HeldRole[];
 }
 
-export type DecisionCheck = "tool_exists" | "client_active" | "user_enabled" | "user_scope" | "client_allows" | "token_scope";
+export type DecisionCheck = "tool_exists" | "tool_accepted" | "client_active" | "user_enabled" | "user_scope" | "client_allows" | "token_scope";
 
 export interface Decision {
   allow: boolean;
@@ -38,6 +38,11 @@ type Check = { name: DecisionCheck; run(ctx: Context): string | null };
  * names the broken link.
  */
 const CHECKS: Check[] = [
+  {
+    // DESIGN §10 (tool pinning): a mirrored tool that is new or changed upstream waits for an admin's review.
+    name: "tool_accepted",
+    run: ({ snapshot, request }) => (snapshot.tools.get(request.tool)!.state === "held" ? "tool definition changed; awaiting review" : null),
+  },
   {
     name: "client_active",
     run: ({ snapshot, request }) => {

@@ -14,7 +14,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
       select: { id: true, email: true, name: true, kind: true, disabledAt: true, sessionEpoch: true, roles: { select: { roleId: true } } },
     }),
     database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true } }),
-    database.tool.findMany({ select: { name: true, requiredScope: true } }),
+    database.tool.findMany({ select: { name: true, requiredScope: true, serverName: true, state: true } }),
   ]);
   return {
     version,

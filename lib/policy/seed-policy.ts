@@ -7,6 +7,7 @@ import { ADMIN_ROLE, BUILTIN_SCOPES, SEED_ROLES, type BuiltinScope } from "@/lib
  */
 export async function seedPolicy(database: Db): Promise<void> {
   const allScopes = Object.keys(BUILTIN_SCOPES) as BuiltinScope[];
+  const known = new Set((await database.scope.findMany({ where: { name: { in: allScopes } }, select: { name: true } })).map((s) => s.name));
   await database.scope.createMany({
     data: allScopes.map((name) => ({ name, description: BUILTIN_SCOPES[name], builtin: true })),
     skipDuplicates: true,
@@ -23,6 +24,18 @@ export async function seedPolicy(database: Db): Promise<void> {
     await database.roleScope.createMany({ data: scopes.map((scopeName) => ({ roleId: role.id, scopeName })) });
     const parentIds = seed.parents.map((p) => existing.get(p)).filter((id): id is string => id !== undefined);
     await database.roleParent.createMany({ data: parentIds.map((parentId) => ({ roleId: role.id, parentId })) });
+  }
+
+  // A built-in scope added by an upgrade (e.g. servers:read) reaches the seeded roles that list it, once, when it is
+  // created; after that the role's scopes are the admins' to edit.
+  const added = allScopes.filter((name) => !known.has(name));
+  if (known.size > 0 && added.length > 0) {
+    for (const seed of SEED_ROLES) {
+      const roleId = existing.get(seed.name);
+      const scopes = seed.scopes === "all" ? allScopes : seed.scopes;
+      const grant = scopes.filter((s) => added.includes(s));
+      if (roleId && grant.length) await database.roleScope.createMany({ data: grant.map((scopeName) => ({ roleId, scopeName })), skipDuplicates: true });
+    }
   }
 
   const adminId = existing.get(ADMIN_ROLE);

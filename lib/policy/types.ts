@@ -34,6 +34,10 @@ export interface ClientNode {
 export interface ToolNode {
   name: string;
   requiredScope: string;
+  /** The upstream server a mirrored tool belongs to (DESIGN §10); absent or null for built-in tools. */
+  serverName?: string | null;
+  /** `held`: new or changed upstream, awaiting an admin's review: neither listed nor callable. */
+  state?: string;
 }
 
 /** The whole policy in memory: what every decision on the hot path reads instead of the database. */

@@ -28,6 +28,8 @@ export async function issueTestToken(input: {
   allowedScopes?: readonly string[];
   grantId?: string;
   ttlSeconds?: number;
+  /** The protected resource (token audience); default /mcp. */
+  resource?: string;
 }): Promise<IssuedTestToken> {
   const clientId = input.clientId ?? `test-client-${randomUUID()}`;
   const database = db();
@@ -51,9 +53,9 @@ export async function issueTestToken(input: {
   const grant = input.grantId
     ? await database.grant.update({ where: { id: input.grantId }, data: { scopes: [...input.scopes] } })
     : await database.grant.create({
-        data: { userId: input.userId, clientId, scopes: [...input.scopes], resource: env().mcpResource, grantType: "authorization_code" },
+        data: { userId: input.userId, clientId, scopes: [...input.scopes], resource: input.resource ?? env().mcpResource, grantType: "authorization_code" },
       });
-  const minted = await mintAccessToken({ subject: input.userId, clientId, scopes: input.scopes, grantId: grant.id, ttlSeconds: input.ttlSeconds });
+  const minted = await mintAccessToken({ subject: input.userId, clientId, scopes: input.scopes, grantId: grant.id, ttlSeconds: input.ttlSeconds, resource: input.resource });
   await database.accessToken.create({ data: { jti: minted.jti, grantId: grant.id, scopes: [...input.scopes], expiresAt: minted.expiresAt } });
   return { token: minted.token, jti: minted.jti, grantId: grant.id, clientId, expiresAt: minted.expiresAt };
 }

@@ -8,6 +8,7 @@ import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
 import { callableTools } from "@/lib/connect/callable-tools";
 import { clientConfigurations } from "@/lib/connect/client-configurations";
+import { gatewayEndpoints } from "@/lib/connect/gateway-endpoints";
 import { env } from "@/lib/env";
 import { ENDPOINT_PATHS } from "@/lib/oauth/constants";
 import { listOwnConsents } from "@/lib/consents/list-own-consents";
@@ -20,10 +21,11 @@ export default async function ConnectPage() {
   if (!me.scopes.has("account:read")) return <Forbidden message="You need the account:read scope to connect MCP clients." />;
   const { mcpResource, issuerMode, issuer } = env();
   const ownGrants = me.scopes.has("grants:own");
-  const [callable, grants, consents] = await Promise.all([
+  const [callable, grants, consents, endpoints] = await Promise.all([
     callableTools(me.scopes),
     ownGrants ? listGrants(grantFilterSchema.parse({ user: me.id, size: "100" })) : Promise.resolve(null),
     ownGrants ? listOwnConsents(me.id) : Promise.resolve(null),
+    gatewayEndpoints(me.scopes),
   ]);
   return (
     <>
@@ -48,6 +50,23 @@ export default async function ConnectPage() {
       </div>
 
       {issuerMode === "builtin" ? <RegistrationPaths issuer={issuer} registrationEndpoint={`${issuer}${ENDPOINT_PATHS.registration}`} /> : null}
+      {endpoints.map((endpoint) => (
+        <Card key={endpoint.name} title={`${endpoint.name} (through Portcullis)`} className="mt-6">
+          <div data-testid={`gateway-endpoint-${endpoint.name}`}>
+            {endpoint.description ? <p className="mb-2 text-sm text-slate-600">{endpoint.description}</p> : null}
+            <div className="flex flex-wrap items-center gap-3">
+              <code className="break-all rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-900">{endpoint.resource}</code>
+              <CopyButton text={endpoint.resource} label={`Copy the ${endpoint.name} URL`} />
+            </div>
+            <p className="mt-2 text-xs text-slate-500">Tools your roles allow here: {endpoint.tools.join(", ")}</p>
+            <div className="mt-4 grid items-start gap-4 lg:grid-cols-2">
+              {clientConfigurations(endpoint.resource, endpoint.name).map((c) => (
+                <ConfigSnippet key={c.id} {...c} id={`${endpoint.name}-${c.id}`} />
+              ))}
+            </div>
+          </div>
+        </Card>
+      ))}
 
       <Card title="Tools you can call" className="mt-6">
         {callable.length === 0 ? (

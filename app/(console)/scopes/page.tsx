@@ -30,11 +30,23 @@ export default async function ScopesPage() {
             </p>
           </div>
         ) : (
-          <ToolScopeMatrix
-            tools={tools.map((t) => ({ name: t.name, description: t.description, requiredScope: t.requiredScope, roles: rolesFor.get(t.requiredScope) ?? [] }))}
-            scopes={scopes.map((s) => s.name)}
-            canWrite={canWrite}
-          />
+          // Grouped by where the tools are served: the built-in /mcp first, then each upstream server's /mcp/<name>.
+          [...new Set(tools.map((t) => t.serverName))]
+            .sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
+            .map((server) => (
+              <div key={server ?? "builtin"} className="mb-6" data-testid={`tool-group-${server ?? "builtin"}`}>
+                <h3 className="mb-2 text-sm font-semibold text-slate-900">
+                  {server === null ? "Built-in tools (/mcp)" : <>Server <Link href="/servers" className="text-brand-700 hover:underline">{server}</Link> (/mcp/{server})</>}
+                </h3>
+                <ToolScopeMatrix
+                  tools={tools
+                    .filter((t) => t.serverName === server)
+                    .map((t) => ({ name: t.name, description: t.state === "held" ? `[held for review] ${t.description}` : t.description, requiredScope: t.requiredScope, roles: rolesFor.get(t.requiredScope) ?? [] }))}
+                  scopes={scopes.map((s) => s.name)}
+                  canWrite={canWrite}
+                />
+              </div>
+            ))
         )}
       </Card>
       <Card title="Scopes" className="mt-6">

@@ -30,7 +30,7 @@ export default async function ConsentPage({ searchParams }: { searchParams: Sear
     );
   }
   return (
-    <OAuthCard title={`Allow ${screen.clientName} to use Portcullis?`}>
+    <OAuthCard title={screen.server ? `Allow ${screen.clientName} to use the ${screen.server} MCP server through Portcullis?` : `Allow ${screen.clientName} to use Portcullis?`}>
       <ConsentForm screen={screen} userEmail={user.email} />
     </OAuthCard>
   );

@@ -31,6 +31,13 @@ import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
+import serversAccept from "@/lib/cli/commands/servers-accept";
+import serversAdd from "@/lib/cli/commands/servers-add";
+import serversList from "@/lib/cli/commands/servers-list";
+import serversRefresh from "@/lib/cli/commands/servers-refresh";
+import serversRemove from "@/lib/cli/commands/servers-remove";
+import serversShow from "@/lib/cli/commands/servers-show";
+import serversTools from "@/lib/cli/commands/servers-tools";
 import scopesCreate from "@/lib/cli/commands/scopes-create";
 import scopesList from "@/lib/cli/commands/scopes-list";
 import toolsList from "@/lib/cli/commands/tools-list";
@@ -53,6 +60,13 @@ export const COMMANDS: CliCommand<any>[] = [
   scopesCreate,
   toolsList,
   toolsSetScope,
+  serversAdd,
+  serversList,
+  serversShow,
+  serversRefresh,
+  serversRemove,
+  serversTools,
+  serversAccept,
   auditTail,
   auditExport,
   auditVerify,

@@ -6,6 +6,7 @@ import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { validateAuthorizationRequest } from "@/lib/oauth/authorize/validate-authorization-request";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import { serverOfResource } from "@/lib/gateway/resolve-protected-resource";
 
 export interface ConsentScreen {
   clientName: string;
@@ -22,6 +23,8 @@ export interface ConsentScreen {
    */
   loopbackOnly: boolean;
   scopes: Array<{ name: string; description: string }>;
+  /** The upstream MCP server the token will be for (DESIGN §10), or null for Portcullis's own /mcp. */
+  server: string | null;
   unavailable: Array<{ name: string; why: "user_lacks" | "client_not_allowed" }>;
   /** The authorization request's parameters, posted back unchanged with the decision. */
   params: Record<string, string>;
@@ -35,7 +38,7 @@ export interface ConsentScreen {
 export async function prepareConsentScreen(search: URLSearchParams, user: SignedInUser, ctx: AuditContext): Promise<ConsentScreen | null> {
   const outcome = await validateAuthorizationRequest(search, ctx);
   if (outcome.kind !== "valid") return null;
-  const { client, redirectUri, requestedScopes, params } = outcome.request;
+  const { client, redirectUri, requestedScopes, params, resource } = outcome.request;
   const { grantable, unavailable } = grantableScopes(await policySnapshot(), user.id, client.allowedScopes, requestedScopes);
   const descriptions = await describeScopes(grantable);
   const redirect = new URL(redirectUri);
@@ -47,6 +50,7 @@ export async function prepareConsentScreen(search: URLSearchParams, user: Signed
     loopbackRedirect: isLoopbackRedirect(redirect),
     loopbackOnly: client.redirectUris.length > 0 && client.redirectUris.every((uri) => URL.canParse(uri) && isLoopbackRedirect(new URL(uri))),
     scopes: grantable.map((name) => ({ name, description: descriptions.get(name) ?? name })),
+    server: serverOfResource(resource),
     unavailable: unavailable.map((u) => ({ name: u.scope, why: u.why })),
     params,
     consentToken: consentToken(user.id, params),

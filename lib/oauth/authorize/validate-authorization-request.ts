@@ -13,7 +13,7 @@ import {
   type OAuthError,
 } from "@/lib/oauth/errors";
 import { parseScopeParameter } from "@/lib/oauth/scopes";
-import { matchesResource } from "@/lib/oauth/resource";
+import { resolveProtectedResource } from "@/lib/gateway/resolve-protected-resource";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
 /** A request that passed every check: what the consent screen shows and the code is bound to. */
@@ -166,15 +166,14 @@ const CHECKS: Check[] = [
     },
   },
   {
-    // RFC 8707 §2: the token's audience. This server protects one resource; a request naming none means it.
+    // RFC 8707 §2: the token's audience — /mcp, or a registered upstream server's /mcp/<name> (DESIGN §10); a
+    // request naming none means /mcp.
     name: "resource_is_this_server",
     shown: false,
-    run: (ctx) => {
-      const { mcpResource } = env();
-      if (ctx.params.resource !== undefined && !matchesResource(ctx.params.resource, mcpResource)) {
-        throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
-      }
-      ctx.resource = mcpResource;
+    run: async (ctx) => {
+      const resource = await resolveProtectedResource(ctx.params.resource);
+      if (!resource) throw new InvalidTarget(`This server issues tokens only for ${env().mcpResource} and its registered MCP servers (${env().issuer}/mcp/<name>).`);
+      ctx.resource = resource;
     },
   },
   {

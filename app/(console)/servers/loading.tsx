@@ -1,0 +1,5 @@
+import { LoadingState } from "@/components/ui/page-state";
+
+export default function Loading() {
+  return <LoadingState label="servers" />;
+}

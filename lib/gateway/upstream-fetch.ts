@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { env } from "@/lib/env";
+import { upstreamCredential } from "@/lib/gateway/upstream-credential";
+import { UpstreamFailure, type UpstreamTarget } from "@/lib/gateway/upstream-target";
+
+type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The call a request to the upstream is made for: a failure found while reading its answer (too large) ends that call
+ * at once — the SDK's transport would only report it and leave the call waiting for its timeout.
+ */
+export const upstreamCall = new AsyncLocalStorage<{ fail(failure: UpstreamFailure): void }>();
+
+/**
+ * The fetch the MCP client uses to reach one upstream, and the one place its credential is added:
+ * - only the upstream's own URL (origin and path) is ever requested — a caller never chooses where a request goes;
+ * - Portcullis's credential for the upstream replaces anything else in Authorization or the static header;
+ * - no redirect is followed (an upstream cannot bounce the credential elsewhere);
+ * - a 401 with client credentials fetches a new upstream token and retries once;
+ * - a response body larger than the configured maximum is cut off with an error, never buffered whole.
+ */
+export function upstreamFetch(target: UpstreamTarget): FetchLike {
+  const allowed = new URL(target.url);
+  return async (url, init) => {
+    const destination = new URL(url);
+    if (destination.origin !== allowed.origin || destination.pathname !== allowed.pathname) {
+      throw new UpstreamFailure("redirect", `refused to send a request for ${target.name} anywhere but its registered URL`);
+    }
+    const send = async (fresh: boolean) => {
+      const headers = new Headers(init?.headers);
+      headers.delete("authorization");
+      for (const [name, value] of Object.entries(await upstreamCredential(target, { fresh }))) headers.set(name, value);
+      try {
+        return await fetch(destination, { ...init, headers, redirect: "manual" });
+      } catch (error) {
+        if ((error as Error).name === "AbortError" || (error as Error).name === "TimeoutError") throw error;
+        throw new UpstreamFailure("unreachable", `${target.name} could not be reached (${describeCause(error)})`);
+      }
+    };
+    let response = await send(false);
+    if (response.status === 401 && target.authKind === "client_credentials") {
+      await response.body?.cancel().catch(() => {});
+      response = await send(true);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => {});
+      throw new UpstreamFailure("redirect", `${target.name} answered with a redirect (HTTP ${response.status}), which Portcullis does not follow`);
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel().catch(() => {});
+      throw new UpstreamFailure("unauthorized", `${target.name} refused Portcullis's credential (HTTP ${response.status})`);
+    }
+    return limitBody(response, env().gateway.maxResponseBytes, target.name, upstreamCall.getStore());
+  };
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+function limitBody(response: Response, maxBytes: number, name: string, call?: { fail(failure: UpstreamFailure): void }): Response {
+  if (!response.body) return response;
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    void response.body.cancel().catch(() => {});
+    throw new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
+  }
+  let seen = 0;
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) {
+          const failure = new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
+          call?.fail(failure);
+          controller.error(failure);
+        } else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
