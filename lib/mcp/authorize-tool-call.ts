@@ -1,9 +1,12 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "@/lib/audit";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import type { McpCaller } from "@/lib/mcp/caller";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
 import { noteUsage } from "@/lib/usage/note-usage";
+import type { ToolCall } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { findTool } from "@/lib/mcp/tools";
 import { decide, type Decision } from "@/lib/policy/decide";
@@ -24,7 +27,7 @@ export type ToolCallAuthorization = { allowed: true; decision: Decision } | { al
 export async function authorizeToolCall(
   caller: McpCaller,
   snapshot: PolicySnapshot,
-  call: { id: string | number; name: string },
+  call: ToolCall,
   meta: RequestMeta,
 ): Promise<ToolCallAuthorization> {
   const decided = decide(snapshot, {
@@ -33,6 +36,7 @@ export async function authorizeToolCall(
     tokenScopes: caller.scopes,
     extraRoles: caller.extraRoles,
     tool: call.name,
+    args: call.args ?? {},
   });
   // A tool row with no code behind it (removed, not yet synced) cannot run: treat it as unknown.
   const decision: Decision =
@@ -51,6 +55,7 @@ export async function authorizeToolCall(
         check: decision.failedCheck ?? "allowed",
         requiredScope: decision.requiredScope,
         status,
+        ...recordedArguments(call.args),
       },
     });
   } catch (error) {
@@ -76,6 +81,19 @@ export async function authorizeToolCall(
   return { allowed: false, response: denialResponse(decision, caller, call, meta) };
 }
 
+/**
+ * The call's arguments as the audit keeps them, so a condition can be tried against recorded calls (DESIGN §11, §12):
+ * in full when short, else only their SHA-256 (of the canonical JSON).
+ */
+export function recordedArguments(args: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (args === undefined) return {};
+  const canonical = canonicalJson(args);
+  const digest = createHash("sha256").update(canonical).digest("hex");
+  return Buffer.byteLength(canonical) <= MAX_RECORDED_ARGUMENTS ? { args, argsSha256: digest } : { argsSha256: digest, argsOmitted: "longer than 2048 bytes" };
+}
+
+const MAX_RECORDED_ARGUMENTS = 2048;
+
 /** Never asked for by a resource: refresh tokens are the authorization server's business (MCP 2026-07-28, refresh tokens). */
 const NOT_A_RESOURCE_SCOPE = "offline_access";
 
@@ -91,7 +109,7 @@ export function challengeScopes(required: readonly string[], caller: Pick<McpCal
   return [...new Set([...held, ...required])].filter((scope) => scope !== NOT_A_RESOURCE_SCOPE);
 }
 
-function denialResponse(decision: Decision, caller: McpCaller, call: { id: string | number; name: string }, meta: RequestMeta): Response {
+function denialResponse(decision: Decision, caller: McpCaller, call: ToolCall, meta: RequestMeta): Response {
   if (decision.failedCheck === "tool_exists") {
     return jsonRpcErrorResponse(200, JSON_RPC.invalidParams, `Unknown tool: ${call.name}`, { id: call.id });
   }
@@ -108,6 +126,14 @@ function denialResponse(decision: Decision, caller: McpCaller, call: { id: strin
           description: `The ${call.name} tool requires the ${required} scope`,
         }),
       },
+    });
+  }
+  if (decision.failedCheck === "condition") {
+    // Plain 403: no token, scope or step-up can change what the arguments are.
+    const last = decision.path[decision.path.length - 1];
+    return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Forbidden: the arguments of this call to ${call.name} do not meet the condition on it (condition ${last.label}). Reason: ${decision.reason}`, {
+      id: call.id,
+      data: { tool: call.name, check: "condition", error_description: `condition ${last.label}`, reason: decision.reason },
     });
   }
   return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Forbidden: ${decision.reason}`, {

@@ -24,6 +24,9 @@ import grantsList from "@/lib/cli/commands/grants-list";
 import grantsRevoke from "@/lib/cli/commands/grants-revoke";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
+import rolesConditionClear from "@/lib/cli/commands/roles-condition-clear";
+import rolesConditionSet from "@/lib/cli/commands/roles-condition-set";
+import rolesConditionTry from "@/lib/cli/commands/roles-condition-try";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
@@ -45,6 +48,9 @@ export const COMMANDS: CliCommand<any>[] = [
   rolesCreate,
   rolesAddParent,
   rolesDelete,
+  rolesConditionSet,
+  rolesConditionClear,
+  rolesConditionTry,
   scopesList,
   scopesCreate,
   toolsList,
