@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { canonicalJson } from "@/lib/audit";
+import { recordedArguments } from "@/lib/audit/recorded-arguments";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
@@ -80,19 +79,6 @@ export async function authorizeToolCall(
   }
   return { allowed: false, response: denialResponse(decision, caller, call, meta) };
 }
-
-/**
- * The call's arguments as the audit keeps them, so a condition can be tried against recorded calls (DESIGN §11, §12):
- * in full when short, else only their SHA-256 (of the canonical JSON).
- */
-export function recordedArguments(args: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (args === undefined) return {};
-  const canonical = canonicalJson(args);
-  const digest = createHash("sha256").update(canonical).digest("hex");
-  return Buffer.byteLength(canonical) <= MAX_RECORDED_ARGUMENTS ? { args, argsSha256: digest } : { argsSha256: digest, argsOmitted: "longer than 2048 bytes" };
-}
-
-const MAX_RECORDED_ARGUMENTS = 2048;
 
 /** Never asked for by a resource: refresh tokens are the authorization server's business (MCP 2026-07-28, refresh tokens). */
 const NOT_A_RESOURCE_SCOPE = "offline_access";

@@ -16,6 +16,7 @@ export const BUILTIN_SCOPES = {
   "audit:read": "Read and export the audit log",
   "settings:read": "Read settings",
   "settings:write": "Change settings, registration policy and signing keys",
+  "pdp:evaluate": "Ask Portcullis for access decisions (AuthZEN), as another enforcement point",
 } as const;
 
 /**
@@ -63,6 +64,13 @@ export const SEED_ROLES: SeedRole[] = [
     name: "developer",
     description: "Connects MCP clients and manages their own grants",
     scopes: ["account:read", "grants:own"],
+    parents: [],
+    builtin: true,
+  },
+  {
+    name: "enforcement_point",
+    description: "Another gateway or MCP server that asks Portcullis for decisions (AuthZEN); give it to a client's service identity",
+    scopes: ["pdp:evaluate"],
     parents: [],
     builtin: true,
   },
