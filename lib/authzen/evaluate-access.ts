@@ -62,6 +62,10 @@ export function evaluateAccess(snapshot: PolicySnapshot, request: EvaluationRequ
     tool,
     args: isCall ? ((args as Record<string, unknown> | undefined) ?? {}) : undefined,
   });
+  if (decision.allow && isCall && snapshot.approvals?.has(tool)) {
+    // A call that needs a second person's approval can be held only where it is served (/mcp): never permitted here.
+    return { ...refused("approval_required", "approval required: this tool's calls need a second person's approval, given only for calls made through Portcullis"), args: (args as Record<string, unknown> | undefined) ?? {} };
+  }
   return {
     answer: { decision: decision.allow, context: { reason_path: decision.reason, failed_check: decision.failedCheck } },
     userId,

@@ -8,10 +8,19 @@ import { noteUsage } from "@/lib/usage/note-usage";
 import type { ToolCall } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { findTool } from "@/lib/mcp/tools";
+import { holdCall, type HoldOutcome } from "@/lib/approvals/hold-call";
 import { decide, type Decision } from "@/lib/policy/decide";
 import type { PolicySnapshot } from "@/lib/policy/types";
 
-export type ToolCallAuthorization = { allowed: true; decision: Decision } | { allowed: false; response: Response };
+/** A call the policy allows but a second person must approve first: answered with a tool result saying so. */
+export interface HeldCall {
+  tool: string;
+  requestId: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type ToolCallAuthorization = { allowed: true; decision: Decision; held?: HeldCall } | { allowed: false; response: Response };
 
 /**
  * Decides a `tools/call` with the current policy (DESIGN §1) and records the decision durably before anything runs.
@@ -43,17 +52,25 @@ export async function authorizeToolCall(
       ? { ...decided, allow: false, failedCheck: "tool_exists", reason: `tool ${call.name} is not served by this instance` }
       : decided;
   const status = decision.allow ? 200 : decision.failedCheck === "tool_exists" ? 200 : 403;
+  let held: HeldCall | undefined;
+  let approvalId: string | undefined;
   try {
+    if (decision.allow && snapshot.approvals?.has(decision.tool)) {
+      const outcome = await holdCall(snapshot, { userId: caller.userId, clientId: caller.clientId, tool: decision.tool, args: call.args ?? {}, extraRoles: caller.extraRoles }, decision, meta);
+      if (outcome.kind === "run") approvalId = outcome.approvalId;
+      else held = heldCall(decision.tool, outcome);
+    }
     await recordDecision({
-      decision: decision.allow ? "allow" : "deny",
-      reason: decision.reason,
+      decision: decision.allow && !held ? "allow" : "deny",
+      reason: held ? `${decision.reason} → approval required (request ${held.requestId})` : approvalId ? `${decision.reason} → approved (request ${approvalId})` : decision.reason,
       party: caller,
       meta,
       detail: {
         stage: "authorize",
-        check: decision.failedCheck ?? "allowed",
+        check: held ? "approval_required" : (decision.failedCheck ?? "allowed"),
         requiredScope: decision.requiredScope,
         status,
+        ...(held ? { approvalRequest: held.requestId } : approvalId ? { approvalRequest: approvalId } : {}),
         ...recordedArguments(call.args),
       },
     });
@@ -73,11 +90,26 @@ export async function authorizeToolCall(
       }),
     };
   }
+  if (held) return { allowed: true, decision, held };
   if (decision.allow) {
     noteUsage(caller.clientId, caller.grantId);
     return { allowed: true, decision };
   }
   return { allowed: false, response: denialResponse(decision, caller, call, meta) };
+}
+
+/** What the caller reads: plainly what happens next, and the request to point an approver at. */
+function heldCall(tool: string, outcome: Extract<HoldOutcome, { kind: "held" }>): HeldCall {
+  const approvers = outcome.approverRoles.length > 0 ? outcome.approverRoles.join(", ") : "iam_admin";
+  return {
+    tool,
+    requestId: outcome.requestId,
+    message:
+      `This call to ${tool} needs a second person's approval before it runs, so it did not run. Approval request ${outcome.requestId} ` +
+      `is waiting for someone holding ${approvers} (not you); it expires at ${outcome.expiresAt.toISOString()}. Once it is approved, make ` +
+      `exactly the same call again — same arguments — and it will run, once. Different arguments need their own approval.`,
+    details: { approval_request: outcome.requestId, status: "pending", approver_roles: outcome.approverRoles, expires_at: outcome.expiresAt.toISOString() },
+  };
 }
 
 /** Never asked for by a resource: refresh tokens are the authorization server's business (MCP 2026-07-28, refresh tokens). */

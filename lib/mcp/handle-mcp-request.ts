@@ -131,6 +131,7 @@ async function serve(request: Request, origin: string | null, known: Known): Pro
     const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided);
     if (!authorization.allowed) return authorization.response;
     scope.allowed = authorization.decision;
+    scope.held = authorization.held;
   }
   return serveWithSdk(request, message.message, scope, revision.revision.era);
 }

@@ -4,9 +4,9 @@ import type { PolicySnapshot, ToolConditionNode } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
 import { topicVersion } from "@/lib/changes/change-versions";
 
-/** Reads the whole policy in six queries. */
+/** Reads the whole policy in seven queries. */
 export async function loadPolicySnapshot(database: Db, version = 0): Promise<PolicySnapshot> {
-  const [scopes, roles, users, clients, tools, conditions] = await Promise.all([
+  const [scopes, roles, users, clients, tools, conditions, approvals] = await Promise.all([
     database.scope.findMany({ select: { name: true } }),
     database.role.findMany({
       select: { id: true, name: true, parents: { select: { parentId: true } }, scopes: { select: { scopeName: true } } },
@@ -17,6 +17,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
     database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true, source: true } }),
     database.tool.findMany({ select: { name: true, requiredScope: true } }),
     database.toolCondition.findMany({ select: { roleId: true, toolName: true, expression: true } }),
+    database.toolApproval.findMany({ select: { toolName: true, approverRoles: true, expiresInSeconds: true } }),
   ]);
   return {
     version,
@@ -46,6 +47,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
     clients: new Map(clients.map((c) => [c.id, c])),
     tools: new Map(tools.map((t) => [t.name, t])),
     conditions: conditionsByTool(conditions),
+    approvals: new Map(approvals.map((a) => [a.toolName, { approverRoles: a.approverRoles, expiresInSeconds: a.expiresInSeconds }])),
   };
 }
 
