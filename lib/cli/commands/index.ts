@@ -1,5 +1,8 @@
 import type { CliCommand } from "@/lib/cli/command";
 import adminCreate from "@/lib/cli/commands/admin-create";
+import approvalsApprove from "@/lib/cli/commands/approvals-approve";
+import approvalsDeny from "@/lib/cli/commands/approvals-deny";
+import approvalsList from "@/lib/cli/commands/approvals-list";
 import auditCheckpoint from "@/lib/cli/commands/audit-checkpoint";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
@@ -32,6 +35,7 @@ import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
 import scopesCreate from "@/lib/cli/commands/scopes-create";
 import scopesList from "@/lib/cli/commands/scopes-list";
+import toolsApproval from "@/lib/cli/commands/tools-approval";
 import toolsList from "@/lib/cli/commands/tools-list";
 import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
@@ -55,6 +59,10 @@ export const COMMANDS: CliCommand<any>[] = [
   scopesCreate,
   toolsList,
   toolsSetScope,
+  toolsApproval,
+  approvalsList,
+  approvalsApprove,
+  approvalsDeny,
   auditTail,
   auditExport,
   auditVerify,
