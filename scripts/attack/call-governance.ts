@@ -75,6 +75,30 @@ export function attacks({ fx }: AttackDeps): AttackArea {
       demand(reply.status === 400 && /^Bad request/.test(reply.text), `expected 400 Bad request, got ${reply}`);
     });
 
+  /** Runs a case with calls to whoami needing approval by a developer (so the caller holds the approver role too). */
+  const withApproval = async (body: () => Promise<void>) => {
+    const { setToolApproval, clearToolApproval } = await import("@/lib/approvals/set-tool-approval");
+    await setToolApproval("whoami", ["developer"], 900, CLI);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await body();
+    } finally {
+      await clearToolApproval("whoami", CLI);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }
+  };
+  const heldRequest = (reply: Reply): string => {
+    const result = reply.json<{ result?: { isError?: boolean; structuredContent?: { approval_request?: string } } }>()?.result;
+    demand(reply.status === 200 && result?.isError === true && result.structuredContent?.approval_request, `expected the call to be held with a request id, got ${reply}`);
+    return result!.structuredContent!.approval_request!;
+  };
+  const callWhoami = (token: string, args: Record<string, unknown> = {}) =>
+    send(`${fx.base}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "whoami", arguments: args } }),
+    });
+
   return {
     name: "Call-time governance",
     cases: [
@@ -102,6 +126,38 @@ export function attacks({ fx }: AttackDeps): AttackArea {
           expectJsonRpcError(reply, 403, -32011);
           demand(reply.headers.get("www-authenticate") === null, `a condition's denial offered a challenge: ${reply.headers.get("www-authenticate")}`);
           demand((reply.json()?.error as { data?: { check?: string } })?.data?.check === "condition", `expected check condition, got ${reply}`);
+        }),
+      ),
+      attack("approving one's own held call (the caller holds the approver role)", "forbidden: never one's own call; the call stays held", () =>
+        withApproval(async () => {
+          const tokens = await fx.freshTokens("account:read");
+          const id = heldRequest(await callWhoami(tokens.access_token));
+          const { decideApproval } = await import("@/lib/approvals/decide-approval");
+          const outcome = await decideApproval(id, "approve", { actor: `user:${fx.users.developer.id}`, ip: null, requestId: null }).then(() => null, (error: { code?: string }) => error);
+          demand(outcome?.code === "forbidden", `self-approval was not refused: ${JSON.stringify(outcome)}`);
+          heldRequest(await callWhoami(tokens.access_token));
+        }),
+      ),
+      attack("replaying an approved call, and the same approval for other arguments", "runs once; the replay and the changed call are held", () =>
+        withApproval(async () => {
+          const tokens = await fx.freshTokens("account:read");
+          const id = heldRequest(await callWhoami(tokens.access_token));
+          const { decideApproval } = await import("@/lib/approvals/decide-approval");
+          await decideApproval(id, "approve", { actor: `user:${fx.users.admin.id}`, ip: null, requestId: null });
+          const changed = await callWhoami(tokens.access_token, { as: "admin" });
+          demand(heldRequest(changed) !== id, `a call with other arguments used the approval: ${changed}`);
+          const ran = await callWhoami(tokens.access_token);
+          demand(ran.status === 200 && ran.json<{ result?: { isError?: boolean } }>()?.result?.isError !== true, `control: the approved call did not run: ${ran}`);
+          const replay = await callWhoami(tokens.access_token);
+          demand(heldRequest(replay) !== id, `the approval was used twice: ${replay}`);
+        }),
+      ),
+      attack("AuthZEN permit for a call that needs approval", "200 decision false, failed_check approval_required", () =>
+        withApproval(async () => {
+          const token = await pdpToken();
+          const reply = await ask("evaluation", JSON.stringify(evaluation), { authorization: `Bearer ${token}` });
+          const body = reply.json<{ decision?: boolean; context?: { failed_check?: string } }>();
+          demand(reply.status === 200 && body?.decision === false && body.context?.failed_check === "approval_required", `expected decision false (approval required), got ${reply}`);
         }),
       ),
       attack("AuthZEN evaluation without a token", "401 with a Bearer challenge", async () => {
