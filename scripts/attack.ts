@@ -95,6 +95,7 @@ async function main(): Promise<number> {
     import("./attack/signed-assertions"),
     import("./attack/as-2026"),
     import("./attack/gateway"),
+    import("./attack/call-governance"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

@@ -17,6 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/servers", label: "Servers", scope: "servers:read" },
   { href: "/users", label: "Users", scope: "users:read" },
   { href: "/tokens", label: "Tokens & grants", scope: "tokens:read" },
+  { href: "/approvals", label: "Approvals", scope: "policy:read" },
   { href: "/audit", label: "Audit log", scope: "audit:read" },
   { href: "/connect", label: "Connect", scope: "account:read" },
   { href: "/settings", label: "Settings", scope: "settings:read" },

@@ -1,15 +1,31 @@
+import { recordedArguments } from "@/lib/audit/recorded-arguments";
 import { isDatabaseUnavailable } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import type { McpCaller } from "@/lib/mcp/caller";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
 import { noteUsage } from "@/lib/usage/note-usage";
+import type { ToolCall } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { findTool } from "@/lib/mcp/tools";
+import { holdCall, type HoldOutcome } from "@/lib/approvals/hold-call";
 import { decide, type Decision } from "@/lib/policy/decide";
 import type { PolicySnapshot } from "@/lib/policy/types";
 
-export type ToolCallAuthorization = { allowed: true; decision: Decision } | { allowed: false; response: Response };
+/** A call the policy allows but a second person must approve first: answered with a tool result saying so. */
+export interface HeldCall {
+  tool: string;
+  requestId: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** The tool result a held call is answered with: not run, and what happens next (the same at /mcp and /mcp/<server>). */
+export function heldCallResult(held: HeldCall): { content: Array<{ type: "text"; text: string }>; structuredContent: Record<string, unknown>; isError: true } {
+  return { content: [{ type: "text", text: held.message }], structuredContent: held.details, isError: true };
+}
+
+export type ToolCallAuthorization = { allowed: true; decision: Decision; held?: HeldCall } | { allowed: false; response: Response };
 
 /** How a resource names and serves its tools: /mcp its built-in ones, /mcp/<server> an upstream's (lib/gateway). */
 export interface ToolCallTarget {
@@ -38,7 +54,7 @@ const BUILTIN_TARGET: ToolCallTarget = { policyName: (name) => name, served: (na
 export async function authorizeToolCall(
   caller: McpCaller,
   snapshot: PolicySnapshot,
-  call: { id: string | number; name: string },
+  call: ToolCall,
   meta: RequestMeta,
   target: ToolCallTarget = BUILTIN_TARGET,
 ): Promise<ToolCallAuthorization> {
@@ -49,6 +65,7 @@ export async function authorizeToolCall(
     tokenScopes: caller.scopes,
     extraRoles: caller.extraRoles,
     tool: policyName,
+    args: call.args ?? {},
   });
   // A tool row with no code behind it (removed, not yet synced), or one of another resource, cannot run here: unknown.
   const decision: Decision =
@@ -56,18 +73,27 @@ export async function authorizeToolCall(
       ? { ...decided, allow: false, failedCheck: "tool_exists", reason: `tool ${call.name} is not served by this resource` }
       : decided;
   const status = decision.allow ? 200 : decision.failedCheck === "tool_exists" ? 200 : 403;
+  let held: HeldCall | undefined;
+  let approvalId: string | undefined;
   try {
+    if (decision.allow && snapshot.approvals?.has(decision.tool)) {
+      const outcome = await holdCall(snapshot, { userId: caller.userId, clientId: caller.clientId, tool: decision.tool, args: call.args ?? {}, extraRoles: caller.extraRoles }, decision, meta);
+      if (outcome.kind === "run") approvalId = outcome.approvalId;
+      else held = heldCall(decision.tool, outcome);
+    }
     await recordDecision({
-      decision: decision.allow ? "allow" : "deny",
-      reason: decision.reason,
+      decision: decision.allow && !held ? "allow" : "deny",
+      reason: held ? `${decision.reason} → approval required (request ${held.requestId})` : approvalId ? `${decision.reason} → approved (request ${approvalId})` : decision.reason,
       party: caller,
       meta,
       detail: {
         stage: "authorize",
-        check: decision.failedCheck ?? "allowed",
+        check: held ? "approval_required" : (decision.failedCheck ?? "allowed"),
         requiredScope: decision.requiredScope,
         status,
         ...target.detail,
+        ...(held ? { approvalRequest: held.requestId } : approvalId ? { approvalRequest: approvalId } : {}),
+        ...recordedArguments(call.args),
       },
     });
   } catch (error) {
@@ -86,11 +112,26 @@ export async function authorizeToolCall(
       }),
     };
   }
+  if (held) return { allowed: true, decision, held };
   if (decision.allow) {
     noteUsage(caller.clientId, caller.grantId);
     return { allowed: true, decision };
   }
   return { allowed: false, response: denialResponse(decision, caller, call, meta, target) };
+}
+
+/** What the caller reads: plainly what happens next, and the request to point an approver at. */
+function heldCall(tool: string, outcome: Extract<HoldOutcome, { kind: "held" }>): HeldCall {
+  const approvers = outcome.approverRoles.length > 0 ? outcome.approverRoles.join(", ") : "iam_admin";
+  return {
+    tool,
+    requestId: outcome.requestId,
+    message:
+      `This call to ${tool} needs a second person's approval before it runs, so it did not run. Approval request ${outcome.requestId} ` +
+      `is waiting for someone holding ${approvers} (not you); it expires at ${outcome.expiresAt.toISOString()}. Once it is approved, make ` +
+      `exactly the same call again — same arguments — and it will run, once. Different arguments need their own approval.`,
+    details: { approval_request: outcome.requestId, status: "pending", approver_roles: outcome.approverRoles, expires_at: outcome.expiresAt.toISOString() },
+  };
 }
 
 /** Never asked for by a resource: refresh tokens are the authorization server's business (MCP 2026-07-28, refresh tokens). */
@@ -108,7 +149,7 @@ export function challengeScopes(required: readonly string[], caller: Pick<McpCal
   return [...new Set([...held, ...required])].filter((scope) => scope !== NOT_A_RESOURCE_SCOPE);
 }
 
-function denialResponse(decision: Decision, caller: McpCaller, call: { id: string | number; name: string }, meta: RequestMeta, target: ToolCallTarget): Response {
+function denialResponse(decision: Decision, caller: McpCaller, call: ToolCall, meta: RequestMeta, target: ToolCallTarget): Response {
   if (decision.failedCheck === "tool_exists") {
     return jsonRpcErrorResponse(200, JSON_RPC.invalidParams, `Unknown tool: ${call.name}`, { id: call.id });
   }
@@ -126,6 +167,14 @@ function denialResponse(decision: Decision, caller: McpCaller, call: { id: strin
           resourceMetadata: target.resourceMetadata,
         }),
       },
+    });
+  }
+  if (decision.failedCheck === "condition") {
+    // Plain 403: no token, scope or step-up can change what the arguments are.
+    const last = decision.path[decision.path.length - 1];
+    return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Forbidden: the arguments of this call to ${call.name} do not meet the condition on it (condition ${last.label}). Reason: ${decision.reason}`, {
+      id: call.id,
+      data: { tool: call.name, check: "condition", error_description: `condition ${last.label}`, reason: decision.reason },
     });
   }
   return jsonRpcErrorResponse(403, JSON_RPC.forbidden, `Forbidden: ${decision.reason}`, {

@@ -3,6 +3,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/
 import type { AuditContext } from "@/lib/audit";
 import { describeIssues, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { heldCallResult, type HeldCall } from "@/lib/mcp/authorize-tool-call";
 import type { McpCaller } from "@/lib/mcp/caller";
 import { SERVER_INFO, SERVER_INSTRUCTIONS } from "@/lib/mcp/server-info";
 import { findTool, toolDescriptor, type ToolContext } from "@/lib/mcp/tools";
@@ -22,6 +23,8 @@ export interface McpRequestScope {
   forwarded?: CallToolResult;
   /** An upstream's answer to this request's allowed resources/* or prompts/* request, already fetched (lib/gateway). */
   relayed?: { method: string; result: Record<string, unknown> };
+  /** The call is allowed but held for a second person's approval: it does not run; the caller is told what next. */
+  held?: HeldCall;
 }
 
 // The SDK builds an Ajv instance per Server unless given one; compiling it for every request would dominate the cost.
@@ -61,6 +64,7 @@ export function buildMcpServer(scope: McpRequestScope): Server {
   }));
   server.setRequestHandler("tools/call", async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
+    if (scope.held && scope.held.tool === name) return heldCallResult(scope.held);
     const decision = scope.allowed;
     // Defence in depth: the route decides and records before the SDK sees the message; nothing else may run.
     if (!decision?.allow || decision.tool !== name) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `The call to ${name} was not authorized`);

@@ -185,7 +185,9 @@ async function serve(request: Request, origin: string | null, known: Known, reso
     const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target);
     if (!authorization.allowed) return authorization.response;
     scope.allowed = authorization.decision;
-    if (resource.forward) {
+    // A call held for a second person's approval does not run here, nor is it forwarded upstream.
+    scope.held = authorization.held;
+    if (resource.forward && !authorization.held) {
       const forwarded = await resource.forward(scope, message.toolCall, message.message, decided);
       if ("response" in forwarded) return forwarded.response;
       scope.forwarded = forwarded.result;

@@ -14,7 +14,14 @@ export type McpMessage =
   | { kind: "not_json" }
   | { kind: "batch" }
   | { kind: "invalid"; id: string | number | null; method?: string; why: string }
-  | { kind: "message"; message: JSONRPCMessage; toolCall: { id: string | number; name: string } | null };
+  | { kind: "message"; message: JSONRPCMessage; toolCall: ToolCall | null };
+
+/** A `tools/call` as the decision sees it: the JSON-RPC id, the tool, and the arguments its conditions judge. */
+export interface ToolCall {
+  id: string | number;
+  name: string;
+  args?: Record<string, unknown>;
+}
 
 /**
  * Reads the body once, within the size limit, and classifies it: the route decides on the parsed message and hands
@@ -49,7 +56,7 @@ export async function readMcpMessage(request: Request): Promise<McpMessage> {
   if (!TOOL_NAME.test(name)) {
     return { kind: "invalid", id, method: "tools/call", why: "params.name is not a tool name (1-128 characters: letters, digits, _ - .)" };
   }
-  return { kind: "message", message: value as JSONRPCMessage, toolCall: { id, name } };
+  return { kind: "message", message: value as JSONRPCMessage, toolCall: { id, name, args: (call.value.params.arguments ?? {}) as Record<string, unknown> } };
 }
 
 /** What the audit can say about a request whose body was read, before anything else is known. */

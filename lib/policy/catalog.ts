@@ -18,6 +18,7 @@ export const BUILTIN_SCOPES = {
   "settings:write": "Change settings, registration policy and signing keys",
   "servers:read": "List upstream MCP servers, their health and mirrored tools",
   "servers:write": "Add, change, refresh and remove upstream MCP servers; accept their tools",
+  "pdp:evaluate": "Ask Portcullis for access decisions (AuthZEN), as another enforcement point",
 } as const;
 
 /**
@@ -66,6 +67,13 @@ export const SEED_ROLES: SeedRole[] = [
     name: "developer",
     description: "Connects MCP clients and manages their own grants",
     scopes: ["account:read", "grants:own"],
+    parents: [],
+    builtin: true,
+  },
+  {
+    name: "enforcement_point",
+    description: "Another gateway or MCP server that asks Portcullis for decisions (AuthZEN); give it to a client's service identity",
+    scopes: ["pdp:evaluate"],
     parents: [],
     builtin: true,
   },

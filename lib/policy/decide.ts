@@ -1,4 +1,5 @@
 import { userEffectiveScopes, type HeldRole } from "@/lib/policy/effective-scopes";
+import { effectiveRoleNames, grantRoutes, judgeRoutes } from "@/lib/policy/condition-routes";
 import { formatReason, type PolicySnapshot, type ReasonStep } from "@/lib/policy/types";
 
 export interface DecisionRequest {
@@ -9,9 +10,25 @@ export interface DecisionRequest {
   tool: string;
   /** Roles the caller holds through an external issuer's role mapping (AuthKit mode). */
   extraRoles?: readonly HeldRole[];
+  /**
+   * The call's arguments. Present for a call, when the tool's conditions are evaluated over them; absent when asking
+   * whether the tool may be used at all (`tools/list`, AuthZEN `list`), when conditions cannot be judged and so are
+   * not.
+   */
+  args?: Record<string, unknown>;
+  /** The time conditions see as `now` (defaults to the current time). */
+  now?: Date;
 }
 
-export type DecisionCheck = "tool_exists" | "tool_accepted" | "client_active" | "user_enabled" | "user_scope" | "client_allows" | "token_scope";
+export type DecisionCheck =
+  | "tool_exists"
+  | "tool_accepted"
+  | "client_active"
+  | "user_enabled"
+  | "user_scope"
+  | "client_allows"
+  | "token_scope"
+  | "condition";
 
 export interface Decision {
   allow: boolean;
@@ -28,14 +45,18 @@ interface Context {
   request: DecisionRequest;
   requiredScope: string;
   userPath?: ReasonStep[];
+  /** Set by the condition check: the whole path, tool and conditions included, allowed or denied. */
+  fullPath?: ReasonStep[];
 }
 
 type Check = { name: DecisionCheck; run(ctx: Context): string | null };
 
 /**
  * Decision = token.scope ∩ effectiveScopes(user, now) ∩ client.allowedScopes ∋ tool.requiredScope, with the client
- * active and the user enabled (DESIGN §1). Each rule is one check; they run in this order and the first to fail
- * names the broken link.
+ * active and the user enabled (DESIGN §1), and — for a call — on some route to the scope every condition of its roles
+ * true over the call's arguments (DESIGN §11). Each rule is one check; they run in this order and the first to fail
+ * names the broken link. Conditions come last: they cost the most, and a missing token scope (curable by step-up)
+ * must be reported as such.
  */
 const CHECKS: Check[] = [
   {
@@ -85,6 +106,26 @@ const CHECKS: Check[] = [
         ? null
         : `token scope lacks ${requiredScope} (granted: ${request.tokenScopes.join(" ") || "none"})`,
   },
+  {
+    name: "condition",
+    run: (ctx) => {
+      const { snapshot, request, requiredScope } = ctx;
+      if (request.args === undefined || !snapshot.conditions?.get(request.tool)?.size) return null;
+      const routes = grantRoutes(snapshot, request.userId, request.extraRoles ?? [], requiredScope, request.tool);
+      const user = snapshot.users.get(request.userId)!;
+      const client = snapshot.clients.get(request.clientId)!;
+      const dot = request.tool.indexOf(".");
+      const verdict = judgeRoutes(routes, { kind: "tool", label: request.tool }, {
+        args: request.args,
+        user: { id: user.id, email: user.email, roles: effectiveRoleNames(snapshot, request.userId, request.extraRoles ?? []) },
+        client: { id: client.id, name: client.name, source: client.source ?? "" },
+        tool: { name: request.tool, server: dot > 0 ? request.tool.slice(0, dot) : "" },
+        now: request.now ?? new Date(),
+      });
+      ctx.fullPath = verdict.path;
+      return verdict.allow ? null : verdict.failure;
+    },
+  },
 ];
 
 export function decide(snapshot: PolicySnapshot, request: DecisionRequest): Decision {
@@ -97,7 +138,8 @@ export function decide(snapshot: PolicySnapshot, request: DecisionRequest): Deci
   for (const check of CHECKS) {
     const failure = check.run(ctx);
     if (failure !== null) {
-      const path: ReasonStep[] = [...(ctx.userPath ?? []), { kind: "check", label: `denied: ${failure}` }];
+      // A condition's denial is its own link of the path (`… → tool t → condition "…" false`).
+      const path: ReasonStep[] = ctx.fullPath ?? [...(ctx.userPath ?? []), { kind: "check", label: `denied: ${failure}` }];
       return {
         allow: false,
         tool: tool.name,
@@ -108,7 +150,7 @@ export function decide(snapshot: PolicySnapshot, request: DecisionRequest): Deci
       };
     }
   }
-  const path: ReasonStep[] = [...ctx.userPath!, { kind: "tool", label: tool.name }];
+  const path: ReasonStep[] = ctx.fullPath ?? [...ctx.userPath!, { kind: "tool", label: tool.name }];
   return { allow: true, tool: tool.name, requiredScope: tool.requiredScope, failedCheck: null, path, reason: formatReason(path) };
 }
 

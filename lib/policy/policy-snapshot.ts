@@ -1,11 +1,12 @@
 import { db, type Db } from "@/lib/db/client";
-import type { PolicySnapshot } from "@/lib/policy/types";
+import { compileCondition } from "@/lib/conditions/compile-condition";
+import type { PolicySnapshot, ToolConditionNode } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
 import { topicVersion } from "@/lib/changes/change-versions";
 
-/** Reads the whole policy in five queries. */
+/** Reads the whole policy in seven queries. */
 export async function loadPolicySnapshot(database: Db, version = 0): Promise<PolicySnapshot> {
-  const [scopes, roles, users, clients, tools] = await Promise.all([
+  const [scopes, roles, users, clients, tools, conditions, approvals] = await Promise.all([
     database.scope.findMany({ select: { name: true } }),
     database.role.findMany({
       select: { id: true, name: true, parents: { select: { parentId: true } }, scopes: { select: { scopeName: true } } },
@@ -13,8 +14,10 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
     database.user.findMany({
       select: { id: true, email: true, name: true, kind: true, disabledAt: true, sessionEpoch: true, roles: { select: { roleId: true } } },
     }),
-    database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true } }),
+    database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true, source: true } }),
     database.tool.findMany({ select: { name: true, requiredScope: true, serverName: true, state: true } }),
+    database.toolCondition.findMany({ select: { roleId: true, toolName: true, expression: true } }),
+    database.toolApproval.findMany({ select: { toolName: true, approverRoles: true, expiresInSeconds: true } }),
   ]);
   return {
     version,
@@ -43,7 +46,28 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
     ),
     clients: new Map(clients.map((c) => [c.id, c])),
     tools: new Map(tools.map((t) => [t.name, t])),
+    conditions: conditionsByTool(conditions),
+    approvals: new Map(approvals.map((a) => [a.toolName, { approverRoles: a.approverRoles, expiresInSeconds: a.expiresInSeconds }])),
   };
+}
+
+function conditionsByTool(rows: Array<{ roleId: string; toolName: string; expression: string }>): Map<string, Map<string, ToolConditionNode>> {
+  const byTool = new Map<string, Map<string, ToolConditionNode>>();
+  for (const row of rows) {
+    // Checked against the tool's input schema when saved; here only compiled (arguments typed `dyn`), so a tool whose
+    // schema changed since still has its condition — a field now missing fails at evaluation, which denies.
+    const compiled = compileCondition(row.expression);
+    const node: ToolConditionNode = {
+      roleId: row.roleId,
+      tool: row.toolName,
+      expression: row.expression,
+      compiled: compiled.ok ? compiled.condition : null,
+      compileError: compiled.ok ? null : compiled.error.message,
+    };
+    if (!byTool.has(row.toolName)) byTool.set(row.toolName, new Map());
+    byTool.get(row.toolName)!.set(row.roleId, node);
+  }
+  return byTool;
 }
 
 interface PolicyCache {

@@ -1,4 +1,6 @@
-export type ReasonStepKind = "user" | "role" | "inherits" | "mapped" | "scope" | "tool" | "client" | "token" | "check";
+import type { CompiledCondition } from "@/lib/conditions/compile-condition";
+
+export type ReasonStepKind = "user" | "role" | "inherits" | "mapped" | "scope" | "tool" | "client" | "token" | "condition" | "check";
 
 /** One link of a reason path: `user alice → role editor → inherits reader → scope clients:read → tool list_clients`. */
 export interface ReasonStep {
@@ -29,6 +31,8 @@ export interface ClientNode {
   name: string;
   status: "pending" | "active" | "suspended" | "rejected";
   allowedScopes: string[];
+  /** How the client came to be (`dcr`, `cimd`, `manual` …): what a condition sees as `client.source`. */
+  source?: string;
 }
 
 export interface ToolNode {
@@ -50,6 +54,22 @@ export interface PolicySnapshot {
   users: Map<string, UserNode>;
   clients: Map<string, ClientNode>;
   tools: Map<string, ToolNode>;
+  /** CEL conditions on a role's permission to use a tool: tool name → role id → condition (DESIGN §11). */
+  conditions?: Map<string, Map<string, ToolConditionNode>>;
+  /** Tools whose calls need a second person: tool name → who may approve and for how long a request stands. */
+  approvals?: Map<string, { approverRoles: string[]; expiresInSeconds: number }>;
+}
+
+/**
+ * A condition as the hot path holds it: compiled once when the policy is loaded. One that no longer compiles (it was
+ * checked when saved, so only a library change could do that) keeps its error and denies (fail closed).
+ */
+export interface ToolConditionNode {
+  roleId: string;
+  tool: string;
+  expression: string;
+  compiled: CompiledCondition | null;
+  compileError: string | null;
 }
 
 export function formatReason(steps: readonly ReasonStep[]): string {

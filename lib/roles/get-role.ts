@@ -18,7 +18,7 @@ export interface RoleDetail {
   scopes: string[];
   effectiveScopes: Array<{ scope: string; inherited: boolean; path: ReasonStep[]; reason: string }>;
   /** Tools a holder of this role may call (subject to the client's allow-list and the token's scopes). */
-  tools: Array<{ name: string; requiredScope: string }>;
+  tools: Array<{ name: string; requiredScope: string; condition: string | null }>;
   users: Array<{ id: string; email: string; name: string; disabled: boolean }>;
   /** Users who get this role's scopes through a role that inherits it. */
   indirectUserCount: number;
@@ -69,7 +69,7 @@ export async function getRole(database: Db, name: string): Promise<RoleDetail | 
       .sort((a, b) => a.scope.localeCompare(b.scope)),
     tools: [...snapshot.tools.values()]
       .filter((t) => effective.has(t.requiredScope))
-      .map((t) => ({ name: t.name, requiredScope: t.requiredScope }))
+      .map((t) => ({ name: t.name, requiredScope: t.requiredScope, condition: snapshot.conditions?.get(t.name)?.get(role.id)?.expression ?? null }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     users: role.users
       .map((u) => ({ id: u.user.id, email: u.user.email, name: u.user.name, disabled: u.user.disabledAt !== null }))

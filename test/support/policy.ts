@@ -1,3 +1,4 @@
+import { compileCondition } from "@/lib/conditions/compile-condition";
 import type { PolicySnapshot } from "@/lib/policy/types";
 
 /** Builds a policy snapshot from a compact description, for pure policy tests. */
@@ -6,6 +7,8 @@ export function snapshotOf(spec: {
   users?: Record<string, { roles?: string[]; disabled?: boolean }>;
   clients?: Record<string, { status?: "pending" | "active" | "suspended" | "rejected"; allowedScopes?: string[] }>;
   tools?: Record<string, string>;
+  /** tool → role → CEL expression. */
+  conditions?: Record<string, Record<string, string>>;
 }): PolicySnapshot {
   const roles = Object.entries(spec.roles ?? {});
   const scopes = new Set<string>([
@@ -31,5 +34,16 @@ export function snapshotOf(spec: {
       ]),
     ),
     tools: new Map(Object.entries(spec.tools ?? {}).map(([name, requiredScope]) => [name, { name, requiredScope }])),
+    conditions: new Map(
+      Object.entries(spec.conditions ?? {}).map(([tool, byRole]) => [
+        tool,
+        new Map(
+          Object.entries(byRole).map(([roleId, expression]) => {
+            const compiled = compileCondition(expression);
+            return [roleId, { roleId, tool, expression, compiled: compiled.ok ? compiled.condition : null, compileError: compiled.ok ? null : compiled.error.message }];
+          }),
+        ),
+      ]),
+    ),
   };
 }

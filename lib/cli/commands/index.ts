@@ -1,5 +1,8 @@
 import type { CliCommand } from "@/lib/cli/command";
 import adminCreate from "@/lib/cli/commands/admin-create";
+import approvalsApprove from "@/lib/cli/commands/approvals-approve";
+import approvalsDeny from "@/lib/cli/commands/approvals-deny";
+import approvalsList from "@/lib/cli/commands/approvals-list";
 import auditCheckpoint from "@/lib/cli/commands/audit-checkpoint";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
@@ -28,6 +31,9 @@ import idpsList from "@/lib/cli/commands/idps-list";
 import idpsRemove from "@/lib/cli/commands/idps-remove";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
+import rolesConditionClear from "@/lib/cli/commands/roles-condition-clear";
+import rolesConditionSet from "@/lib/cli/commands/roles-condition-set";
+import rolesConditionTry from "@/lib/cli/commands/roles-condition-try";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
@@ -40,6 +46,7 @@ import serversShow from "@/lib/cli/commands/servers-show";
 import serversTools from "@/lib/cli/commands/servers-tools";
 import scopesCreate from "@/lib/cli/commands/scopes-create";
 import scopesList from "@/lib/cli/commands/scopes-list";
+import toolsApproval from "@/lib/cli/commands/tools-approval";
 import toolsList from "@/lib/cli/commands/tools-list";
 import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
@@ -56,6 +63,9 @@ export const COMMANDS: CliCommand<any>[] = [
   rolesCreate,
   rolesAddParent,
   rolesDelete,
+  rolesConditionSet,
+  rolesConditionClear,
+  rolesConditionTry,
   scopesList,
   scopesCreate,
   toolsList,
@@ -67,6 +77,10 @@ export const COMMANDS: CliCommand<any>[] = [
   serversRemove,
   serversTools,
   serversAccept,
+  toolsApproval,
+  approvalsList,
+  approvalsApprove,
+  approvalsDeny,
   auditTail,
   auditExport,
   auditVerify,

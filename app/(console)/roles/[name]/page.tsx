@@ -92,7 +92,10 @@ export default async function RolePage({ params }: { params: Promise<{ name: str
             <ul className="space-y-1 text-sm">
               {role.tools.map((t) => (
                 <li key={t.name}>
-                  <code className="font-medium">{t.name}</code> <span className="text-xs text-slate-500">needs {t.requiredScope}</span>
+                  <code className="font-medium">{t.name}</code> <span className="text-xs text-slate-500">needs {t.requiredScope}</span>{" "}
+                  <Link href={`/roles/${role.name}/tools/${encodeURIComponent(t.name)}`} className="text-xs text-brand-700 hover:underline" data-testid="tool-condition-link">
+                    {t.condition ? `only when ${t.condition}` : "add a condition"}
+                  </Link>
                 </li>
               ))}
             </ul>
