@@ -60,6 +60,12 @@ const schema = z.object({
   PORTCULLIS_SWEEP_INTERVAL: seconds(60, 5, 86_400),
   PORTCULLIS_SWEEP_GRACE: seconds(3600, 300, 30 * 86_400),
   PORTCULLIS_SWEEP_BATCH: z.coerce.number().int().min(10).max(100_000).default(1000),
+  // Audit sinks (lib/sinks): how often each instance looks for events to deliver, how long one delivery may take, the
+  // longest back-off after failures, and how long an instance holds a sink's lease without renewing it.
+  PORTCULLIS_SINK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  PORTCULLIS_SINK_TIMEOUT: seconds(10, 1, 120),
+  PORTCULLIS_SINK_MAX_BACKOFF: seconds(60, 1, 3600),
+  PORTCULLIS_SINK_LEASE: seconds(30, 5, 600),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -137,6 +143,12 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     cimdMinCacheSeconds: raw.PORTCULLIS_CIMD_MIN_CACHE,
     cimdFetchLimit: raw.PORTCULLIS_CIMD_FETCH_LIMIT,
     sweep: { intervalSeconds: raw.PORTCULLIS_SWEEP_INTERVAL, graceSeconds: raw.PORTCULLIS_SWEEP_GRACE, batch: raw.PORTCULLIS_SWEEP_BATCH },
+    sinks: {
+      pollMs: raw.PORTCULLIS_SINK_POLL_MS,
+      timeoutMs: raw.PORTCULLIS_SINK_TIMEOUT * 1000,
+      maxBackoffMs: raw.PORTCULLIS_SINK_MAX_BACKOFF * 1000,
+      leaseSeconds: raw.PORTCULLIS_SINK_LEASE,
+    },
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),
   };

@@ -11,6 +11,7 @@ import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { startMaintenance } from "@/lib/maintenance/start-maintenance";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { seedPolicy } from "@/lib/policy/seed-policy";
+import { startAuditSinks } from "@/lib/sinks/start-audit-sinks";
 import { flushUsage } from "@/lib/usage/note-usage";
 
 export interface Started {
@@ -39,10 +40,13 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   if (role === "server") startAuditCheckpoints();
   // Every server instance sweeps expired artefacts and summarises closed throttle windows (safe concurrently).
   const maintenance = role === "server" ? startMaintenance() : undefined;
+  // Audit sinks stream the chain from every server; a lease per sink keeps each delivered by one instance at a time.
+  const sinks = role === "server" ? startAuditSinks() : undefined;
   return {
     database,
     async stop() {
       await maintenance?.stop();
+      await sinks?.stop();
       await watcher?.stop();
       await flushUsage();
       // A server leaves its last events anchored by a signed checkpoint; a CLI command only lets one in progress end.

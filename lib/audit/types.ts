@@ -45,6 +45,11 @@ export const AUDIT_KINDS = [
   "bridge.failed",
   "throttle.summary",
   "maintenance.swept",
+  "sink.added",
+  "sink.removed",
+  "sink.tested",
+  "sink.lagging",
+  "sink.recovered",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -29,6 +29,10 @@ import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
 import scopesCreate from "@/lib/cli/commands/scopes-create";
 import scopesList from "@/lib/cli/commands/scopes-list";
+import sinksAdd from "@/lib/cli/commands/sinks-add";
+import sinksList from "@/lib/cli/commands/sinks-list";
+import sinksRemove from "@/lib/cli/commands/sinks-remove";
+import sinksTest from "@/lib/cli/commands/sinks-test";
 import toolsList from "@/lib/cli/commands/tools-list";
 import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
@@ -53,6 +57,10 @@ export const COMMANDS: CliCommand<any>[] = [
   auditExport,
   auditVerify,
   auditCheckpoint,
+  sinksAdd,
+  sinksList,
+  sinksRemove,
+  sinksTest,
   authkitRevoke,
   authkitRevocationsList,
   authkitRevocationsLift,
