@@ -50,6 +50,10 @@ export const AUDIT_KINDS = [
   "sink.tested",
   "sink.lagging",
   "sink.recovered",
+  "review.started",
+  "review.decided",
+  "review.closed",
+  "review.reported",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

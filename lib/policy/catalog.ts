@@ -16,6 +16,7 @@ export const BUILTIN_SCOPES = {
   "audit:read": "Read and export the audit log",
   "settings:read": "Read settings",
   "settings:write": "Change settings, registration policy and signing keys",
+  "reviews:write": "Run access-review campaigns and decide their items",
 } as const;
 
 /**
@@ -54,8 +55,8 @@ export const SEED_ROLES: SeedRole[] = [
   },
   {
     name: "access_reviewer",
-    description: "Reads everything and the audit log; changes nothing",
-    scopes: READ_ONLY,
+    description: "Reads everything and the audit log; runs access reviews",
+    scopes: [...READ_ONLY, "reviews:write"],
     parents: [],
     builtin: true,
   },
