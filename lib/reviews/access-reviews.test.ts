@@ -163,3 +163,40 @@ describe("the due date", () => {
     await expect(decideReviewItems({ campaignId: started.id, itemIds: [campaign.items[0].id], decision: "keep" }, { ctx: CLI_CONTEXT, userId: null })).rejects.toThrow(/is closed/);
   });
 });
+
+describe("the signed report verifies offline with the documented OpenSSL steps (docs/access-reviews.md)", () => {
+  it("verifies, and fails after one changed byte", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { checkpointVerificationKey } = await import("@/lib/audit/checkpoint-signature");
+    const campaign = await db().reviewCampaign.findFirstOrThrow({ where: { name: "Q4 editors" } });
+    const dir = mkdtempSync(join(tmpdir(), "review-report-"));
+    writeFileSync(join(dir, "portcullis-key.jwk"), JSON.stringify(checkpointVerificationKey()));
+    const signed = JSON.stringify(await signReviewReport(await buildReviewReport(campaign.id)));
+    const steps = `set -e
+{ printf '302a300506032b6570032100'; jq -r '.x + "="' portcullis-key.jwk | tr '_-' '/+' | base64 -d | xxd -p -c 64; } \\
+  | xxd -r -p | openssl pkey -pubin -inform DER -out portcullis-key.pem
+jq -j '.protected + "." + .payload' q1.report.json > q1.signed-input
+jq -r '.signature + "=="' q1.report.json | tr '_-' '/+' | base64 -d > q1.signature
+openssl pkeyutl -verify -pubin -inkey portcullis-key.pem -rawin -in q1.signed-input -sigfile q1.signature
+jq -r '.payload | gsub("-";"+") | gsub("_";"/") | @base64d' q1.report.json | jq -r .campaign.name`;
+    writeFileSync(join(dir, "q1.report.json"), signed);
+    expect(execFileSync("bash", ["-c", steps], { cwd: dir, encoding: "utf8" })).toBe("Signature Verified Successfully\nQ4 editors\n");
+    const jws = JSON.parse(signed) as { payload: string };
+    const payload = Buffer.from(jws.payload, "base64url");
+    payload[payload.indexOf("downscope")] = "D".charCodeAt(0);
+    writeFileSync(join(dir, "q1.report.json"), JSON.stringify({ ...jws, payload: payload.toString("base64url") }));
+    const failure = (() => {
+      try {
+        execFileSync("bash", ["-c", steps], { cwd: dir, encoding: "utf8", stdio: "pipe" });
+        return "verified";
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout: string; stderr: string };
+        return `${stdout}${stderr}`;
+      }
+    })();
+    expect(failure).toMatch(/Signature Verification Failure/);
+  });
+});

@@ -23,6 +23,14 @@ import clientsUpdateScopes from "@/lib/cli/commands/clients-update-scopes";
 import grantsList from "@/lib/cli/commands/grants-list";
 import grantsRevoke from "@/lib/cli/commands/grants-revoke";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
+import reviewsStart from "@/lib/cli/commands/reviews-start";
+import reviewsList from "@/lib/cli/commands/reviews-list";
+import reviewsShow from "@/lib/cli/commands/reviews-show";
+import reviewsDecide from "@/lib/cli/commands/reviews-decide";
+import reviewsClose from "@/lib/cli/commands/reviews-close";
+import reviewsReport from "@/lib/cli/commands/reviews-report";
+import reviewsVerifyReport from "@/lib/cli/commands/reviews-verify-report";
+import reviewsPublicKey from "@/lib/cli/commands/reviews-public-key";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
@@ -57,6 +65,14 @@ export const COMMANDS: CliCommand<any>[] = [
   auditExport,
   auditVerify,
   auditCheckpoint,
+  reviewsStart,
+  reviewsList,
+  reviewsShow,
+  reviewsDecide,
+  reviewsClose,
+  reviewsReport,
+  reviewsVerifyReport,
+  reviewsPublicKey,
   sinksAdd,
   sinksList,
   sinksRemove,
