@@ -11,10 +11,13 @@ import type { AttackDeps } from "./deps";
 import { attack, demand, type AttackArea } from "./harness";
 import type { Browser, Reply } from "./http";
 
-/** A server action called the way the console's JavaScript calls it (fields under `1_`, arguments as field `0`). */
+/**
+ * A server action called the way the console's JavaScript calls it: React's reply encoding puts the FormData
+ * argument's fields under `_1_` (form-field prefix, "_", part id, "_") and the argument list in field `0`.
+ */
 function callAction(browser: Browser, path: string, name: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Reply> {
   const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) for (const value of Array.isArray(v) ? v : [v]) form.append(`1_${k}`, value);
+  for (const [k, v] of Object.entries(fields)) for (const value of Array.isArray(v) ? v : [v]) form.append(`_1_${k}`, value);
   form.set("0", JSON.stringify([null, "$K1"]));
   return browser.request(path, { method: "POST", body: form, headers: { "next-action": actionId(name), accept: "text/x-component", origin: browser.base, ...headers } });
 }
@@ -62,8 +65,14 @@ export function attacks({ fx }: AttackDeps): AttackArea {
       attack("developer (no reviews:write) starts a campaign", "forbidden, nothing created", () => refusedStart(fx.developer, {}, "forbidden", /reviews:write/)),
       attack("reviewer starts a campaign due in the past", "invalid_input, nothing created", () => refusedStart(fx.reviewer, { dueAt: "2020-01-01T00:00" }, "invalid_input", /in the past/)),
       attack("reviewer starts a campaign over nothing (a user with no grants)", "invalid_input, nothing created", () => refusedStart(fx.reviewer, { users: fx.users.admin.email }, "invalid_input", /covers no active grant/)),
-      attack("reviewer assigns a reviewer without reviews:write", "invalid_input, nothing created", () => refusedStart(fx.reviewer, { reviewerRoles: "", reviewerUsers: fx.users.developer.email }, "invalid_input", /does not hold reviews:write/)),
-      attack("reviewer assigns a role that does not grant reviews:write", "invalid_input, nothing created", () => refusedStart(fx.reviewer, { reviewerRoles: "developer" }, "invalid_input", /does not grant reviews:write/)),
+      attack("reviewer assigns a reviewer without reviews:write", "invalid_input, nothing created", async () => {
+        await developerCampaign();
+        await refusedStart(fx.reviewer, { users: fx.users.developer.email, reviewerRoles: "", reviewerUsers: fx.users.developer.email }, "invalid_input", /does not hold reviews:write/);
+      }),
+      attack("reviewer assigns a role that does not grant reviews:write", "invalid_input, nothing created", async () => {
+        await developerCampaign();
+        await refusedStart(fx.reviewer, { users: fx.users.developer.email, reviewerRoles: "developer" }, "invalid_input", /does not grant reviews:write/);
+      }),
       attack("developer decides an item of a campaign (keeps their own grant)", "forbidden, item undecided", async () => {
         const { id, itemId } = await developerCampaign();
         const reply = await callAction(fx.developer, `/reviews/${id}`, "decideReviewAction", { campaignId: id, itemId, decision: "keep" });
