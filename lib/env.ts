@@ -67,6 +67,12 @@ const schema = z.object({
   PORTCULLIS_GATEWAY_MAX_TOOLS: z.coerce.number().int().min(1).max(10_000).default(500),
   PORTCULLIS_GATEWAY_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10_000).default(64),
   PORTCULLIS_GATEWAY_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  // Audit sinks (lib/sinks): how often each instance looks for events to deliver, how long one delivery may take, the
+  // longest back-off after failures, and how long an instance holds a sink's lease without renewing it.
+  PORTCULLIS_SINK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  PORTCULLIS_SINK_TIMEOUT: seconds(10, 1, 120),
+  PORTCULLIS_SINK_MAX_BACKOFF: seconds(60, 1, 3600),
+  PORTCULLIS_SINK_LEASE: seconds(30, 5, 600),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -150,6 +156,11 @@ function buildEnv(source: NodeJS.ProcessEnv) {
       maxTools: raw.PORTCULLIS_GATEWAY_MAX_TOOLS,
       maxConcurrent: raw.PORTCULLIS_GATEWAY_MAX_CONCURRENT,
       refreshSeconds: raw.PORTCULLIS_GATEWAY_REFRESH_SECONDS,
+    sinks: {
+      pollMs: raw.PORTCULLIS_SINK_POLL_MS,
+      timeoutMs: raw.PORTCULLIS_SINK_TIMEOUT * 1000,
+      maxBackoffMs: raw.PORTCULLIS_SINK_MAX_BACKOFF * 1000,
+      leaseSeconds: raw.PORTCULLIS_SINK_LEASE,
     },
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),

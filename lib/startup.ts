@@ -13,6 +13,7 @@ import { syncTools } from "@/lib/mcp/sync-tools";
 import { startMirrorRefresh } from "@/lib/gateway/schedule-mirror-refresh";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { seedPolicy } from "@/lib/policy/seed-policy";
+import { startAuditSinks } from "@/lib/sinks/start-audit-sinks";
 import { flushUsage } from "@/lib/usage/note-usage";
 
 export interface Started {
@@ -43,12 +44,15 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   const maintenance = role === "server" ? startMaintenance() : undefined;
   // Upstream servers' tools are listed again periodically, so a change upstream is held even without a notification.
   const stopMirrorRefresh = role === "server" ? startMirrorRefresh() : undefined;
+  // Audit sinks stream the chain from every server; a lease per sink keeps each delivered by one instance at a time.
+  const sinks = role === "server" ? startAuditSinks() : undefined;
   return {
     database,
     async stop() {
       await maintenance?.stop();
       stopMirrorRefresh?.();
       await closeUpstreams();
+      await sinks?.stop();
       await watcher?.stop();
       await flushUsage();
       // A server leaves its last events anchored by a signed checkpoint; a CLI command only lets one in progress end.

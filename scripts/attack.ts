@@ -96,6 +96,7 @@ async function main(): Promise<number> {
     import("./attack/as-2026"),
     import("./attack/gateway"),
     import("./attack/call-governance"),
+    import("./attack/reviews-sinks"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

@@ -19,6 +19,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/tokens", label: "Tokens & grants", scope: "tokens:read" },
   { href: "/approvals", label: "Approvals", scope: "policy:read" },
   { href: "/audit", label: "Audit log", scope: "audit:read" },
+  { href: "/audit/sinks", label: "Audit sinks", scope: "audit:read" },
+  { href: "/reviews", label: "Access reviews", scope: "audit:read" },
   { href: "/connect", label: "Connect", scope: "account:read" },
   { href: "/settings", label: "Settings", scope: "settings:read" },
   { href: "/workos", label: "WorkOS", scope: "policy:read", when: "external-issuer" },

@@ -57,6 +57,11 @@ export function checkpointSignatureValid(checkpoint: AuditCheckpoint): boolean {
   return verify(null, signedBytes(checkpoint), checkpointKeys().publicKey, Buffer.from(checkpoint.signature, "base64url"));
 }
 
+/** The same Ed25519 key, for other documents this deployment signs for auditors (access-review reports). */
+export function checkpointSigningKey(): KeyObject {
+  return checkpointKeys().privateKey;
+}
+
 /** The public key that checks this deployment's checkpoints (JWK), for verifiers outside Portcullis. */
 export function checkpointVerificationKey(): { kty: string; crv: string; x: string } {
   const { kty, crv, x } = checkpointKeys().publicKey.export({ format: "jwk" });

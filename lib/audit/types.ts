@@ -62,6 +62,15 @@ export const AUDIT_KINDS = [
   "server.tool_held",
   "server.tool_accepted",
   "gateway.call",
+  "sink.added",
+  "sink.removed",
+  "sink.tested",
+  "sink.lagging",
+  "sink.recovered",
+  "review.started",
+  "review.decided",
+  "review.closed",
+  "review.reported",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -3,12 +3,15 @@ import { logger } from "@/lib/logger";
 import { sweepExpiredArtefacts } from "@/lib/maintenance/sweep-expired-artefacts";
 import { sweepRateLimitCounters } from "@/lib/maintenance/sweep-rate-limit-counters";
 import { summarizeThrottles } from "@/lib/rate-limit";
+import { closeDueReviewCampaigns } from "@/lib/reviews/close-review-campaign";
 
 /** One pass: summaries of closed throttle windows first (their counters go next), then the sweeps. */
 export async function runMaintenance(): Promise<void> {
   await summarizeThrottles();
   await sweepRateLimitCounters({ batch: env().sweep.batch });
   await sweepExpiredArtefacts();
+  // Access reviews past their due date: undecided items follow the campaign's setting.
+  await closeDueReviewCampaigns();
 }
 
 /**

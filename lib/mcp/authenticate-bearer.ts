@@ -219,6 +219,9 @@ export async function authenticateBearer(request: Request, audience?: string): P
     if (failure !== null) return { ok: false, check: check.name, error: check.error, reason: failure, party: await party(ctx) };
   }
   const caller = authkit ? callerFromAuthkit(ctx.token!, ctx.principal!) : callerFromClaims(ctx.token!, ctx.claims!);
+  // An access review narrowed this token's grant: the token keeps only what the grant still holds, from this call on.
+  const narrowed = authkit ? undefined : ctx.revocations!.narrowedGrants.get(ctx.claims!.grant_id);
+  if (narrowed) caller.scopes = caller.scopes.filter((s) => narrowed.includes(s));
   return { ok: true, caller, snapshot: ctx.snapshot! };
 }
 

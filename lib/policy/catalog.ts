@@ -19,6 +19,7 @@ export const BUILTIN_SCOPES = {
   "servers:read": "List upstream MCP servers, their health and mirrored tools",
   "servers:write": "Add, change, refresh and remove upstream MCP servers; accept their tools",
   "pdp:evaluate": "Ask Portcullis for access decisions (AuthZEN), as another enforcement point",
+  "reviews:write": "Run access-review campaigns and decide their items",
 } as const;
 
 /**
@@ -58,8 +59,8 @@ export const SEED_ROLES: SeedRole[] = [
   },
   {
     name: "access_reviewer",
-    description: "Reads everything and the audit log; changes nothing",
-    scopes: READ_ONLY,
+    description: "Reads everything and the audit log; runs access reviews",
+    scopes: [...READ_ONLY, "reviews:write"],
     parents: [],
     builtin: true,
   },

@@ -22,6 +22,8 @@ export interface RevocationState {
   deniedTokens: ReadonlySet<string>;
   deniedClients: ReadonlySet<string>;
   deniedSubjects: ReadonlySet<string>;
+  /** Grants an access review narrowed recently enough that a live token may carry more: the scopes they keep. */
+  narrowedGrants: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -32,13 +34,14 @@ export interface RevocationState {
 export async function loadRevocationState(database: Db, version = 0, now = new Date()): Promise<RevocationState> {
   const since = new Date(now.getTime() - (MAX_ACCESS_TOKEN_LIFETIME_SECONDS + WINDOW_MARGIN_SECONDS) * 1000);
   const stillLive = new Date(now.getTime() - WINDOW_MARGIN_SECONDS * 1000);
-  const [grants, tokens, denials] = await Promise.all([
+  const [grants, tokens, denials, narrowed] = await Promise.all([
     database.grant.findMany({ where: { revokedAt: { gte: since } }, select: { id: true } }),
     database.accessToken.findMany({ where: { revokedAt: { not: null }, expiresAt: { gte: stillLive } }, select: { jti: true } }),
     database.revocation.findMany({
       where: { OR: [{ expiresAt: null }, { expiresAt: { gte: now } }] },
       select: { kind: true, value: true },
     }),
+    database.grant.findMany({ where: { scopesNarrowedAt: { gte: since }, revokedAt: null }, select: { id: true, scopes: true } }),
   ]);
   const denied = (kind: string) => new Set(denials.filter((d) => d.kind === kind).map((d) => d.value));
   return {
@@ -49,6 +52,7 @@ export async function loadRevocationState(database: Db, version = 0, now = new D
     deniedTokens: denied("token"),
     deniedClients: denied("client"),
     deniedSubjects: denied("user"),
+    narrowedGrants: new Map(narrowed.map((g) => [g.id, g.scopes])),
   };
 }
 

@@ -30,6 +30,14 @@ import idpsLink from "@/lib/cli/commands/idps-link";
 import idpsList from "@/lib/cli/commands/idps-list";
 import idpsRemove from "@/lib/cli/commands/idps-remove";
 import keysRotate from "@/lib/cli/commands/keys-rotate";
+import reviewsStart from "@/lib/cli/commands/reviews-start";
+import reviewsList from "@/lib/cli/commands/reviews-list";
+import reviewsShow from "@/lib/cli/commands/reviews-show";
+import reviewsDecide from "@/lib/cli/commands/reviews-decide";
+import reviewsClose from "@/lib/cli/commands/reviews-close";
+import reviewsReport from "@/lib/cli/commands/reviews-report";
+import reviewsVerifyReport from "@/lib/cli/commands/reviews-verify-report";
+import reviewsPublicKey from "@/lib/cli/commands/reviews-public-key";
 import rolesAddParent from "@/lib/cli/commands/roles-add-parent";
 import rolesConditionClear from "@/lib/cli/commands/roles-condition-clear";
 import rolesConditionSet from "@/lib/cli/commands/roles-condition-set";
@@ -47,6 +55,10 @@ import serversTools from "@/lib/cli/commands/servers-tools";
 import scopesCreate from "@/lib/cli/commands/scopes-create";
 import scopesList from "@/lib/cli/commands/scopes-list";
 import toolsApproval from "@/lib/cli/commands/tools-approval";
+import sinksAdd from "@/lib/cli/commands/sinks-add";
+import sinksList from "@/lib/cli/commands/sinks-list";
+import sinksRemove from "@/lib/cli/commands/sinks-remove";
+import sinksTest from "@/lib/cli/commands/sinks-test";
 import toolsList from "@/lib/cli/commands/tools-list";
 import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
@@ -85,6 +97,18 @@ export const COMMANDS: CliCommand<any>[] = [
   auditExport,
   auditVerify,
   auditCheckpoint,
+  reviewsStart,
+  reviewsList,
+  reviewsShow,
+  reviewsDecide,
+  reviewsClose,
+  reviewsReport,
+  reviewsVerifyReport,
+  reviewsPublicKey,
+  sinksAdd,
+  sinksList,
+  sinksRemove,
+  sinksTest,
   authkitRevoke,
   authkitRevocationsList,
   authkitRevocationsLift,
