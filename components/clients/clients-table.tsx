@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMemo } from "react";
-import { ClientStatusBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
+import { ClientStatusBadge, LookAlikeBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
 import { DataTable, dataTableColumns, type DataTableColumn } from "@/components/ui/data-table";
 import { Time } from "@/components/ui/time";
 
@@ -17,8 +17,12 @@ export interface ClientTableRow {
   lastUsedAt: string | null;
   risk: "high" | "medium" | "low" | null;
   riskCount: number;
-  /** The worst flag's text, as a tooltip. */
+  /** The one-line risk summary, as a tooltip. */
   riskNote: string | null;
+  /** Other registrations that look like this one. */
+  lookAlikes: { id: string; name: string }[];
+  /** Where its authorization codes go: non-loopback hosts, and "loopback" for a local listener. */
+  redirectHosts: string[];
   grantTypes: string[];
   requestedScopes: string[];
   allowedScopes: string[];
@@ -106,7 +110,10 @@ export function ClientsTable({
         header: () => <SortHeader label="Client" link={sort?.name} />,
         cell: (info) => (
           <div className="min-w-40 max-w-72">
-            <Link href={info.row.original.href} className="font-medium text-brand-700 hover:underline">{info.getValue()}</Link>
+            <div className="flex flex-wrap items-center gap-1.5">
+              <Link href={info.row.original.href} className="font-medium text-brand-700 hover:underline">{info.getValue()}</Link>
+              <LookAlikeBadge names={info.row.original.lookAlikes.map((l) => l.name)} />
+            </div>
             <div className="truncate font-mono text-xs text-slate-500" title={info.row.original.id}>{info.row.original.id}</div>
           </div>
         ),
@@ -114,11 +121,18 @@ export function ClientsTable({
       column.accessor("status", { header: () => <SortHeader label="Status" link={sort?.status} />, cell: (info) => <ClientStatusBadge status={info.getValue()} /> }),
       column.accessor("source", { header: "Source", cell: (info) => <span className="whitespace-nowrap text-xs text-slate-700">{sourceLabel(info.getValue())}</span> }),
       column.accessor("risk", {
-        header: "Redirect risk",
+        header: "Risk",
+        cell: (info) => <RiskBadge risk={info.getValue()} count={info.row.original.riskCount} title={info.row.original.riskNote ?? undefined} />,
+      }),
+      column.accessor("redirectHosts", {
+        header: "Redirects to",
         cell: (info) => (
-          <span title={info.row.original.riskNote ?? undefined}>
-            <RiskBadge risk={info.getValue()} count={info.row.original.riskCount} />
-          </span>
+          <ul className="max-w-48 space-y-0.5 text-xs" data-testid="redirect-hosts">
+            {info.getValue().length === 0 ? <li className="text-slate-400">none</li> : null}
+            {(info.getValue() as string[]).map((host) => (
+              <li key={host} className={`truncate font-mono ${host === "loopback" ? "text-slate-500" : "text-slate-800"}`} title={host}>{host}</li>
+            ))}
+          </ul>
         ),
       }),
       column.accessor("allowedScopes", {
@@ -144,7 +158,7 @@ export function ClientsTable({
   }, [rows, sort, selectForm]);
   return (
     <div data-testid={testId}>
-      <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 980 : 940} rowTestId={(row) => `client-row-${row.id}`} />
+      <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 1100 : 1060} rowTestId={(row) => `client-row-${row.id}`} />
     </div>
   );
 }
