@@ -18,6 +18,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/tokens", label: "Tokens & grants", scope: "tokens:read" },
   { href: "/audit", label: "Audit log", scope: "audit:read" },
   { href: "/connect", label: "Connect", scope: "account:read" },
+  { href: "/account", label: "Your account", scope: "account:read" },
   { href: "/settings", label: "Settings", scope: "settings:read" },
   { href: "/workos", label: "WorkOS", scope: "policy:read", when: "external-issuer" },
 ];
