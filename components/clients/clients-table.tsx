@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useMemo } from "react";
 import { ClientStatusBadge, LookAlikeBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
+import { ClientCards } from "@/components/clients/client-cards";
 import { DataTable, dataTableColumns, type DataTableColumn } from "@/components/ui/data-table";
 import { Time } from "@/components/ui/time";
 
@@ -63,8 +64,9 @@ function SelectAll({ formId, rows }: { formId: string; rows: ClientTableRow[] })
       onChange={(event) => {
         const form = document.getElementById(formId) as HTMLFormElement | null;
         if (!form) return;
+        // Only the boxes on screen: the queue is drawn twice (table, and cards on narrow screens), one of them hidden.
         for (const box of form.ownerDocument.querySelectorAll<HTMLInputElement>(`input[form="${formId}"][name="clientId"]`)) {
-          box.checked = event.currentTarget.checked;
+          if (box.offsetParent !== null) box.checked = event.currentTarget.checked;
         }
       }}
       disabled={rows.every((r) => r.status !== "pending")}
@@ -83,6 +85,7 @@ export function ClientsTable({
   empty,
   caption,
   testId,
+  cardsOnNarrow = false,
 }: {
   rows: ClientTableRow[];
   sort?: Partial<Record<SortKey, SortLink>>;
@@ -90,6 +93,8 @@ export function ClientsTable({
   empty: React.ReactNode;
   caption: string;
   testId?: string;
+  /** Below the md breakpoint, show cards instead of the table (the review queue). */
+  cardsOnNarrow?: boolean;
 }) {
   const columns = useMemo(() => {
     const list: DataTableColumn<ClientTableRow>[] = [];
@@ -156,6 +161,18 @@ export function ClientsTable({
     );
     return list;
   }, [rows, sort, selectForm]);
+  if (cardsOnNarrow && rows.length > 0) {
+    return (
+      <div data-testid={testId}>
+        <div className="md:hidden">
+          <ClientCards rows={rows} selectForm={selectForm} testId={testId ? `${testId}-cards` : undefined} />
+        </div>
+        <div className="hidden md:block">
+          <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 1100 : 1060} rowTestId={(row) => `client-row-${row.id}`} />
+        </div>
+      </div>
+    );
+  }
   return (
     <div data-testid={testId}>
       <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 1100 : 1060} rowTestId={(row) => `client-row-${row.id}`} />

@@ -126,6 +126,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
               caption="Clients awaiting approval, oldest first"
               empty="Nothing to review."
               testId="review-queue"
+              cardsOnNarrow
             />
           </>
         )}

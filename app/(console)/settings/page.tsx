@@ -1,5 +1,6 @@
 import { Forbidden } from "@/components/console/forbidden";
 import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm, WorkosLinkingForm } from "@/components/settings/settings-forms";
+import { WorkosSsoSection } from "@/components/settings/workos-sso-section";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -92,6 +93,10 @@ export default async function SettingsPage() {
             }}
           />
         ) : null}
+      </Card>
+
+      <Card title="Single sign-on with WorkOS" className="mt-6">
+        <WorkosSsoSection issuerMode={config.issuerMode} consoleSignIn={config.workos.consoleSignIn} />
       </Card>
 
       <Card title="WorkOS account linking" className="mt-6">
