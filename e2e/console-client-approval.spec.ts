@@ -57,6 +57,7 @@ test("an admin approves a client that registered itself, binds it to a service i
   await expect(approve.getByRole("checkbox", { name: /^clients:read/ })).toBeChecked();
   await expect(approve.getByRole("checkbox", { name: /^clients:write/ })).not.toBeChecked();
   await approve.getByLabel("Acts as service identity").selectOption({ label: service });
+  await expect(approve.locator("[data-required-mark]")).toHaveCount(1);
   await approve.getByLabel("Reason").fill("e2e: our nightly build");
   await snap(page, "approve-form");
   await approve.getByRole("button", { name: "Approve" }).click();
@@ -64,6 +65,9 @@ test("an admin approves a client that registered itself, binds it to a service i
   await expect(page.getByRole("form", { name: "Approve client" })).toHaveCount(0);
   await expect(page.getByTestId("client-status")).toContainText("active");
   await expect(page.getByTestId("status-history")).toContainText(`by ${admin.email}`);
+  // People are named by email, never as user:<uuid>.
+  await expect(page.getByTestId("client-registration")).toContainText(admin.email);
+  await expect(page.getByTestId("client-registration")).not.toContainText("user:");
 
   // Its first token.
   const issued = await clientCredentialsToken(clientId, secret);
@@ -86,6 +90,10 @@ test("an admin approves a client that registered itself, binds it to a service i
   const drawer = page.getByRole("dialog", { name: `Event #${seq}` });
   await expect(drawer).toContainText(`access token issued to ${name} as service identity ${service} (client_credentials)`);
   await snap(page, "first-token-in-audit");
+
+  // An unknown client id is a real 404, not a "not found" page answered with 200.
+  const missing = await page.request.get("/clients/pcl_no_such_client");
+  expect(missing.status()).toBe(404);
 
   // And on the client's page: one token issued, its grant live.
   await page.goto(`/clients/${clientId}`);

@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/field";
+import { Input, RequiredMark } from "@/components/ui/field";
 import { bulkApproveClientsAction } from "@/lib/actions/clients/bulk-approve-clients";
 
 export const BULK_APPROVE_FORM = "bulk-approve";
@@ -55,7 +55,7 @@ export function BulkApproveForm({ queue }: { queue: QueuedClient[] }) {
         <>
           <div className="min-w-64 flex-1 text-sm">
             <label htmlFor="bulk-approve-reason" className="mb-1 block font-medium text-slate-700">
-              Reason for approving the selected clients <span className="text-red-700" aria-hidden>*</span>
+              Reason for approving the selected clients<RequiredMark />
             </label>
             <Input id="bulk-approve-reason" name="reason" required maxLength={500} placeholder="e.g. reviewed: known vendors" />
           </div>

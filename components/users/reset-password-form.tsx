@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/field";
+import { Input, RequiredMark } from "@/components/ui/field";
 import { resetUserPasswordAction } from "@/lib/actions/users/reset-user-password";
 
 /** An administrator's password reset: a temporary password, shown once, and a forced change at the next sign-in. */
@@ -20,8 +20,7 @@ export function ResetPasswordForm({ userId, email }: { userId: string; email: st
           <input type="hidden" name="userId" value={userId} />
           <div className="text-sm">
             <label htmlFor="reset-reason" className="mb-1 block font-medium text-slate-700">
-              Reason <span className="text-red-700" aria-hidden>*</span>
-              <span className="sr-only">(required)</span>
+              Reason<RequiredMark />
             </label>
             <Input id="reset-reason" name="reason" required maxLength={500} placeholder="e.g. forgot it, verified by phone" />
           </div>

@@ -106,7 +106,7 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
     database.scope.findMany({ where: { name: { in: client.requestedScopes } }, select: { name: true } }),
   ]);
   const knownNames = new Set(known.map((s) => s.name));
-  const actorIds = [...new Set(history.flatMap((e) => (e.actor?.startsWith("user:") ? [e.actor.slice(5)] : [])))];
+  const actorIds = [...new Set([...history.map((e) => e.actor), client.statusChangedBy].flatMap((a) => (a?.startsWith("user:") ? [a.slice(5)] : [])))];
   const actors = actorIds.length ? await database.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } }) : [];
   const emails = new Map(actors.map((a) => [`user:${a.id}`, a.email]));
   const duplicates = groupNearDuplicates({ ...client, softwareId: client.softwareId }, candidates);
@@ -120,7 +120,7 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
     : [];
   const profile = (c: Omit<LookAlikeProfile, "metadataHost">): LookAlikeProfile => ({ ...c, metadataHost: metadataHostOf(c) });
   return {
-    client,
+    client: { ...client, statusChangedBy: client.statusChangedBy ? (emails.get(client.statusChangedBy) ?? client.statusChangedBy) : null },
     risks: redirectUriRisks({ id: client.id, source: client.source, redirectUris: client.redirectUris, clientUri: client.clientUri, grantTypes: client.grantTypes }),
     risk: assessClientRisk({ ...client, lookAlikes: lookAlikes.map((c) => c.name) }),
     comparison: lookAlikes.length
