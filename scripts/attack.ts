@@ -92,6 +92,7 @@ async function main(): Promise<number> {
     import("./attack/sessions"),
     import("./attack/audit-tamper"),
     import("./attack/abuse"),
+    import("./attack/console-passwords"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 
