@@ -63,6 +63,17 @@ test("a reviewer filters the audit log, opens an event, exports exactly the filt
   ]);
 
   await signIn(page, reviewer.email, reviewer.password);
+  // The dashboard says what needs attention: who was denied most in the last day, each linking to its filtered view;
+  // the denied count links to the denials, not to the whole log; the decisions chart has its axes.
+  const attention = page.getByTestId("needs-attention");
+  await expect(attention.locator('[data-kind="denied_user"]').first()).toBeVisible();
+  await expect(attention.locator('[data-kind="denied_client"]').first()).toBeVisible();
+  await expect(page.getByRole("link", { name: /Denied calls \(24 h\)/ })).toHaveAttribute("href", /^\/audit\?decision=deny&from=\d{4}-\d{2}-\d{2}T\d{2}(%3A|:)\d{2}$/);
+  await expect(page.getByTestId("decisions-chart").locator("svg text").first()).toBeVisible();
+  await snap(page, "dashboard-needs-attention");
+  await attention.locator('[data-kind="denied_user"]').first().getByRole("link").click();
+  await expect(page).toHaveURL(/\/audit\?decision=deny&user=.+&from=/);
+  for (const row of await page.locator('[data-testid^="audit-row-"]').all()) await expect(row).toContainText("deny");
   await navigate(page, "Audit log");
   await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
   await expect(page.getByTestId("decisions-chart")).toBeVisible();
@@ -81,6 +92,18 @@ test("a reviewer filters the audit log, opens an event, exports exactly the filt
     await expect(row).toContainText(client);
     await expect(row).toContainText(dev.email);
   }
+  // Actor and user are the same person here: named once. The reason is whole and on screen, its failed check included.
+  const firstRow = rows.first();
+  await expect(firstRow.getByTestId("audit-who")).toHaveText(dev.email);
+  const reason = firstRow.getByTestId("audit-reason");
+  await expect(reason).toHaveText(`user ${dev.email} → denied: user ${dev.email} has no role granting clients:write`);
+  const clipped = await reason.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+  expect(clipped).toBe(false);
+  const reasonBox = (await reason.boundingBox())!;
+  expect(reasonBox.x + reasonBox.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  // The decisions-over-time chart sits above the table.
+  const chartBox = (await page.getByTestId("audit-decisions").boundingBox())!;
+  expect(chartBox.y).toBeLessThan((await firstRow.boundingBox())!.y);
   await snap(page, "audit-filtered");
 
   // The detail drawer: the full event and its reason path; Escape closes it and keeps the filters.

@@ -57,6 +57,7 @@ test("an admin approves a client that registered itself, binds it to a service i
   await expect(approve.getByRole("checkbox", { name: /^clients:read/ })).toBeChecked();
   await expect(approve.getByRole("checkbox", { name: /^clients:write/ })).not.toBeChecked();
   await approve.getByLabel("Acts as service identity").selectOption({ label: service });
+  await expect(approve.locator("[data-required-mark]")).toHaveCount(1);
   await approve.getByLabel("Reason").fill("e2e: our nightly build");
   await snap(page, "approve-form");
   await approve.getByRole("button", { name: "Approve" }).click();
@@ -64,6 +65,9 @@ test("an admin approves a client that registered itself, binds it to a service i
   await expect(page.getByRole("form", { name: "Approve client" })).toHaveCount(0);
   await expect(page.getByTestId("client-status")).toContainText("active");
   await expect(page.getByTestId("status-history")).toContainText(`by ${admin.email}`);
+  // People are named by email, never as user:<uuid>.
+  await expect(page.getByTestId("client-registration")).toContainText(admin.email);
+  await expect(page.getByTestId("client-registration")).not.toContainText("user:");
 
   // Its first token.
   const issued = await clientCredentialsToken(clientId, secret);
@@ -86,6 +90,10 @@ test("an admin approves a client that registered itself, binds it to a service i
   const drawer = page.getByRole("dialog", { name: `Event #${seq}` });
   await expect(drawer).toContainText(`access token issued to ${name} as service identity ${service} (client_credentials)`);
   await snap(page, "first-token-in-audit");
+
+  // An unknown client id is a real 404, not a "not found" page answered with 200.
+  const missing = await page.request.get("/clients/pcl_no_such_client");
+  expect(missing.status()).toBe(404);
 
   // And on the client's page: one token issued, its grant live.
   await page.goto(`/clients/${clientId}`);
@@ -116,8 +124,92 @@ test("the review queue approves several clients at once and reports those that n
   await expect(bulk.getByRole("alert")).toContainText(`Machine ${run}: This client uses client_credentials: bind it to a service identity (--service-user).`);
   await snap(page, "bulk-approve");
 
-  const status = (id: string) => JSON.parse(portcullis(["clients", "show", id, "--json"]).stdout).status;
+  // One CLI run for all three (each run starts the CLI afresh, which is slow on a busy machine).
+  const all = JSON.parse(portcullis(["clients", "list", "--json"]).stdout) as Array<{ id: string; status: string }>;
+  const status = (id: string) => all.find((c) => c.id === id)?.status;
   expect([status(desktop), status(web), status(machine)]).toEqual(["active", "active", "pending"]);
   await expect(queue.getByTestId(`client-row-${machine}`)).toBeVisible();
   await expect(queue.getByTestId(`client-row-${web}`)).toHaveCount(0);
+});
+
+test("look-alike clients are flagged in the queue, rated once, named in the bulk confirmation and compared side by side", async ({ page }) => {
+  const admin = createUser(["iam_admin"], "admin");
+  const register = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${E2E_BASE_URL}/oauth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { client_id: string }).client_id;
+  };
+  // Two "Cursor"s: the real desktop app on loopback, and one that adds a web host and asks to write.
+  const name = `Cursor ${run}`;
+  const evilHost = `collect-${run}.evil.example`;
+  const real = await register({ client_name: name, redirect_uris: ["http://127.0.0.1:33418/callback"], token_endpoint_auth_method: "none", scope: "clients:read" });
+  const fake = await register({
+    client_name: name,
+    redirect_uris: ["http://127.0.0.1:33418/callback", `https://${evilHost}/cb`],
+    token_endpoint_auth_method: "none",
+    scope: "clients:read clients:write",
+  });
+
+  await signIn(page, admin.email, admin.password);
+  await page.goto("/clients");
+  const queue = page.getByTestId("review-queue");
+  const realRow = queue.getByTestId(`client-row-${real}`);
+  const fakeRow = queue.getByTestId(`client-row-${fake}`);
+  await expect(realRow.getByTestId("look-alike-badge")).toHaveText("look-alike ×1");
+  await expect(fakeRow.getByTestId("look-alike-badge")).toHaveText("look-alike ×1");
+  await expect(fakeRow.getByTestId("redirect-hosts")).toContainText(evilHost);
+  await expect(fakeRow.getByTestId("redirect-hosts")).toContainText("loopback");
+  await expect(realRow.getByTestId("redirect-hosts")).toHaveText("loopback");
+  await expect(fakeRow.getByTestId("risk-rating")).toHaveAttribute("data-rating", "high");
+  const queueRating = { real: await realRow.getByTestId("risk-rating").innerText(), fake: await fakeRow.getByTestId("risk-rating").innerText() };
+  expect(queueRating.fake).toMatch(/^High risk/);
+  await snap(page, "review-queue-look-alikes");
+
+  // Bulk approval names the look-alikes and the riskier client before anything happens; declining approves nothing.
+  await queue.getByRole("checkbox", { name: `Select ${name}` }).first().check();
+  await queue.getByRole("checkbox", { name: `Select ${name}` }).last().check();
+  const bulk = page.getByRole("form", { name: "Approve selected clients" });
+  await bulk.getByLabel(/Reason for approving the selected clients/).fill("e2e: looks fine");
+  let question = "";
+  page.once("dialog", (dialog) => {
+    question = dialog.message();
+    void dialog.dismiss();
+  });
+  await bulk.getByRole("button", { name: "Approve selected" }).click();
+  await expect.poll(() => question).not.toBe("");
+  expect(question).toContain("Look-alikes");
+  expect(question).toContain(`${name} (${real}) looks like ${name}`);
+  expect(question).toContain(`${name} (${fake}) looks like ${name}`);
+  expect(question).toContain(`Higher risk:`);
+  expect(question).toContain(`${name} (${fake}): High risk: loopback redirect mixed with web host ${evilHost}`);
+  const listed = JSON.parse(portcullis(["clients", "list", "--status", "pending", "--json"]).stdout) as Array<{ id: string }>;
+  expect(listed.map((c) => c.id)).toEqual(expect.arrayContaining([real, fake]));
+
+  // The client page: the same rating as the queue, a one-line summary on top, and the look-alikes side by side.
+  await fakeRow.getByRole("link", { name }).click();
+  await expect(page.getByTestId("client-id")).toHaveText(fake);
+  await expect(page.getByTestId("client-status").getByTestId("risk-rating")).toHaveText(queueRating.fake.split(" · ")[0]);
+  await expect(page.getByTestId("risk-summary")).toHaveText(
+    `High risk: loopback redirect mixed with web host ${evilHost}; asks for write scopes (clients:write); 1 look-alike registration; plain http on loopback.`,
+  );
+  const comparison = page.getByTestId("look-alike-comparison");
+  await expect(comparison.locator(`th[data-client="${fake}"]`)).toContainText("(this client)");
+  await expect(comparison.locator(`th[data-client="${real}"]`)).toBeVisible();
+  const hostsRow = comparison.locator('tr[data-row="Redirect hosts"]');
+  await expect(hostsRow.locator("td").first()).toHaveText(`${evilHost}, loopback`);
+  await expect(hostsRow.locator("td").nth(1)).toHaveText("loopback");
+  await expect(hostsRow.locator("td").nth(1)).toHaveAttribute("data-differs", "true");
+  await expect(comparison.locator('tr[data-row="Requested scopes"] td').nth(1)).toHaveText("clients:read");
+  await expect(comparison.locator('tr[data-row="Registered from"]')).toBeVisible();
+  await expect(comparison.locator('tr[data-row="Metadata document host"]')).toBeVisible();
+  await snap(page, "look-alikes-side-by-side");
+  await page.goto(`/clients/${real}`);
+  await expect(page.getByTestId("client-status").getByTestId("risk-rating")).toHaveText(queueRating.real.split(" · ")[0]);
+
+  // The dashboard lists both under "needs attention", each linking to its client.
+  await page.goto("/");
+  const attention = page.getByTestId("needs-attention");
+  await expect(attention.locator(`a[href="/clients/${encodeURIComponent(fake)}"]`)).toContainText(`${name} awaits approval and looks like 1 other registration`);
+  await expect(attention.locator(`a[href="/clients/${encodeURIComponent(real)}"]`)).toBeVisible();
+  await snap(page, "dashboard-look-alikes");
 });

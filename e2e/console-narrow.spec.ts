@@ -38,6 +38,35 @@ test("clients, tokens, settings and connect work on a narrow window and by keybo
   await expect(dcr).toContainText("Dynamic Client Registration — legacy");
   await expect(dcr).toContainText(`${E2E_BASE_URL}/oauth/register`);
   expect((await cimd.boundingBox())!.y).toBeLessThan((await dcr.boundingBox())!.y);
+  // A menu drawer instead of a scrolling strip: every area is there, on screen, once opened.
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Console" });
+  await expect(nav).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByRole("button", { name: "Menu" })).toHaveAttribute("aria-expanded", "true");
+  for (const label of ["Dashboard", "Clients", "Roles", "Scopes & tools", "Users", "Tokens & grants", "Audit log", "Connect", "Settings", "Your account"]) {
+    const link = nav.getByRole("link", { name: label, exact: true });
+    await expect(link).toBeInViewport();
+  }
+  await snap(page, "narrow-menu");
+  await nav.getByRole("link", { name: "Tokens & grants", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Tokens & grants", level: 1 })).toBeVisible();
+  await expect(nav).toBeHidden();
+
+  // The review queue as cards, not a table wider than the phone.
+  await page.goto("/clients");
+  const queue = page.getByTestId("review-queue");
+  await expect(queue.getByTestId(`client-card-${clientId}`)).toBeVisible();
+  await expect(queue.getByTestId(`client-card-${clientId}`).getByTestId("redirect-hosts")).toHaveText("narrow.example.com");
+  await expect(queue.getByTestId(`client-row-${clientId}`)).toBeHidden();
+  await expect(queue.getByRole("checkbox", { name: `Select ${name}` })).toBeVisible();
+  await snap(page, "narrow-review-queue-cards");
+
+  // Settings explains WorkOS and links to its page.
+  await page.goto("/settings");
+  const workos = page.getByTestId("workos-sso");
+  await expect(workos).toContainText("PORTCULLIS_ISSUER_MODE=bridge");
+  await expect(workos.getByRole("link", { name: /The WorkOS page/ })).toHaveAttribute("href", "/workos");
 
   // By keyboard: search, then open the client from the table.
   await page.goto("/clients");

@@ -29,6 +29,18 @@ test("an admin revokes all of a user's grants from the tokens page; the user's n
   await expect(page.getByTestId(`grant-row-${laptop.grantId}`)).toContainText(`Laptop agent ${run}`);
   await expect(page.getByTestId(`grant-row-${ci.grantId}`)).toContainText("active");
   await expect(page.locator('[data-testid^="grant-row-"]')).toHaveCount(2);
+  // Every row's Revoke is on screen, without scrolling the table sideways, at 1280 px and at 1440 px.
+  for (const width of [1280, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const grant of [laptop, ci]) {
+      const revoke = page.getByTestId(`grant-row-${grant.grantId}`).getByRole("button", { name: /^Revoke grant of / });
+      const box = (await revoke.boundingBox())!;
+      expect(box.x + box.width, `Revoke at ${width} px`).toBeLessThanOrEqual(width);
+      expect(box.x).toBeGreaterThanOrEqual(0);
+    }
+    await snap(page, `grants-actions-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The drawer shows the grant's live access token.
   await page.getByTestId(`grant-row-${laptop.grantId}`).getByRole("link", { name: `Tokens of grant ${laptop.grantId}` }).click();

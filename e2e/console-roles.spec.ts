@@ -1,12 +1,14 @@
 import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
 import { errorNotice, navigate, signIn } from "./support/console";
+import { falseEdgeCrossings, rolesCutOff } from "./support/role-graph";
 import { snap } from "./support/screenshot";
 
 // Role names unique per run, so the journey can run again on the same data.
 const run = Date.now().toString(36).slice(-5);
 const support = `support_${run}`;
 const lead = `lead_${run}`;
+const secLead = `seclead_${run}`;
 
 test("an IAM admin builds a role hierarchy, sees inherited scopes with their paths, and is refused a cycle", async ({ page }) => {
   const admin = createUser(["iam_admin"], "admin");
@@ -37,7 +39,38 @@ test("an IAM admin builds a role hierarchy, sees inherited scopes with their pat
   await expect(page.locator(`[data-edge="${lead}->${support}"]`)).toHaveCount(1);
   await expect(page.locator(`[data-edge="${lead}->editor"]`)).toHaveCount(1);
   await expect(page.getByTestId("role-tree").getByText(`also inherits ${support}`)).toBeVisible();
+
+  // security lead: inherits access_reviewer (a root) and editor (a row lower). The arrow to access_reviewer skips the
+  // editor row; it must pass beside the boxes there, never under one, or it reads as "editor inherits access_reviewer".
+  await create.getByLabel("Role name").fill(secLead);
+  await create.getByRole("checkbox", { name: "access_reviewer", exact: true }).check();
+  await create.getByRole("checkbox", { name: "editor", exact: true }).check();
+  await create.getByRole("button", { name: "Create role" }).click();
+  await expect(page.getByText(`Created role ${secLead}.`)).toBeVisible();
+  await expect(page.locator(`[data-edge="${secLead}->access_reviewer"]`)).toHaveCount(1);
+  expect(await falseEdgeCrossings(page)).toEqual([]);
+  // Pointing at a role lights its own arrows and only those; keyboard focus does the same.
+  await page.locator(`[data-role-node="${secLead}"]`).hover();
+  await expect(page.locator('[data-edge][data-highlighted="true"]')).toHaveCount(2);
+  await expect(page.locator(`[data-edge="${secLead}->access_reviewer"]`)).toHaveAttribute("data-highlighted", "true");
+  await expect(page.locator(`[data-edge="${secLead}->editor"]`)).toHaveAttribute("data-highlighted", "true");
+  await snap(page, "roles-hierarchy-highlight");
+  await page.mouse.move(0, 0);
+  await page.locator('[data-role-node="reader"]').focus();
+  await expect(page.locator('[data-edge="editor->reader"]')).toHaveAttribute("data-highlighted", "true");
+  await expect(page.locator(`[data-edge="${secLead}->access_reviewer"]`)).not.toHaveAttribute("data-highlighted", "true");
+  await page.locator('[data-role-node="reader"]').blur();
   await snap(page, "roles-hierarchy");
+  // On a role's own page the whole graph fits its card: no role is cut off.
+  await page.goto(`/roles/${secLead}`);
+  await expect(page.locator('[data-role-node="iam_admin"]')).toHaveCount(1);
+  expect(await rolesCutOff(page)).toEqual([]);
+  expect(await falseEdgeCrossings(page)).toEqual([]);
+  await snap(page, "role-page-graph-fits");
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Delete role" }).click();
+  await expect(page).toHaveURL(new RegExp(`/roles\\?deleted=${secLead}`));
+  await page.goto("/roles");
 
   await page.getByTestId(`role-row-${lead}`).getByRole("link", { name: lead }).click();
   await expect(page.getByRole("heading", { name: lead, level: 1 })).toBeVisible();

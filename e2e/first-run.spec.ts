@@ -22,6 +22,9 @@ test("setup refuses mismatched and short passwords without creating anyone", asy
   await page.getByRole("button", { name: "Create admin account" }).click();
   await expect(errorNotice(page)).toHaveText("The two passwords do not match.");
   await expect(page).toHaveURL(/\/setup$/);
+  // What was typed is kept, so only the mistake needs fixing.
+  await expect(page.getByLabel("Your name")).toHaveValue(admin.name);
+  await expect(page.getByLabel("Email")).toHaveValue(admin.email);
   expect(portcullis(["users", "list", "--json"]).stdout.trim()).toBe("[]");
 });
 

@@ -116,6 +116,9 @@ test("an MCP client that knows only /mcp discovers, registers, waits for approva
   await page.goto(firstUrl.href);
   await expect(page.getByRole("heading", { name: "This app is waiting for approval" })).toBeVisible();
   await expect(page.getByTestId("oauth-error")).toHaveText("unauthorized_client");
+  // It tells them how to reach an administrator, and gives the administrator a link straight to the review.
+  await expect(page.getByText(/send them the app's name and the client ID below/)).toBeVisible();
+  await expect(page.getByTestId("oauth-help-link")).toHaveAttribute("href", new RegExp(`/clients/${clientId}$`));
   await snap(page, "pending-approval");
   const pending = portcullis(["clients", "list", "--status", "pending", "--json"]);
   expect((JSON.parse(pending.stdout) as Array<{ id: string }>).map((c) => c.id)).toContain(clientId);

@@ -1,17 +1,21 @@
 import Link from "next/link";
 import { ConsoleNav } from "@/components/console/console-nav";
 import { NAV_ITEMS } from "@/components/console/nav-items";
+import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/page-header";
 import { signOutAction } from "@/lib/actions/auth/sign-out";
 import { consoleUser } from "@/lib/auth/console-user";
 import { env } from "@/lib/env";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await consoleUser();
-  const items = NAV_ITEMS.filter((item) => user.scopes.has(item.scope) && (item.when !== "external-issuer" || env().issuerMode !== "builtin"));
+  // The WorkOS page has something to show once WorkOS is in use: an external issuer, or WorkOS sign-in on the console.
+  const workosInUse = env().issuerMode !== "builtin" || env().workos.consoleSignIn;
+  const items = NAV_ITEMS.filter((item) => user.scopes.has(item.scope) && (item.when !== "external-issuer" || workosInUse));
   return (
     <div className="min-h-screen md:flex">
-      <aside className="border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
+      <aside className="relative border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
         <div className="flex items-center justify-between px-4 py-4 md:block">
           <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-900">
             <span aria-hidden className="grid h-7 w-7 place-items-center rounded bg-brand-600 text-sm text-white">P</span>
@@ -32,7 +36,18 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <Button variant="secondary" type="submit">Sign out</Button>
           </form>
         </header>
-        <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
+        <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+          {user.mustChangePassword ? (
+            <>
+              <PageHeader title="Choose a new password" description="An administrator reset your password. Choose your own before you go on." />
+              <Card>
+                <ChangePasswordForm />
+              </Card>
+            </>
+          ) : (
+            children
+          )}
+        </main>
       </div>
     </div>
   );

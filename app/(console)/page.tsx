@@ -1,10 +1,13 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { DecisionsSparkline } from "@/components/dashboard/decisions-sparkline";
+import { DecisionsChart } from "@/components/audit/decisions-chart";
+import { NeedsAttention } from "@/components/dashboard/needs-attention";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
 import { dashboardCounts } from "@/lib/dashboard/dashboard-counts";
 import { loadDecisionsLastDay } from "@/lib/dashboard/load-decisions-last-day";
+import { loadNeedsAttention } from "@/lib/dashboard/load-needs-attention";
+import type { AuditCharts } from "@/lib/audit/audit-charts";
 import type { BuiltinScope } from "@/lib/policy/catalog";
 
 export const metadata = { title: "Dashboard" };
@@ -24,20 +27,28 @@ function Stat({ label, value, href, tone }: { label: string; value: number; href
   );
 }
 
+async function DashboardDecisions({ charts }: { charts: Promise<AuditCharts> }) {
+  return <DecisionsChart charts={await charts} />;
+}
+
 export default async function DashboardPage() {
   const user = await consoleUser();
   const counts = await dashboardCounts();
+  const dayAgo = new Date(Date.now() - 86_400_000).toISOString().slice(0, 16);
+  const lastDay = (params: Record<string, string>) => `/audit?${new URLSearchParams({ ...params, from: dayAgo })}`;
   // Each figure is shown only to someone allowed to read the area it counts.
   const figures: { scope: BuiltinScope; label: string; value: number; href: string; tone?: "amber" | "red" }[] = [
     { scope: "clients:read", label: "Clients awaiting approval", value: counts.clients.pending, href: "/clients#review-queue", tone: "amber" },
     { scope: "clients:read", label: "Active clients", value: counts.clients.active, href: "/clients?status=active#all-clients" },
     { scope: "clients:read", label: "Suspended clients", value: counts.clients.suspended, href: "/clients?status=suspended#all-clients" },
-    { scope: "tokens:read", label: "Active grants", value: counts.activeGrants, href: "/tokens" },
+    { scope: "tokens:read", label: "Active grants", value: counts.activeGrants, href: "/tokens?status=active" },
     { scope: "users:read", label: "Users", value: counts.users.total, href: "/users" },
     { scope: "policy:read", label: "Roles", value: counts.roles, href: "/roles" },
-    { scope: "audit:read", label: "Allowed calls (24 h)", value: counts.last24h.allow, href: "/audit" },
-    { scope: "audit:read", label: "Denied calls (24 h)", value: counts.last24h.deny, href: "/audit", tone: "red" },
+    { scope: "audit:read", label: "Allowed calls (24 h)", value: counts.last24h.allow, href: lastDay({ decision: "allow" }) },
+    { scope: "audit:read", label: "Denied calls (24 h)", value: counts.last24h.deny, href: lastDay({ decision: "deny" }), tone: "red" },
   ];
+  const charts = user.scopes.has("audit:read") ? loadDecisionsLastDay() : null;
+  const attention = loadNeedsAttention({ canClients: user.scopes.has("clients:read"), charts });
   const stats = figures.filter((stat) => user.scopes.has(stat.scope)).map(({ scope: _scope, ...stat }) => stat);
   return (
     <>
@@ -49,12 +60,20 @@ export default async function DashboardPage() {
           ))}
         </div>
       ) : null}
-      {user.scopes.has("audit:read") ? (
-        <div className="mt-4">
-          <Suspense fallback={<div className="h-24 animate-pulse rounded-lg border border-slate-200 bg-white" />}>
-            <DecisionsSparkline charts={loadDecisionsLastDay()} />
+      {charts || user.scopes.has("clients:read") ? (
+        <Suspense fallback={<div className="mt-6 h-24 animate-pulse rounded-lg border border-slate-200 bg-white" />}>
+          <NeedsAttention items={attention} />
+        </Suspense>
+      ) : null}
+      {charts ? (
+        <Card className="mt-6" title="Decisions, last 24 hours">
+          <Suspense fallback={<div className="h-48 animate-pulse rounded bg-slate-50" />}>
+            <DashboardDecisions charts={charts} />
           </Suspense>
-        </div>
+          <p className="mt-2 text-xs">
+            <Link href="/audit" className="text-brand-700 hover:underline">The audit log, with filters and the denied tools →</Link>
+          </p>
+        </Card>
       ) : null}
       <Card className="mt-6" title="Your access">
         <p className="text-sm text-slate-600">

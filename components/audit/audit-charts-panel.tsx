@@ -9,7 +9,16 @@ import { auditFilterParams } from "@/lib/audit/audit-filter";
  * The audit page's charts, under the page's filters. The page, which has checked audit:read, starts the query and
  * hands over its promise, so the charts stream in after the table (the panel sits in a Suspense boundary).
  */
-export async function AuditChartsPanel({ charts: pending, filter }: { charts: Promise<AuditCharts>; filter: ResolvedAuditFilter }) {
+export async function AuditChartsPanel({
+  charts: pending,
+  filter,
+  part = "all",
+}: {
+  charts: Promise<AuditCharts>;
+  filter: ResolvedAuditFilter;
+  /** The decisions chart alone (above the table), the top lists alone (below it), or both. */
+  part?: "all" | "decisions" | "lists";
+}) {
   const charts = await pending;
   const linkWith = (extra: Record<string, string>) => {
     const params = auditFilterParams(filter);
@@ -17,15 +26,17 @@ export async function AuditChartsPanel({ charts: pending, filter }: { charts: Pr
     return `/audit?${params}`;
   };
   const range = `${charts.window.from.slice(0, 16).replace("T", " ")} – ${charts.window.to.slice(0, 16).replace("T", " ")} UTC`;
-  return (
-    <section aria-label="Charts" className="grid gap-6 lg:grid-cols-3" data-testid="audit-charts">
-      <Card title="Decisions over time" className="lg:col-span-3">
-        <p className="-mt-3 mb-3 text-xs text-slate-500">
-          {range}
-          {charts.window.defaulted ? " (the last 24 hours; set a time range to see another window)" : ""}
-        </p>
-        <DecisionsChart charts={charts} />
-      </Card>
+  const decisions = (
+    <Card title="Decisions over time" className="lg:col-span-3">
+      <p className="-mt-3 mb-3 text-xs text-slate-500">
+        {range}
+        {charts.window.defaulted ? " (the last 24 hours; set a time range to see another window)" : ""}
+      </p>
+      <DecisionsChart charts={charts} />
+    </Card>
+  );
+  const lists = (
+    <>
       <Card title="Most denied tools" className="lg:col-span-1">
         <BarList
           label="Most denied tools"
@@ -42,6 +53,16 @@ export async function AuditChartsPanel({ charts: pending, filter }: { charts: Pr
           items={charts.mostActiveClients.map((c) => ({ key: c.clientId, label: c.name ?? c.clientId, sublabel: c.name ? c.clientId : null, count: c.count, href: linkWith({ client: c.clientId }) }))}
         />
       </Card>
+    </>
+  );
+  return (
+    <section
+      aria-label={part === "decisions" ? "Decisions over time" : "Charts"}
+      className="grid gap-6 lg:grid-cols-3"
+      data-testid={part === "decisions" ? "audit-decisions" : "audit-charts"}
+    >
+      {part !== "lists" ? decisions : null}
+      {part !== "decisions" ? lists : null}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
@@ -10,7 +10,17 @@ import type { ActionResult } from "@/lib/console/action-result";
 export function SetupForm({ needsToken }: { needsToken: boolean }) {
   const [state, action, pending] = useActionState<ActionResult | null, FormData>(setupAction, null);
   return (
-    <form action={action} className="space-y-4">
+    <form
+      action={action}
+      className="space-y-4"
+      onSubmit={(event) => {
+        // Dispatched by hand: React resets a form after an action it ran, which would wipe what was typed whenever the
+        // server refuses it (passwords that do not match). Without JavaScript, `action` still posts the form.
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+    >
       {state && !state.ok ? <Notice tone="error">{state.error}</Notice> : null}
       {needsToken ? (
         <Field label="Setup token" hint="Printed on the Portcullis server's console when it started.">

@@ -3,7 +3,7 @@
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
-import { Field, Input, Select } from "@/components/ui/field";
+import { Field, Input, RequiredMark, Select } from "@/components/ui/field";
 import { approveClientAction } from "@/lib/actions/clients/approve-client";
 import { deleteClientAction } from "@/lib/actions/clients/delete-client";
 import { reactivateClientAction } from "@/lib/actions/clients/reactivate-client";
@@ -15,7 +15,7 @@ import { updateClientScopesAction } from "@/lib/actions/clients/update-client-sc
 function Reason({ id, label = "Reason", placeholder }: { id: string; label?: string; placeholder?: string }) {
   return (
     <div className="text-sm">
-      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">{label}</label>
+      <label htmlFor={id} className="mb-1 block font-medium text-slate-700">{label}<RequiredMark /></label>
       <Input id={id} name="reason" required maxLength={500} placeholder={placeholder} autoComplete="off" />
       <p className="mt-1 text-xs text-slate-500">Kept in the audit log with your name.</p>
     </div>

@@ -1,10 +1,11 @@
 import Link from "next/link";
-import { ClientStatusBadge } from "@/components/clients/client-badges";
+import { ClientStatusBadge, RiskBadge } from "@/components/clients/client-badges";
 import { kindTone } from "@/components/audit/kind-tone";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { clientHref } from "@/lib/clients/client-path";
-import type { ClientHistoryEntry } from "@/lib/clients/get-client-evidence";
+import type { ClientRiskAssessment, RiskFlag } from "@/lib/clients/assess-client-risk";
+import type { ClientHistoryEntry, LookAlikeProfile } from "@/lib/clients/get-client-evidence";
 import type { DuplicateGroup } from "@/lib/clients/near-duplicates";
 import type { RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
 
@@ -51,7 +52,7 @@ export function RedirectUriList({ uris, risks }: { uris: string[]; risks: Redire
   );
 }
 
-function RiskFlagItem({ flag }: { flag: RedirectUriRisk }) {
+function RiskFlagItem({ flag }: { flag: RedirectUriRisk | RiskFlag }) {
   return (
     <li className="flex items-start gap-2 text-xs text-slate-700" data-risk={flag.code}>
       <Badge tone={SEVERITY_TONE[flag.severity]}>{flag.severity}</Badge>
@@ -146,5 +147,105 @@ export function StatusHistory({ entries, auditHref }: { entries: ClientHistoryEn
         </p>
       ) : null}
     </>
+  );
+}
+
+const RATING_BOX: Record<string, string> = {
+  high: "border-red-200 bg-red-50 text-red-900",
+  medium: "border-amber-200 bg-amber-50 text-amber-900",
+  low: "border-slate-200 bg-slate-50 text-slate-800",
+  none: "border-emerald-200 bg-emerald-50 text-emerald-900",
+};
+
+/** The one-line risk summary a reviewer reads first, with every flag behind it one click away. */
+export function RiskSummary({ risk }: { risk: ClientRiskAssessment }) {
+  return (
+    <section aria-label="Risk summary" className={`rounded-lg border px-4 py-3 text-sm ${RATING_BOX[risk.rating ?? "none"]}`}>
+      <p className="flex flex-wrap items-center gap-2">
+        <RiskBadge risk={risk.rating} />
+        <span data-testid="risk-summary" className="font-medium">{risk.summary}</span>
+      </p>
+      {risk.flags.length > 0 ? (
+        <details className="mt-2">
+          <summary className="cursor-pointer text-xs text-slate-700">Every flag ({risk.flags.length})</summary>
+          <ul className="mt-2 space-y-1" data-testid="risk-flags">
+            {risk.flags.map((f, i) => (
+              <RiskFlagItem key={i} flag={f} />
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+/** Hosts a redirect set sends codes to: web hosts, and "loopback" for a local listener. */
+function hostsOf(uris: string[]): string[] {
+  const hosts = new Set<string>();
+  for (const uri of uris) {
+    if (!URL.canParse(uri)) {
+      hosts.add(uri);
+      continue;
+    }
+    const url = new URL(uri);
+    const host = url.hostname.toLowerCase();
+    hosts.add(["127.0.0.1", "[::1]", "localhost"].includes(host) ? "loopback" : url.protocol === "http:" || url.protocol === "https:" ? host : `${url.protocol}`);
+  }
+  return [...hosts].sort();
+}
+
+/**
+ * This client and its look-alikes in columns, one row per thing that tells them apart: where codes go, what they ask
+ * for, where and when they registered, who serves their metadata. A cell that differs from this client is marked.
+ */
+export function LookAlikeComparison({ profiles }: { profiles: LookAlikeProfile[] }) {
+  if (profiles.length < 2) return null;
+  const [self] = profiles;
+  const rows: { label: string; value: (p: LookAlikeProfile) => string }[] = [
+    { label: "Status", value: (p) => p.status },
+    { label: "Redirect hosts", value: (p) => hostsOf(p.redirectUris).join(", ") || "none" },
+    { label: "Requested scopes", value: (p) => [...p.requestedScopes].sort().join(" ") || "none" },
+    { label: "Registered from", value: (p) => p.registrationIp ?? "unknown" },
+    { label: "Registered at", value: (p) => p.createdAt.toISOString().replace("T", " ").slice(0, 19) + " UTC" },
+    { label: "Metadata document host", value: (p) => p.metadataHost ?? (p.source === "cimd" ? "unknown" : "— (not a metadata document)") },
+    { label: "Software id", value: (p) => p.softwareId ?? "—" },
+  ];
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[560px] table-fixed text-left text-xs" data-testid="look-alike-comparison">
+        <caption className="sr-only">This client and its look-alikes side by side</caption>
+        <thead className="border-b border-slate-200 text-slate-500">
+          <tr>
+            <th scope="col" className="w-36 py-2 pr-3 font-medium" />
+            {profiles.map((p, i) => (
+              <th key={p.id} scope="col" className="py-2 pr-3 align-top font-medium" data-client={p.id}>
+                {i === 0 ? (
+                  <span className="text-slate-900">{p.name} <span className="font-normal text-slate-500">(this client)</span></span>
+                ) : (
+                  <Link href={clientHref(p.id)} className="text-brand-700 hover:underline">{p.name}</Link>
+                )}
+                <div className="truncate font-mono font-normal text-slate-500" title={p.id}>{p.id}</div>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((row) => (
+            <tr key={row.label} data-row={row.label}>
+              <th scope="row" className="py-1.5 pr-3 align-top font-medium text-slate-600">{row.label}</th>
+              {profiles.map((p, i) => {
+                const differs = i > 0 && row.value(p) !== row.value(self);
+                return (
+                  <td key={p.id} className={`break-words py-1.5 pr-3 align-top font-mono ${differs ? "bg-amber-50 text-amber-900" : "text-slate-800"}`} data-differs={differs ? "true" : undefined}>
+                    {row.value(p)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="mt-2 text-xs text-slate-500">Marked cells differ from this client. Same name, different hosts or address: ask which one is real before approving either.</p>
+    </div>
   );
 }

@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useMemo } from "react";
-import { ClientStatusBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
+import { ClientStatusBadge, LookAlikeBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
+import { ClientCards } from "@/components/clients/client-cards";
 import { DataTable, dataTableColumns, type DataTableColumn } from "@/components/ui/data-table";
 import { Time } from "@/components/ui/time";
 
@@ -17,8 +18,12 @@ export interface ClientTableRow {
   lastUsedAt: string | null;
   risk: "high" | "medium" | "low" | null;
   riskCount: number;
-  /** The worst flag's text, as a tooltip. */
+  /** The one-line risk summary, as a tooltip. */
   riskNote: string | null;
+  /** Other registrations that look like this one. */
+  lookAlikes: { id: string; name: string }[];
+  /** Where its authorization codes go: non-loopback hosts, and "loopback" for a local listener. */
+  redirectHosts: string[];
   grantTypes: string[];
   requestedScopes: string[];
   allowedScopes: string[];
@@ -59,8 +64,9 @@ function SelectAll({ formId, rows }: { formId: string; rows: ClientTableRow[] })
       onChange={(event) => {
         const form = document.getElementById(formId) as HTMLFormElement | null;
         if (!form) return;
+        // Only the boxes on screen: the queue is drawn twice (table, and cards on narrow screens), one of them hidden.
         for (const box of form.ownerDocument.querySelectorAll<HTMLInputElement>(`input[form="${formId}"][name="clientId"]`)) {
-          box.checked = event.currentTarget.checked;
+          if (box.offsetParent !== null) box.checked = event.currentTarget.checked;
         }
       }}
       disabled={rows.every((r) => r.status !== "pending")}
@@ -79,6 +85,7 @@ export function ClientsTable({
   empty,
   caption,
   testId,
+  cardsOnNarrow = false,
 }: {
   rows: ClientTableRow[];
   sort?: Partial<Record<SortKey, SortLink>>;
@@ -86,6 +93,8 @@ export function ClientsTable({
   empty: React.ReactNode;
   caption: string;
   testId?: string;
+  /** Below the md breakpoint, show cards instead of the table (the review queue). */
+  cardsOnNarrow?: boolean;
 }) {
   const columns = useMemo(() => {
     const list: DataTableColumn<ClientTableRow>[] = [];
@@ -106,7 +115,10 @@ export function ClientsTable({
         header: () => <SortHeader label="Client" link={sort?.name} />,
         cell: (info) => (
           <div className="min-w-40 max-w-72">
-            <Link href={info.row.original.href} className="font-medium text-brand-700 hover:underline">{info.getValue()}</Link>
+            <div className="flex flex-wrap items-center gap-1.5">
+              <Link href={info.row.original.href} className="font-medium text-brand-700 hover:underline">{info.getValue()}</Link>
+              <LookAlikeBadge names={info.row.original.lookAlikes.map((l) => l.name)} />
+            </div>
             <div className="truncate font-mono text-xs text-slate-500" title={info.row.original.id}>{info.row.original.id}</div>
           </div>
         ),
@@ -114,11 +126,18 @@ export function ClientsTable({
       column.accessor("status", { header: () => <SortHeader label="Status" link={sort?.status} />, cell: (info) => <ClientStatusBadge status={info.getValue()} /> }),
       column.accessor("source", { header: "Source", cell: (info) => <span className="whitespace-nowrap text-xs text-slate-700">{sourceLabel(info.getValue())}</span> }),
       column.accessor("risk", {
-        header: "Redirect risk",
+        header: "Risk",
+        cell: (info) => <RiskBadge risk={info.getValue()} count={info.row.original.riskCount} title={info.row.original.riskNote ?? undefined} />,
+      }),
+      column.accessor("redirectHosts", {
+        header: "Redirects to",
         cell: (info) => (
-          <span title={info.row.original.riskNote ?? undefined}>
-            <RiskBadge risk={info.getValue()} count={info.row.original.riskCount} />
-          </span>
+          <ul className="max-w-48 space-y-0.5 text-xs" data-testid="redirect-hosts">
+            {info.getValue().length === 0 ? <li className="text-slate-400">none</li> : null}
+            {(info.getValue() as string[]).map((host) => (
+              <li key={host} className={`truncate font-mono ${host === "loopback" ? "text-slate-500" : "text-slate-800"}`} title={host}>{host}</li>
+            ))}
+          </ul>
         ),
       }),
       column.accessor("allowedScopes", {
@@ -142,9 +161,21 @@ export function ClientsTable({
     );
     return list;
   }, [rows, sort, selectForm]);
+  if (cardsOnNarrow && rows.length > 0) {
+    return (
+      <div data-testid={testId}>
+        <div className="md:hidden">
+          <ClientCards rows={rows} selectForm={selectForm} testId={testId ? `${testId}-cards` : undefined} />
+        </div>
+        <div className="hidden md:block">
+          <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 1100 : 1060} rowTestId={(row) => `client-row-${row.id}`} />
+        </div>
+      </div>
+    );
+  }
   return (
     <div data-testid={testId}>
-      <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 980 : 940} rowTestId={(row) => `client-row-${row.id}`} />
+      <DataTable columns={columns} data={rows} rowId={(row) => row.id} caption={caption} empty={empty} minWidth={selectForm ? 1100 : 1060} rowTestId={(row) => `client-row-${row.id}`} />
     </div>
   );
 }

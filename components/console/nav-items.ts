@@ -22,6 +22,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/audit/sinks", label: "Audit sinks", scope: "audit:read" },
   { href: "/reviews", label: "Access reviews", scope: "audit:read" },
   { href: "/connect", label: "Connect", scope: "account:read" },
+  { href: "/account", label: "Your account", scope: "account:read" },
   { href: "/settings", label: "Settings", scope: "settings:read" },
   { href: "/workos", label: "WorkOS", scope: "policy:read", when: "external-issuer" },
 ];

@@ -32,7 +32,10 @@ export interface GrantTableRow {
 
 const column = dataTableColumns<GrantTableRow>();
 
-/** Grants with their live tokens; each row opens its tokens in a drawer and, for revokers, can be revoked. */
+/**
+ * Grants with their live tokens; each row opens its tokens in a drawer (which also says until when it is usable) and,
+ * for revokers, can be revoked — from an action column pinned to the right edge, so it is never scrolled off-screen.
+ */
 export function GrantsTable({ rows, canRevoke, open, empty }: { rows: GrantTableRow[]; canRevoke: boolean; open?: string; empty: React.ReactNode }) {
   const columns = useMemo(() => {
     const list: DataTableColumn<GrantTableRow>[] = [
@@ -88,23 +91,22 @@ export function GrantsTable({ rows, canRevoke, open, empty }: { rows: GrantTable
           </Link>
         ),
       }),
-      column.accessor("expiresAt", { header: "Usable until", cell: (info) => <span className="text-xs"><Time value={info.getValue()} empty="—" /></span> }),
       column.accessor("createdAt", {
-        header: "Granted",
+        header: "Granted · last used",
         cell: (info) => (
           <div className="text-xs">
             <Time value={info.getValue()} />
             <div className="text-slate-500">{info.row.original.grantType.replace(/_/g, " ")}</div>
+            <div className="text-slate-500">last used <Time value={info.row.original.lastUsedAt} /></div>
           </div>
         ),
       }),
-      column.accessor("lastUsedAt", { header: "Last used", cell: (info) => <span className="text-xs"><Time value={info.getValue()} /></span> }),
     ];
     if (canRevoke) {
       list.push(
         column.display({
           id: "revoke",
-          header: () => <span className="sr-only">Revoke</span>,
+          header: () => <span>Actions</span>,
           cell: (info) =>
             info.row.original.status === "revoked" ? null : (
               <RevokeGrantButton grantId={info.row.original.id} clientName={info.row.original.clientName} userEmail={info.row.original.userEmail} />
@@ -121,7 +123,8 @@ export function GrantsTable({ rows, canRevoke, open, empty }: { rows: GrantTable
       rowId={(row) => row.id}
       caption="Grants, newest first"
       empty={empty}
-      minWidth={1100}
+      minWidth={900}
+      pinLastColumn={canRevoke}
       highlighted={open}
       rowTestId={(row) => `grant-row-${row.id}`}
     />

@@ -2,7 +2,7 @@
 
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/field";
+import { Input, RequiredMark } from "@/components/ui/field";
 import { revokeAccessTokenAction } from "@/lib/actions/tokens/revoke-access-token";
 import { revokeGrantAction } from "@/lib/actions/tokens/revoke-grant";
 import { revokeUserGrantsAction } from "@/lib/actions/tokens/revoke-user-grants";
@@ -57,7 +57,7 @@ export function RevokeUserGrantsForm({ userId, email, liveGrants }: { userId: st
         <>
           <input type="hidden" name="userId" value={userId} />
           <div className="min-w-56 flex-1 text-sm">
-            <label htmlFor={`revoke-user-${userId}`} className="mb-1 block font-medium text-slate-700">Reason to revoke all of {email}&apos;s grants</label>
+            <label htmlFor={`revoke-user-${userId}`} className="mb-1 block font-medium text-slate-700">Reason to revoke all of {email}&apos;s grants<RequiredMark /></label>
             <Input id={`revoke-user-${userId}`} name="reason" required maxLength={500} autoComplete="off" />
           </div>
           <Button type="submit" variant="danger" disabled={pending}>{pending ? "Revoking…" : "Revoke all for this user"}</Button>

@@ -8,7 +8,7 @@ type Action = (previous: ActionResult | null, form: FormData) => Promise<ActionR
 
 /**
  * A form bound to a server action that answers with an ActionResult; shows the outcome above the fields.
- * `confirm` asks before submitting (destructive actions).
+ * `confirm` asks before submitting (destructive actions); as a function it words the question from what is submitted.
  */
 export function ActionForm({
   action,
@@ -22,7 +22,7 @@ export function ActionForm({
   action: Action;
   children: React.ReactNode | ((pending: boolean) => React.ReactNode);
   className?: string;
-  confirm?: string;
+  confirm?: string | ((form: FormData) => string | null);
   resetOnSuccess?: boolean;
   /** Lets controls elsewhere (e.g. in other table cells) join the form through their `form` attribute. */
   id?: string;
@@ -40,8 +40,9 @@ export function ActionForm({
         // Dispatched by hand rather than through `action`: React resets a form after an action it ran, which would
         // wipe what the user typed whenever the server answers with an error. On success, resetOnSuccess remounts.
         event.preventDefault();
-        if (confirm && !window.confirm(confirm)) return;
         const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+        const question = typeof confirm === "function" ? confirm(data) : confirm;
+        if (question && !window.confirm(question)) return;
         startTransition(() => dispatch(data));
       }}
       key={resetOnSuccess && state?.ok ? state.message : undefined}

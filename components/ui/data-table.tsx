@@ -24,6 +24,7 @@ export function DataTable<T extends RowData>({
   minWidth = 720,
   rowTestId,
   highlighted,
+  pinLastColumn = false,
 }: {
   columns: DataTableColumn<T>[];
   data: T[];
@@ -34,7 +35,13 @@ export function DataTable<T extends RowData>({
   rowTestId?: (row: T) => string;
   /** The id of a row to mark as selected (e.g. the one open in a drawer). */
   highlighted?: string;
+  /** Keeps the last column (a row's actions) in view at the right edge while the rest scrolls sideways. */
+  pinLastColumn?: boolean;
 }) {
+  const pinned = (index: number, count: number, cell: "th" | "td") =>
+    pinLastColumn && index === count - 1
+      ? ` sticky right-0 z-10 pl-3 shadow-[-10px_0_10px_-10px_rgba(15,23,42,0.25)] ${cell === "th" ? "bg-white" : "bg-inherit"}`
+      : "";
   const table = useTable({ features: dataTableFeatures, columns, data, getRowId: (row) => rowId(row) });
   if (data.length === 0) return <div className="py-10 text-center text-sm text-slate-600">{empty}</div>;
   return (
@@ -45,8 +52,8 @@ export function DataTable<T extends RowData>({
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="whitespace-nowrap px-2 py-2 font-medium first:pl-0">
+              {group.headers.map((header, index) => (
+                <th key={header.id} scope="col" className={`whitespace-nowrap px-2 py-2 font-medium first:pl-0${pinned(index, group.headers.length, "th")}`}>
                   {header.isPlaceholder ? null : <table.FlexRender header={header} />}
                 </th>
               ))}
@@ -59,10 +66,10 @@ export function DataTable<T extends RowData>({
               key={row.id}
               data-testid={rowTestId?.(row.original)}
               aria-selected={highlighted === row.id ? true : undefined}
-              className={`align-top ${highlighted === row.id ? "bg-brand-50" : "hover:bg-slate-50"}`}
+              className={`align-top ${highlighted === row.id ? "bg-brand-50" : pinLastColumn ? "bg-white hover:bg-slate-50" : "hover:bg-slate-50"}`}
             >
-              {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-2 py-2 first:pl-0">
+              {row.getAllCells().map((cell, index, cells) => (
+                <td key={cell.id} className={`px-2 py-2 first:pl-0${pinned(index, cells.length, "td")}`} data-pinned={pinLastColumn && index === cells.length - 1 ? "true" : undefined}>
                   <table.FlexRender cell={cell} />
                 </td>
               ))}

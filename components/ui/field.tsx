@@ -23,3 +23,12 @@ export function Input(props: InputHTMLAttributes<HTMLInputElement>) {
 export function Select(props: SelectHTMLAttributes<HTMLSelectElement>) {
   return <select {...props} className={`${CONTROL} ${props.className ?? ""}`} />;
 }
+
+/** Marks a label's field as required (the field's `required` attribute tells assistive technology). */
+export function RequiredMark() {
+  return (
+    <span className="ml-0.5 text-red-700" aria-hidden data-required-mark>
+      *
+    </span>
+  );
+}

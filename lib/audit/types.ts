@@ -8,6 +8,7 @@ export const AUDIT_KINDS = [
   "user.created",
   "user.updated",
   "user.password_changed",
+  "user.password_reset",
   "user.password_change_failed",
   "user.disabled",
   "user.enabled",

@@ -39,7 +39,7 @@ export async function changeOwnPassword(userId: string, input: PasswordChange, c
   const passwordHash = await hashPassword(next.data);
   await resetRateLimit(LIMITS.passwordChangeUser, userId);
   await changeTransaction(["policy"], async (tx) => {
-    await tx.user.update({ where: { id: userId }, data: { passwordHash, sessionEpoch: { increment: 1 } } });
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false, sessionEpoch: { increment: 1 } } });
     await appendAudit(tx, [
       {
         kind: "user.password_changed",

@@ -14,6 +14,8 @@ export interface ConsoleUser {
   name: string;
   scopes: HeldScopes;
   roles: string[];
+  /** An administrator reset the password: nothing but a password change until the user chooses their own. */
+  mustChangePassword: boolean;
   /** For audit events written by this user's actions. */
   context: AuditContext;
 }
@@ -35,6 +37,7 @@ export async function consoleUser(): Promise<ConsoleUser> {
     name: user.name,
     scopes: new HeldScopes(userEffectiveScopes(snapshot, user.id).keys()),
     roles: user.roleIds.map((roleId) => snapshot.roles.get(roleId)?.name ?? roleId).sort(),
+    mustChangePassword: user.mustChangePassword === true,
     context: { actor: `user:${user.id}`, ip: clientIp(h), requestId: requestId(h) },
   };
 }
@@ -45,6 +48,8 @@ export async function consoleUser(): Promise<ConsoleUser> {
  */
 export async function requireScope(scope: BuiltinScope, action: string): Promise<ConsoleUser> {
   const user = await consoleUser();
+  // A reset password is a hand-over secret: until its owner replaces it, it opens nothing but the password change.
+  if (user.mustChangePassword) throw new AppError("forbidden", "Choose a new password first: your administrator reset it.");
   if (user.scopes.has(scope)) return user;
   await recordAudit({
     kind: "console.denied",

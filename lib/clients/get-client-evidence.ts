@@ -1,4 +1,6 @@
 import { getClient, type ClientDetail } from "@/lib/clients/get-client";
+import { assessClientRisk, type ClientRiskAssessment } from "@/lib/clients/assess-client-risk";
+import { LOOK_ALIKE_CANDIDATES } from "@/lib/clients/find-look-alikes";
 import { groupNearDuplicates, type DuplicateGroup } from "@/lib/clients/near-duplicates";
 import type { ApprovedMetadata } from "@/lib/clients/review-client-change";
 import { redirectUriRisks, type RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
@@ -38,6 +40,10 @@ export interface ClientChangeEvidence {
 export interface ClientEvidence {
   client: ClientDetail;
   risks: RedirectUriRisk[];
+  /** The one rating and one-line summary shown for this client everywhere. */
+  risk: ClientRiskAssessment;
+  /** This client and every look-alike, side by side: what a reviewer compares. */
+  comparison: LookAlikeProfile[];
   /** Requested scopes the server does not know (asked for, never grantable). */
   unknownRequestedScopes: string[];
   duplicates: DuplicateGroup[];
@@ -45,6 +51,27 @@ export interface ClientEvidence {
   history: ClientHistoryEntry[];
   /** Why a once-approved client is pending again: the change it made. Null for any other client. */
   pendingChange: ClientChangeEvidence | null;
+}
+
+/** One registration as the side-by-side comparison shows it. */
+export interface LookAlikeProfile {
+  id: string;
+  name: string;
+  status: string;
+  source: string;
+  redirectUris: string[];
+  requestedScopes: string[];
+  registrationIp: string | null;
+  createdAt: Date;
+  /** For a metadata-document client, the host serving its document. */
+  metadataHost: string | null;
+  softwareId: string | null;
+}
+
+const COMPARED_LOOK_ALIKES = 5;
+
+function metadataHostOf(client: { source: string; id: string }): string | null {
+  return client.source === "cimd" && URL.canParse(client.id) ? new URL(client.id).hostname : null;
 }
 
 function pendingChangeOf(history: { at: Date; kind: string; detail: unknown }[]): ClientChangeEvidence | null {
@@ -55,8 +82,6 @@ function pendingChangeOf(history: { at: Date; kind: string; detail: unknown }[])
   return { at: latest.at, before: detail.before, after: detail.after, unapproved: detail.unapproved ?? [] };
 }
 
-// Enough to find look-alikes among every client a deployment plausibly has; the newest are compared first.
-const DUPLICATE_CANDIDATES = 10_000;
 
 /** Everything a reviewer weighs before approving a client (DESIGN §2), in one read. Throws not_found. */
 export async function getClientEvidence(clientId: string, now = new Date()): Promise<ClientEvidence> {
@@ -65,7 +90,7 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
   const [candidates, grants, liveGrants, tokens, liveTokens, history, known] = await Promise.all([
     database.client.findMany({
       orderBy: { createdAt: "desc" },
-      take: DUPLICATE_CANDIDATES,
+      take: LOOK_ALIKE_CANDIDATES,
       select: { id: true, name: true, status: true, source: true, redirectUris: true, softwareId: true, createdAt: true },
     }),
     database.grant.count({ where: { clientId } }),
@@ -81,14 +106,28 @@ export async function getClientEvidence(clientId: string, now = new Date()): Pro
     database.scope.findMany({ where: { name: { in: client.requestedScopes } }, select: { name: true } }),
   ]);
   const knownNames = new Set(known.map((s) => s.name));
-  const actorIds = [...new Set(history.flatMap((e) => (e.actor?.startsWith("user:") ? [e.actor.slice(5)] : [])))];
+  const actorIds = [...new Set([...history.map((e) => e.actor), client.statusChangedBy].flatMap((a) => (a?.startsWith("user:") ? [a.slice(5)] : [])))];
   const actors = actorIds.length ? await database.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } }) : [];
   const emails = new Map(actors.map((a) => [`user:${a.id}`, a.email]));
+  const duplicates = groupNearDuplicates({ ...client, softwareId: client.softwareId }, candidates);
+  const lookAlikes = duplicates.flatMap((g) => g.clients);
+  const compared = lookAlikes.slice(0, COMPARED_LOOK_ALIKES).map((c) => c.id);
+  const others = compared.length
+    ? await database.client.findMany({
+        where: { id: { in: compared } },
+        select: { id: true, name: true, status: true, source: true, redirectUris: true, requestedScopes: true, registrationIp: true, createdAt: true, softwareId: true },
+      })
+    : [];
+  const profile = (c: Omit<LookAlikeProfile, "metadataHost">): LookAlikeProfile => ({ ...c, metadataHost: metadataHostOf(c) });
   return {
-    client,
+    client: { ...client, statusChangedBy: client.statusChangedBy ? (emails.get(client.statusChangedBy) ?? client.statusChangedBy) : null },
     risks: redirectUriRisks({ id: client.id, source: client.source, redirectUris: client.redirectUris, clientUri: client.clientUri, grantTypes: client.grantTypes }),
+    risk: assessClientRisk({ ...client, lookAlikes: lookAlikes.map((c) => c.name) }),
+    comparison: lookAlikes.length
+      ? [profile(client), ...compared.flatMap((id) => others.filter((o) => o.id === id).map(profile))]
+      : [],
     unknownRequestedScopes: client.requestedScopes.filter((s) => !knownNames.has(s)),
-    duplicates: groupNearDuplicates({ ...client, softwareId: client.softwareId }, candidates),
+    duplicates,
     usage: {
       grants,
       liveGrants,

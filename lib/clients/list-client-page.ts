@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { CLIENT_SUMMARY_SELECT, type ClientSummary } from "@/lib/clients/list-clients";
-import { redirectUriRisks, type RedirectUriRisk } from "@/lib/clients/redirect-uri-risks";
+import { assessClientRisk, type ClientRiskAssessment } from "@/lib/clients/assess-client-risk";
+import { findLookAlikes, loadLookAlikeCandidates } from "@/lib/clients/find-look-alikes";
+import { redirectHosts } from "@/lib/clients/near-duplicates";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 
@@ -28,7 +30,11 @@ export type ClientFilter = z.infer<typeof clientFilterSchema>;
 export interface ClientRow extends ClientSummary {
   requestedScopes: string[];
   clientUri: string | null;
-  risks: RedirectUriRisk[];
+  softwareId: string | null;
+  /** Non-loopback redirect hosts, plus "loopback" when it listens locally. */
+  redirectHosts: string[];
+  lookAlikes: { id: string; name: string }[];
+  risk: ClientRiskAssessment;
 }
 
 export interface ClientPage {
@@ -78,15 +84,28 @@ export async function listClientPage(filter: ClientFilter, now = new Date()): Pr
   const total = await db().client.count({ where: condition });
   const pages = Math.max(1, Math.ceil(total / filter.size));
   const page = Math.min(filter.page, pages);
-  const rows = await db().client.findMany({
+  const [rows, candidates] = await Promise.all([
+    db().client.findMany({
     where: condition,
     orderBy: orderBy(filter),
     skip: (page - 1) * filter.size,
     take: filter.size,
-    select: { ...CLIENT_SUMMARY_SELECT, requestedScopes: true, clientUri: true },
-  });
+    select: { ...CLIENT_SUMMARY_SELECT, requestedScopes: true, clientUri: true, softwareId: true },
+    }),
+    loadLookAlikeCandidates(),
+  ]);
   return {
-    rows: rows.map((c) => ({ ...c, risks: redirectUriRisks({ id: c.id, source: c.source, redirectUris: c.redirectUris, clientUri: c.clientUri, grantTypes: c.grantTypes }) })),
+    rows: rows.map((c) => {
+      const lookAlikes = findLookAlikes(c, candidates).map((l) => ({ id: l.id, name: l.name }));
+      const hosts = redirectHosts(c.redirectUris);
+      const loopback = c.redirectUris.some((u) => URL.canParse(u) && ["127.0.0.1", "[::1]", "localhost"].includes(new URL(u).hostname.toLowerCase()));
+      return {
+        ...c,
+        redirectHosts: [...hosts.sort(), ...(loopback ? ["loopback"] : [])],
+        lookAlikes,
+        risk: assessClientRisk({ ...c, lookAlikes: lookAlikes.map((l) => l.name) }),
+      };
+    }),
     total,
     page,
     pages,

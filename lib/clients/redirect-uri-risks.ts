@@ -10,6 +10,7 @@ export interface RedirectUriRisk {
     | "punycode_host"
     | "localhost_name"
     | "loopback_only"
+    | "loopback_mixed_with_web_host"
     | "host_differs_from_client_uri"
     | "host_differs_from_metadata_url"
     | "many_hosts"
@@ -140,6 +141,17 @@ export function redirectUriRisks(client: RedirectUriEvidence): RedirectUriRisk[]
   }
   if (hosts.size > MANY_HOSTS) {
     risks.push({ code: "many_hosts", severity: "medium", message: `Redirects to ${hosts.size} different hosts: ${[...hosts].sort().join(", ")}.` });
+  }
+  // A native app listens on loopback; a web app has its own host. One registration asking for both, with a web host
+  // that is not its own site, can pass itself off as a local tool while the code goes to a site the user never saw.
+  const ownSites = [clientUriHost, metadataHost].flatMap((u) => (u ? [siteOf(bareHost(u))] : []));
+  const unrelated = [...hosts].filter((h) => !ownSites.includes(siteOf(h))).sort();
+  if (loopbackCount > 0 && unrelated.length > 0) {
+    risks.push({
+      code: "loopback_mixed_with_web_host",
+      severity: "high",
+      message: `Mixes a loopback redirect (a local app's) with the web host ${unrelated.join(", ")}${ownSites.length ? ", which is not its own site" : ""}: it can present itself as a local tool while the authorization code goes to that site.`,
+    });
   }
   if (loopbackCount === uris.length) {
     risks.push({

@@ -12,7 +12,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
       select: { id: true, name: true, parents: { select: { parentId: true } }, scopes: { select: { scopeName: true } } },
     }),
     database.user.findMany({
-      select: { id: true, email: true, name: true, kind: true, disabledAt: true, sessionEpoch: true, roles: { select: { roleId: true } } },
+      select: { id: true, email: true, name: true, kind: true, disabledAt: true, sessionEpoch: true, mustChangePassword: true, roles: { select: { roleId: true } } },
     }),
     database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true, source: true } }),
     database.tool.findMany({ select: { name: true, requiredScope: true, serverName: true, state: true } }),
@@ -41,6 +41,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
           disabled: u.disabledAt !== null,
           roleIds: u.roles.map((r) => r.roleId),
           sessionEpoch: u.sessionEpoch,
+          mustChangePassword: u.mustChangePassword,
         },
       ]),
     ),

@@ -24,6 +24,8 @@ export interface UserNode {
   roleIds: string[];
   /** Console sessions signed in at an older epoch are over (see `sessionAccount`). */
   sessionEpoch: number;
+  /** An administrator reset the password: the console asks for a new one before anything else. */
+  mustChangePassword?: boolean;
 }
 
 export interface ClientNode {

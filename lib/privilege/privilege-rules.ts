@@ -48,11 +48,11 @@ export function checkRoleAssignment(view: PrivilegeView, actor: PrivilegeActor, 
   }
 }
 
-/** Disabling or re-enabling an account (it takes away, or gives back, everything it holds), or linking an identity to it (whoever holds the identity holds the account). */
+/** Disabling or re-enabling an account (it takes away, or gives back, everything it holds), or linking an identity to it or resetting its password (whoever holds the identity or the password holds the account). */
 export function checkAccountChange(
   actor: PrivilegeActor,
   target: { id: string; email: string; scopes: Set<string>; isAdmin: boolean },
-  change: "disable" | "enable" | "link",
+  change: "disable" | "enable" | "link" | "reset the password of",
 ): void {
   if (actor.kind === "operator") return;
   if (target.id === actor.id) throw new PrivilegeRefused("own_access", `You cannot ${change} your own account.`, target.id);

@@ -1,5 +1,40 @@
 import { describe, expect, it } from "vitest";
-import { layoutRoleGraph } from "@/lib/roles/layout-role-graph";
+import { layoutRoleGraph, type RoleGraphLayout } from "@/lib/roles/layout-role-graph";
+
+/** Whether the segment a→b passes through the rectangle's interior (shrunk by `inset`), by Liang–Barsky clipping. */
+function segmentCrossesBox(a: { x: number; y: number }, b: { x: number; y: number }, box: { x: number; y: number; w: number; h: number }, inset = 1): boolean {
+  const [xmin, xmax, ymin, ymax] = [box.x + inset, box.x + box.w - inset, box.y + inset, box.y + box.h - inset];
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  let t0 = 0;
+  let t1 = 1;
+  for (const [p, q] of [[-dx, a.x - xmin], [dx, xmax - a.x], [-dy, a.y - ymin], [dy, ymax - a.y]]) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return false;
+    }
+  }
+  return true;
+}
+
+/** Every (edge, box) pair where an edge passes through a role it does not connect. */
+function falseCrossings(layout: RoleGraphLayout): string[] {
+  const found: string[] = [];
+  for (const edge of layout.edges) {
+    for (const node of layout.nodes) {
+      if (node.name === edge.child || node.name === edge.parent) continue;
+      const box = { x: node.x, y: node.y, w: node.width, h: layout.nodeHeight };
+      for (let i = 1; i < edge.points.length; i++) {
+        if (segmentCrossesBox(edge.points[i - 1], edge.points[i], box)) found.push(`${edge.child}->${edge.parent} crosses ${node.name}`);
+      }
+    }
+  }
+  return found;
+}
 
 const diamond = [
   { name: "base", parents: [] },
@@ -56,6 +91,38 @@ describe("layoutRoleGraph", () => {
     ]);
     const x = new Map(layout.nodes.map((n) => [n.name, n.x]));
     expect(x.get("under_a")! < x.get("under_z")!).toBe(x.get("a")! < x.get("z")!);
+  });
+
+  it("routes an edge that skips a row around the boxes in between, never under one", () => {
+    // The case that once read as "editor inherits access_reviewer": security_lead inherits a role two rows up.
+    const roles = [
+      { name: "reader", parents: [] },
+      { name: "editor", parents: ["reader"] },
+      { name: "access_reviewer", parents: ["reader"] },
+      { name: "iam_admin", parents: ["editor", "access_reviewer"] },
+      { name: "auditor", parents: ["access_reviewer"] },
+      { name: "senior_editor", parents: ["editor"] },
+      { name: "security_lead", parents: ["access_reviewer", "senior_editor"] },
+      { name: "ops", parents: ["reader"] },
+      { name: "ops_lead", parents: ["ops", "security_lead", "reader"] },
+    ];
+    const layout = layoutRoleGraph(roles);
+    expect(layout.edges).toHaveLength(12);
+    expect(falseCrossings(layout)).toEqual([]);
+  });
+
+  it("keeps every edge clear of unrelated boxes across many generated hierarchies", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let graph = 0; graph < 40; graph++) {
+      const roles: { name: string; parents: string[] }[] = [];
+      const count = 4 + Math.floor(random() * 10);
+      for (let i = 0; i < count; i++) {
+        const parents = roles.filter(() => random() < 0.3).slice(0, 3).map((r) => r.name);
+        roles.push({ name: `role_${"ab".repeat(Math.floor(random() * 4))}${i}`, parents });
+      }
+      expect(falseCrossings(layoutRoleGraph(roles)), JSON.stringify(roles)).toEqual([]);
+    }
   });
 
   it("draws an empty graph as nothing", () => {

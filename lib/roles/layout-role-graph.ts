@@ -1,7 +1,10 @@
+import dagre from "@dagrejs/dagre";
+
 /**
- * A layered drawing of the role DAG: parents above their children, one row per depth (longest inheritance chain from
- * a root), and one edge per inheritance link — a role with two parents has two edges, so diamonds show as diamonds.
- * Pure and deterministic, so the server renders it as SVG without any layout library.
+ * A layered drawing of the role DAG, laid out by dagre: parents above their children, one edge per inheritance link
+ * (a role with two parents has two edges, so diamonds show as diamonds), and long edges routed through dagre's dummy
+ * nodes so they pass between boxes instead of under them — an edge drawn under a box reads as a false inheritance.
+ * Edges are straight polylines through dagre's points: a smoothed curve could bulge back into a box the route avoids.
  */
 
 export interface RoleGraphInput {
@@ -21,7 +24,9 @@ export interface PlacedEdge {
   /** The inheriting role. */
   child: string;
   parent: string;
-  /** SVG path from the child's top edge to the parent's bottom edge. */
+  /** The route from the child's top edge to the parent's bottom edge, as points. */
+  points: { x: number; y: number }[];
+  /** SVG path through `points`. */
   d: string;
 }
 
@@ -34,106 +39,75 @@ export interface RoleGraphLayout {
 }
 
 const NODE_HEIGHT = 34;
-const ROW_GAP = 64;
-const COLUMN_GAP = 24;
+const ROW_GAP = 56;
+const COLUMN_GAP = 28;
+const EDGE_GAP = 14;
 const MARGIN = 16;
-const SWEEPS = 4;
 
 export function nodeWidth(name: string): number {
   return Math.max(88, Math.round(name.length * 7.4) + 28);
 }
 
-function assignLayers(roles: readonly RoleGraphInput[]): Map<string, number> {
-  const byName = new Map(roles.map((r) => [r.name, r]));
-  const layers = new Map<string, number>();
-  const visiting = new Set<string>();
-  const layerOf = (name: string): number => {
-    const known = layers.get(name);
-    if (known !== undefined) return known;
-    // The graph is a DAG by construction (cycles are refused); this guard only keeps a corrupt graph drawable.
-    if (visiting.has(name)) return 0;
-    visiting.add(name);
-    const parents = (byName.get(name)?.parents ?? []).filter((p) => byName.has(p));
-    const layer = parents.length === 0 ? 0 : 1 + Math.max(...parents.map(layerOf));
-    visiting.delete(name);
-    layers.set(name, layer);
-    return layer;
-  };
-  for (const role of roles) layerOf(role.name);
-  return layers;
-}
-
-function average(values: number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** Reorders each row by the mean position of its neighbours in the adjacent row (barycentre heuristic). */
-function orderRows(rows: string[][], neighboursAbove: Map<string, string[]>, neighboursBelow: Map<string, string[]>): void {
-  const position = new Map<string, number>();
-  const index = () => rows.forEach((row) => row.forEach((name, i) => position.set(name, i)));
-  const sortRow = (row: string[], neighbours: Map<string, string[]>) => {
-    const keyed = row.map((name, i) => {
-      const mean = average((neighbours.get(name) ?? []).map((n) => position.get(n)!).filter((p) => p !== undefined));
-      return { name, key: mean ?? i, i };
-    });
-    keyed.sort((a, b) => a.key - b.key || a.i - b.i);
-    row.splice(0, row.length, ...keyed.map((k) => k.name));
-  };
-  index();
-  for (let sweep = 0; sweep < SWEEPS; sweep++) {
-    for (let layer = 1; layer < rows.length; layer++) {
-      sortRow(rows[layer], neighboursAbove);
-      index();
-    }
-    for (let layer = rows.length - 2; layer >= 0; layer--) {
-      sortRow(rows[layer], neighboursBelow);
-      index();
-    }
-  }
-}
+const round = (n: number) => Math.round(n * 10) / 10;
 
 export function layoutRoleGraph(roles: readonly RoleGraphInput[]): RoleGraphLayout {
   const known = new Set(roles.map((r) => r.name));
-  const layers = assignLayers(roles);
-  const depth = Math.max(-1, ...layers.values()) + 1;
-  const rows: string[][] = Array.from({ length: depth }, () => []);
-  for (const role of [...roles].sort((a, b) => a.name.localeCompare(b.name))) rows[layers.get(role.name)!].push(role.name);
+  const graph = new dagre.graphlib.Graph({ multigraph: false });
+  graph.setGraph({ rankdir: "TB", nodesep: COLUMN_GAP, ranksep: ROW_GAP, edgesep: EDGE_GAP, marginx: MARGIN, marginy: MARGIN });
+  graph.setDefaultEdgeLabel(() => ({}));
+  const sorted = [...roles].sort((a, b) => a.name.localeCompare(b.name));
+  for (const role of sorted) graph.setNode(role.name, { width: nodeWidth(role.name), height: NODE_HEIGHT });
+  // Edges point parent → child so dagre ranks parents above; the drawing reverses them (child inherits parent).
+  for (const role of sorted) for (const parent of [...new Set(role.parents)].sort()) if (known.has(parent) && parent !== role.name) graph.setEdge(parent, role.name);
+  if (roles.length === 0) return { width: 0, height: 0, nodeHeight: NODE_HEIGHT, nodes: [], edges: [] };
+  dagre.layout(graph);
 
-  const parentsOf = new Map(roles.map((r) => [r.name, r.parents.filter((p) => known.has(p))]));
-  const childrenOf = new Map<string, string[]>(roles.map((r) => [r.name, []]));
-  for (const [child, parents] of parentsOf) for (const parent of parents) childrenOf.get(parent)!.push(child);
-  orderRows(rows, parentsOf, childrenOf);
-
-  const rowWidths = rows.map((row) => row.reduce((sum, name) => sum + nodeWidth(name), 0) + COLUMN_GAP * Math.max(0, row.length - 1));
-  const innerWidth = Math.max(0, ...rowWidths);
-  const nodes = new Map<string, PlacedRole>();
-  rows.forEach((row, layer) => {
-    let x = MARGIN + (innerWidth - rowWidths[layer]) / 2;
-    for (const name of row) {
-      const width = nodeWidth(name);
-      nodes.set(name, { name, layer, x, y: MARGIN + layer * (NODE_HEIGHT + ROW_GAP), width });
-      x += width + COLUMN_GAP;
-    }
+  const ys = [...new Set(sorted.map((r) => Math.round(graph.node(r.name).y)))].sort((a, b) => a - b);
+  const nodes: PlacedRole[] = sorted.map((r) => {
+    const n = graph.node(r.name);
+    return { name: r.name, layer: ys.indexOf(Math.round(n.y)), x: round(n.x - n.width / 2), y: round(n.y - n.height / 2), width: n.width };
   });
-
-  const edges: PlacedEdge[] = [];
-  for (const [child, parents] of parentsOf) {
-    const from = nodes.get(child)!;
-    for (const parent of [...parents].sort()) {
-      const to = nodes.get(parent)!;
-      const x1 = from.x + from.width / 2;
-      const y1 = from.y;
-      const x2 = to.x + to.width / 2;
-      const y2 = to.y + NODE_HEIGHT;
-      const bend = (y1 - y2) / 2;
-      edges.push({ child, parent, d: `M${x1},${y1} C${x1},${y1 - bend} ${x2},${y2 + bend} ${x2},${y2}` });
+  const rowCentres = ys;
+  const at = new Map(nodes.map((n) => [n.name, n]));
+  // Dagre's own end points are where a line toward the next bend meets the box, which can clip a neighbour in the
+  // same row. Instead each edge leaves the child's top and enters the parent's bottom (spread so arrows stay apart),
+  // and where it passes a row it runs vertically through the gap dagre kept for it: diagonals stay between rows.
+  const routes = graph.edges().map((e) => {
+    const inner = ((graph.edge(e).points ?? []) as { x: number; y: number }[]).slice(1, -1).reverse();
+    return { child: e.w, parent: e.v, inner };
+  });
+  const spread = (side: "top" | "bottom") => {
+    const anchors = new Map<string, number>();
+    for (const node of nodes) {
+      const attached = routes
+        .filter((r) => (side === "top" ? r.child : r.parent) === node.name)
+        .map((r) => {
+          const other = at.get(side === "top" ? r.parent : r.child)!;
+          const neighbour = side === "top" ? r.inner[0] : r.inner[r.inner.length - 1];
+          return { key: `${r.child}->${r.parent}`, x: neighbour?.x ?? other.x + other.width / 2 };
+        })
+        .sort((a, b) => a.x - b.x || a.key.localeCompare(b.key));
+      attached.forEach((a, i) => anchors.set(a.key, node.x + (node.width * (i + 1)) / (attached.length + 1)));
     }
-  }
-  return {
-    width: innerWidth + 2 * MARGIN,
-    height: depth === 0 ? 0 : MARGIN * 2 + depth * NODE_HEIGHT + (depth - 1) * ROW_GAP,
-    nodeHeight: NODE_HEIGHT,
-    nodes: [...nodes.values()],
-    edges,
+    return anchors;
   };
+  const topAnchor = spread("top");
+  const bottomAnchor = spread("bottom");
+  const edges: PlacedEdge[] = routes.map(({ child, parent, inner }) => {
+    const key = `${child}->${parent}`;
+    const from = at.get(child)!;
+    const to = at.get(parent)!;
+    const points = [{ x: topAnchor.get(key)!, y: from.y }];
+    for (const p of inner) {
+      const inRow = rowCentres.some((c) => Math.abs(c - p.y) < 1);
+      if (inRow) points.push({ x: p.x, y: p.y + NODE_HEIGHT / 2 }, { x: p.x, y: p.y - NODE_HEIGHT / 2 });
+      else points.push({ x: p.x, y: p.y });
+    }
+    points.push({ x: bottomAnchor.get(key)!, y: to.y + NODE_HEIGHT });
+    const route = points.map((p) => ({ x: round(p.x), y: round(p.y) }));
+    return { child, parent, points: route, d: route.map((p, i) => `${i === 0 ? "M" : "L"}${p.x},${p.y}`).join(" ") };
+  });
+  edges.sort((a, b) => `${a.child}->${a.parent}`.localeCompare(`${b.child}->${b.parent}`));
+  const label = graph.graph();
+  return { width: Math.ceil(label.width ?? 0), height: Math.ceil(label.height ?? 0), nodeHeight: NODE_HEIGHT, nodes, edges };
 }

@@ -72,6 +72,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const openSeq = seqParam(params, "event");
 
   const { filter, page, opened, parties } = await loadAuditLog(parsed.data, { before, after, size }, openSeq);
+  const charts = loadAuditCharts(filter);
 
   const base = auditFilterParams(parsed.data);
   if (size !== 50) base.set("size", String(size));
@@ -129,12 +130,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         }
       />
       <Card>
-        <AuditFilters values={formValues} options={options} filtered={filtered} />
+        <AuditFilters key={exportQuery} values={formValues} options={options} filtered={filtered} />
         <p className="mt-3 text-xs text-slate-500">
           Exports hold every event matching these filters, oldest first, with their hashes. In CSV, a cell starting with = + - or @ gets a
           leading &apos; so spreadsheets do not run it as a formula; JSON Lines is exact.
         </p>
       </Card>
+      <div className="mt-6">
+        <Suspense key={exportQuery} fallback={<AuditChartsLoading />}>
+          <AuditChartsPanel charts={charts} filter={filter} part="decisions" />
+        </Suspense>
+      </div>
       <Card className="mt-6">
         <AuditTable rows={rows} open={opened?.seq} filtered={filtered || before !== undefined || after !== undefined} />
         <nav aria-label="Pages" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm">
@@ -164,8 +170,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </nav>
       </Card>
       <div className="mt-6">
-        <Suspense key={exportQuery} fallback={<AuditChartsLoading />}>
-          <AuditChartsPanel charts={loadAuditCharts(filter)} filter={filter} />
+        <Suspense key={exportQuery} fallback={null}>
+          <AuditChartsPanel charts={charts} filter={filter} part="lists" />
         </Suspense>
       </div>
       {openSeq !== undefined ? (

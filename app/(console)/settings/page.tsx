@@ -1,6 +1,7 @@
 import { Forbidden } from "@/components/console/forbidden";
 import { AddTrustedIdpForm, TrustedIdpTable } from "@/components/idps/trusted-idps";
 import { RegistrationPolicyForm, RotateKeysButton, TokenLifetimesForm, WorkosLinkingForm } from "@/components/settings/settings-forms";
+import { WorkosSsoSection } from "@/components/settings/workos-sso-section";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -95,6 +96,10 @@ export default async function SettingsPage() {
             }}
           />
         ) : null}
+      </Card>
+
+      <Card title="Single sign-on with WorkOS" className="mt-6">
+        <WorkosSsoSection issuerMode={config.issuerMode} consoleSignIn={config.workos.consoleSignIn} />
       </Card>
 
       <Card title="WorkOS account linking" className="mt-6">

@@ -15,14 +15,23 @@ h1{margin:0 0 .75rem;font-size:1.125rem}
 p{margin:.5rem 0;font-size:.875rem;line-height:1.5;color:#334155}
 code{font-size:.8125rem;background:#f1f5f9;padding:.1rem .3rem;border-radius:.25rem;word-break:break-all}
 .error{color:#991b1b}
+a{color:oklch(0.45 0.18 265);font-size:.875rem}
 `;
 
 /**
  * A plain page from the authorization endpoint, for outcomes that must not go back to the client: an unknown or
  * unapproved client, a redirect URI that does not match. Everything shown is escaped; the page loads nothing.
  */
-export function renderAuthorizationPage(input: { status: number; title: string; paragraphs: string[]; error?: string }): Response {
-  const body = input.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n");
+export function renderAuthorizationPage(input: {
+  status: number;
+  title: string;
+  paragraphs: string[];
+  error?: string;
+  /** Where someone who can help acts (e.g. the console's review queue), as a link under the text. */
+  link?: { href: string; text: string };
+}): Response {
+  const link = input.link ? `<p><a data-testid="oauth-help-link" href="${escapeHtml(input.link.href)}">${escapeHtml(input.link.text)}</a></p>` : "";
+  const body = input.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n") + link;
   const error = input.error ? `<p class="error">Error code: <code data-testid="oauth-error">${escapeHtml(input.error)}</code></p>` : "";
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

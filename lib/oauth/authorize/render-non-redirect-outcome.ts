@@ -1,3 +1,5 @@
+import { env } from "@/lib/env";
+import { clientHref } from "@/lib/clients/client-path";
 import { renderAuthorizationPage } from "@/lib/oauth/authorize/render-authorization-page";
 import type { AuthorizationOutcome } from "@/lib/oauth/authorize/validate-authorization-request";
 
@@ -10,10 +12,11 @@ export function renderNonRedirectOutcome(outcome: Extract<AuthorizationOutcome, 
       title: "This app is waiting for approval",
       paragraphs: [
         `${client.name} is registered with Portcullis but an administrator has not approved it yet, so it cannot be given access.`,
-        "Ask your Portcullis administrator to review it, then try connecting again.",
+        "Ask your Portcullis administrator to review it — send them the app's name and the client ID below; they approve it in the console under Clients → Review queue. Then try connecting again.",
         `Client ID: ${client.id}`,
       ],
       error: "unauthorized_client",
+      link: { href: new URL(clientHref(client.id), env().issuer).toString(), text: "Open this app's review page (for administrators)" },
     });
   }
   return renderAuthorizationPage({

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ClientStatusBadge, sourceLabel } from "@/components/clients/client-badges";
+import { ClientStatusBadge, RiskBadge, sourceLabel } from "@/components/clients/client-badges";
 import {
   ApproveClientForm,
   ClientScopesForm,
@@ -8,7 +8,7 @@ import {
   DeleteClientForm,
   RevokeClientGrantsForm,
 } from "@/components/clients/client-controls";
-import { DuplicateGroups, RedirectUriList, ScopeComparison, StatusHistory } from "@/components/clients/client-evidence";
+import { DuplicateGroups, LookAlikeComparison, RedirectUriList, RiskSummary, ScopeComparison, StatusHistory } from "@/components/clients/client-evidence";
 import { Forbidden } from "@/components/console/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { Notice } from "@/components/ui/notice";
@@ -89,11 +89,15 @@ export default async function ClientPage({
         actions={
           <div className="flex items-center gap-2" data-testid="client-status">
             <ClientStatusBadge status={client.status} />
+            <RiskBadge risk={evidence.risk.rating} />
             <Badge>{sourceLabel(client.source)}</Badge>
           </div>
         }
       />
-      <p className="-mt-4 mb-6 break-all font-mono text-xs text-slate-600" data-testid="client-id">{client.id}</p>
+      <p className="-mt-4 mb-4 break-all font-mono text-xs text-slate-600" data-testid="client-id">{client.id}</p>
+      <div className="mb-6">
+        <RiskSummary risk={evidence.risk} />
+      </div>
 
       {outcome ? (
         <div className="mb-3" data-testid="client-outcome">
@@ -134,7 +138,10 @@ export default async function ClientPage({
             </p>
           </Card>
           <Card title="Look-alike registrations">
-            <DuplicateGroups groups={duplicates} />
+            <LookAlikeComparison profiles={evidence.comparison} />
+            <div className={evidence.comparison.length ? "mt-4" : undefined}>
+              <DuplicateGroups groups={duplicates} />
+            </div>
           </Card>
           <Card title="Status history">
             <StatusHistory entries={history} auditHref={auditHref} />

@@ -3,6 +3,7 @@ import { Forbidden } from "@/components/console/forbidden";
 import Link from "next/link";
 import { ReasonPath } from "@/components/console/reason-path";
 import { RevokeGrantButton, RevokeUserGrantsForm } from "@/components/tokens/revoke-controls";
+import { ResetPasswordForm } from "@/components/users/reset-password-form";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { Card, PageHeader } from "@/components/ui/page-header";
@@ -55,6 +56,14 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           )}
         </Card>
       </div>
+      {canWrite && user.kind === "human" && user.id !== me.id ? (
+        <Card title="Password" className="mt-6">
+          <p className="mb-3 text-sm text-slate-600">
+            Forgot it? Reset it to a temporary password, shown once here for you to hand over. They must choose their own when they next sign in.
+          </p>
+          <ResetPasswordForm userId={user.id} email={user.email} />
+        </Card>
+      ) : null}
       <Card title="Grants" className="mt-6">
         <p className="mb-3 text-sm text-slate-600">
           What this user let MCP clients do. Every token belongs to a grant; a revoked grant stops its tokens on their next call.

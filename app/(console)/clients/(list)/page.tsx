@@ -15,7 +15,6 @@ import { consoleUser } from "@/lib/auth/console-user";
 import { clientHref } from "@/lib/clients/client-path";
 import { CLIENT_PAGE_SIZES, clientFilterSchema, listClientPage, type ClientFilter, type ClientRow } from "@/lib/clients/list-client-page";
 import { pruneStaleClients } from "@/lib/clients/prune-stale-clients";
-import { worstRisk } from "@/lib/clients/redirect-uri-risks";
 
 export const metadata = { title: "Clients" };
 
@@ -37,9 +36,11 @@ function tableRow(c: ClientRow): ClientTableRow {
     registeredAt: c.createdAt.toISOString(),
     registrationIp: c.registrationIp,
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
-    risk: worstRisk(c.risks),
-    riskCount: c.risks.length,
-    riskNote: c.risks.map((r) => `${r.severity}: ${r.message}`).join("\n") || null,
+    risk: c.risk.rating,
+    riskCount: c.risk.flags.length,
+    riskNote: c.risk.summary,
+    lookAlikes: c.lookAlikes,
+    redirectHosts: c.redirectHosts,
     grantTypes: c.grantTypes,
     requestedScopes: c.requestedScopes,
     allowedScopes: c.allowedScopes,
@@ -114,13 +115,18 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
               Oldest first. Open a client to weigh its evidence and choose its scopes; or tick several and approve them with the scopes they are allowed
               now.
             </p>
-            {canWrite ? <BulkApproveForm /> : null}
+            {canWrite ? (
+              <BulkApproveForm
+                queue={queue.rows.map((c) => ({ id: c.id, name: c.name, rating: c.risk.rating, summary: c.risk.summary, lookAlikes: c.lookAlikes.map((l) => l.name) }))}
+              />
+            ) : null}
             <ClientsTable
               rows={queue.rows.map(tableRow)}
               selectForm={canWrite ? BULK_APPROVE_FORM : undefined}
               caption="Clients awaiting approval, oldest first"
               empty="Nothing to review."
               testId="review-queue"
+              cardsOnNarrow
             />
           </>
         )}
