@@ -156,6 +156,7 @@ function buildEnv(source: NodeJS.ProcessEnv) {
       maxTools: raw.PORTCULLIS_GATEWAY_MAX_TOOLS,
       maxConcurrent: raw.PORTCULLIS_GATEWAY_MAX_CONCURRENT,
       refreshSeconds: raw.PORTCULLIS_GATEWAY_REFRESH_SECONDS,
+    },
     sinks: {
       pollMs: raw.PORTCULLIS_SINK_POLL_MS,
       timeoutMs: raw.PORTCULLIS_SINK_TIMEOUT * 1000,
