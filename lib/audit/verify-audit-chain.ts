@@ -1,6 +1,7 @@
 import { checkpointSignatureValid, type AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 import { storedCheckpoint } from "@/lib/audit/stored-checkpoint";
+import type { AuditRecord } from "@/lib/audit/types";
 import type { Db } from "@/lib/db/client";
 
 export interface ChainBreak {
@@ -52,27 +53,9 @@ type Anchor = AuditCheckpoint & { source: "stored" | "given" };
 
 const BATCH = 10_000;
 
-interface EventRow {
-  seq: bigint;
-  at: Date;
-  kind: string;
-  actor: string | null;
-  subject: string | null;
-  clientId: string | null;
-  tool: string | null;
-  scopes: string[];
-  decision: string | null;
-  reason: string | null;
-  requestId: string | null;
-  ip: string | null;
-  detail: unknown;
-  prevHash: string;
-  hash: string;
-}
-
 /** The next events after `after`, in order: one raw statement (the walk reads the whole log; this is its hot loop). */
-function readBatch(database: Db, after: bigint): Promise<EventRow[]> {
-  return database.$queryRawUnsafe<EventRow[]>(
+function readBatch(database: Db, after: bigint): Promise<AuditRecord[]> {
+  return database.$queryRawUnsafe<AuditRecord[]>(
     `SELECT "seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"
      FROM "AuditEvent" WHERE "seq" > $1 ORDER BY "seq" LIMIT ${BATCH}`,
     after,
@@ -186,7 +169,7 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
 async function provenStart(database: Db, stored: AuditCheckpoint[]): Promise<AuditCheckpoint | null> {
   const newest = [...stored].sort((a, b) => (BigInt(b.seq) > BigInt(a.seq) ? 1 : -1)).find(checkpointSignatureValid);
   if (!newest) return null;
-  const row = (await database.auditEvent.findUnique({ where: { seq: BigInt(newest.seq) } })) as EventRow | null;
+  const row = (await database.auditEvent.findUnique({ where: { seq: BigInt(newest.seq) } })) as AuditRecord | null;
   // A checkpoint whose event is gone or changed is not a starting point: the full walk reports exactly what broke.
   if (!row || row.hash !== newest.hash || chainHash(row.prevHash, row) !== row.hash) return null;
   return newest;
