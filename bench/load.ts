@@ -71,8 +71,9 @@ async function sdkClient(instance: Instance, token: string, deadline: number, wo
         if (denied) note(tally, "denied tool allowed", `${name} was allowed`);
       } catch (error) {
         tally.latencies.push(performance.now() - started);
-        // Without an auth provider the v2 client surfaces a 403 insufficient_scope challenge as InsufficientScopeError.
-        if (error instanceof InsufficientScopeError) {
+        // A denial: a 403 insufficient_scope challenge (the v2 client, with no auth provider, surfaces it as
+        // InsufficientScopeError), or a plain 403 naming the scope the caller's roles lack.
+        if (error instanceof InsufficientScopeError || (error instanceof SdkHttpError && error.status === 403 && /scope/i.test(error.message))) {
           tally.denied += 1;
           tally.perInstance.set(instance.name, (tally.perInstance.get(instance.name) ?? 0) + 1);
           if (!denied) note(tally, "allowed tool denied", `${name} was denied: ${error.message.slice(0, 200)}`);

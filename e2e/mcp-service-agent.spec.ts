@@ -16,6 +16,8 @@ function createServiceIdentity(roles: string[]): { email: string; id: string } {
 }
 
 test("a confidential client acting as a service identity gets client_credentials tokens from the SDK, limited by that identity's roles, and loses a tool when a role is removed", async ({ page }) => {
+  // Several CLI commands, a console session and two SDK clients: longer than one page's journey on a busy machine.
+  test.setTimeout(120_000);
   const admin = createUser(["iam_admin"], "svc-admin");
   const person = createUser(["reader"], "svc-person");
   const service = createServiceIdentity(["developer", "reader"]);
