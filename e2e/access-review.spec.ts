@@ -40,6 +40,9 @@ test("a reviewer runs a campaign, downscopes one grant and revokes another; the 
   await bobItem.getByRole("button", { name: "Revoke" }).click();
   await expect(bobItem.getByTestId("decision")).toContainText("revoke");
 
+  await expect(page.getByTestId("review-report")).toContainText("2 item(s): 0 kept, 1 downscoped, 1 revoked, 0 undecided.");
+  await expect(page.getByTestId("review-report")).toContainText(`Revoked ${bob.email} via Bob agent ${run}: account:read clients:read → nothing by ${reviewer.email}`);
+
   // Exactly that access is gone from the next call.
   expect((await callToolOverHttp(aliceAgent.token, "list_roles")).status).toBe(403);
   expect((await callToolOverHttp(aliceAgent.token, "whoami")).status).toBe(200);

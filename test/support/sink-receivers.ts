@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 
 /** One received event: what a SIEM de-duplicates on. */
 export interface ReceivedEvent {
@@ -122,8 +123,12 @@ export function otlpReceiver(port: number): Receiver {
   });
 }
 
-/** A syslog server over TCP with octet-counted framing (RFC 6587), closing its side when the sender closes its own. */
-export function syslogReceiver(port: number): Receiver & { messages: string[] } {
+/**
+ * A syslog server over TCP with octet-counted framing (RFC 6587), closing its side when the sender closes its own; over
+ * TLS (RFC 5425) with `tls`, asking for a client certificate signed by `tls.ca` when given.
+ */
+export function syslogReceiver(port: number, tls?: { key: string; cert: string; ca?: string }): Receiver & { messages: string[]; peers: string[] } {
+  const peers: string[] = [];
   const log = new ReceivedLog();
   const sockets = new Set<Socket>();
   const messages: string[] = [];
@@ -139,9 +144,11 @@ export function syslogReceiver(port: number): Receiver & { messages: string[] } 
     log,
     port,
     messages,
+    peers,
     start: () =>
       new Promise((resolve) => {
-        server = createNetServer((socket) => {
+        const onConnection = (socket: Socket) => {
+          if (tls?.ca) peers.push(String((socket as TLSSocket).getPeerCertificate().subject?.CN ?? ""));
           sockets.add(socket);
           log.requests += 1;
           let buffer = Buffer.alloc(0);
@@ -159,7 +166,10 @@ export function syslogReceiver(port: number): Receiver & { messages: string[] } 
           socket.on("end", () => socket.end());
           socket.on("close", () => sockets.delete(socket));
           socket.on("error", () => {});
-        });
+        };
+        server = tls
+          ? createTlsServer({ key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, onConnection)
+          : createNetServer(onConnection);
         server.listen(port, "127.0.0.1", () => resolve());
       }),
     stop: () => closeServer(server, sockets),

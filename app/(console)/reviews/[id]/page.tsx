@@ -2,13 +2,14 @@ import { notFound } from "next/navigation";
 import { Forbidden } from "@/components/console/forbidden";
 import { ReviewCampaignControls } from "@/components/reviews/review-campaign-controls";
 import { ReviewItemRow } from "@/components/reviews/review-item-row";
+import { ReviewReportSummary } from "@/components/reviews/review-report-summary";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { consoleUser } from "@/lib/auth/console-user";
 import { isAppError } from "@/lib/errors";
-import { loadReviewCampaign } from "@/lib/reviews/load-review-campaign";
+import { loadReviewCampaignPage } from "@/lib/reviews/load-review-campaign-page";
 
 export const metadata = { title: "Access review" };
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ export default async function ReviewCampaignPage({ params }: { params: Promise<{
   if (!me.scopes.has("audit:read") && !me.scopes.has("reviews:write")) return <Forbidden message="You need the reviews:write or audit:read scope to see access reviews." />;
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const campaign = await loadReviewCampaign(id).catch((error) => {
+  const { campaign, report } = await loadReviewCampaignPage(id).catch((error) => {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
@@ -47,6 +48,9 @@ export default async function ReviewCampaignPage({ params }: { params: Promise<{
           <dt className="text-slate-500">Reviewers</dt><dd>{campaign.reviewers.map((r) => r.email).join(", ")}{campaign.reviewerRoles.length ? ` (roles: ${campaign.reviewerRoles.join(", ")})` : ""}</dd>
         </dl>
         {open && reviewer ? <div className="mt-4"><ReviewCampaignControls campaignId={campaign.id} suggested={suggested} undecided={campaign.undecided} /></div> : null}
+      </Card>
+      <Card title="Report" className="mt-6">
+        <ReviewReportSummary report={report} />
       </Card>
       <Card title="Items" className="mt-6">
         <ul className="space-y-3" data-testid="review-items">
