@@ -238,6 +238,19 @@ describe("upstream failures are clear JSON-RPC errors, recorded", () => {
   });
 });
 
+describe("an upstream listing too many tools, or badly named ones", () => {
+  it("mirrors at most PORTCULLIS_GATEWAY_MAX_TOOLS, skips invalid names, and says so", async () => {
+    const extra = [...Array.from({ length: 60 }, (_, i) => `bulk_${String(i).padStart(2, "0")}`), "has space", "semi;colon"];
+    const upstream = await own(4537, { extraTools: extra });
+    const added = await addUpstreamServer({ name: "crowded", url: upstream.url }, CLI_CONTEXT);
+    expect(added.held).toHaveLength(50);
+    expect(added.skipped).toEqual(expect.arrayContaining(['"has space": not a valid tool name', '"semi;colon": not a valid tool name', "more than 50 tools: the rest were not mirrored (PORTCULLIS_GATEWAY_MAX_TOOLS)"]));
+    expect(await db().tool.count({ where: { serverName: "crowded" } })).toBe(50);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { kind: "server.added" }, orderBy: { seq: "desc" } });
+    expect((event.detail as { skipped: string[] }).skipped).toHaveLength(3);
+  });
+});
+
 describe("removing a server", () => {
   it("answers 404 at its endpoint, and its tokens stay refused if the name comes back", async () => {
     const { token } = await tokenFor("keyed", ["server:keyed"]);
