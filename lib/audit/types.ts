@@ -46,6 +46,7 @@ export const AUDIT_KINDS = [
   "throttle.summary",
   "maintenance.swept",
   "server.added",
+  "server.updated",
   "server.removed",
   "server.refreshed",
   "server.refresh_failed",

@@ -11,6 +11,7 @@ import { handleGatewayRequest } from "@/lib/gateway/handle-gateway-request";
 import { refreshUpstreamServer } from "@/lib/gateway/refresh-upstream-server";
 import { removeUpstreamServer } from "@/lib/gateway/remove-upstream-server";
 import { serveGatewayResourceMetadata } from "@/lib/gateway/serve-gateway-resource-metadata";
+import { updateUpstreamServer } from "@/lib/gateway/update-upstream-server";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { createRole } from "@/lib/roles/create-role";
 import { setRoleScopes } from "@/lib/roles/set-role-scopes";
@@ -263,5 +264,21 @@ describe("removing a server", () => {
     const again = await rpc("keyed", token, "tools/list", {});
     expect(again.status).toBe(401);
     expect(again.headers.get("www-authenticate")).toContain("revoked");
+  });
+});
+
+describe("changing a server", () => {
+  it("replaces its credential from the next call, and only for someone holding servers:write", async () => {
+    const { token } = await tokenFor("keyed", ["server:keyed"]);
+    expect(await failure(updateUpstreamServer("keyed", { description: "x" }, { actor: `user:${userId}` }))).toEqual({ code: "forbidden", message: "This needs the servers:write scope" });
+    await updateUpstreamServer("keyed", { auth: { kind: "header", header: { name: "X-Api-Key", value: "wrong-key" } } }, CLI_CONTEXT);
+    const refused = await rpc("keyed", token, "tools/call", { name: "greet", arguments: { name: "Al" } });
+    expect(refused.status).toBe(502);
+    expect(JSON.stringify(await refused.json())).toContain("refused Portcullis's credential");
+    await updateUpstreamServer("keyed", { auth: { kind: "header", header: { name: "X-Api-Key", value: API_KEY } } }, CLI_CONTEXT);
+    expect((await rpc("keyed", token, "tools/call", { name: "greet", arguments: { name: "Al" } })).status).toBe(200);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { kind: "server.updated" }, orderBy: { seq: "desc" } });
+    expect(event.reason).toBe("upstream server keyed changed: credential");
+    expect(JSON.stringify(event.detail)).not.toContain(API_KEY);
   });
 });
