@@ -210,7 +210,7 @@ describe("tool pinning", () => {
 });
 
 describe("upstream failures are clear JSON-RPC errors, recorded", () => {
-  it("times out (504), refuses garbage (502) and oversized answers (502), relays tool errors, and 503 when unreachable", async () => {
+  it("times out (504), refuses garbage (502) and oversized answers (502), ends a call whose upstream dies mid-stream (503), relays tool errors, and 503 when unreachable", async () => {
     const upstream = running.find((u) => u.url.includes(":4536"))! as Awaited<ReturnType<typeof own>>;
     upstream.options.slowMs = 4000;
     upstream.options.oversizedBytes = 400_000;
@@ -223,11 +223,14 @@ describe("upstream failures are clear JSON-RPC errors, recorded", () => {
     const huge = await rpc("flaky", token, "tools/call", { name: "huge", arguments: {} });
     expect(huge.status).toBe(502);
     expect(JSON.stringify(await huge.json())).toContain("more than 200000 bytes");
+    const dies = await rpc("flaky", token, "tools/call", { name: "dies", arguments: {} });
+    expect(dies.status).toBe(503);
+    expect(JSON.stringify(await dies.json())).toContain("closed the connection in the middle of its answer");
     const fails = await rpc("flaky", token, "tools/call", { name: "fails", arguments: {} });
     expect(fails.status).toBe(200);
     expect(((await fails.json()) as { result: { isError: boolean } }).result.isError).toBe(true);
     const outcomes = (await db().auditEvent.findMany({ where: { kind: "gateway.call", tool: { startsWith: "flaky." } }, orderBy: { seq: "asc" } })).map((e) => (e.detail as { outcome: string }).outcome);
-    expect(outcomes).toEqual(["timeout", "bad_response", "too_large", "tool_error"]);
+    expect(outcomes).toEqual(["timeout", "bad_response", "too_large", "unreachable", "tool_error"]);
 
     await upstream.stop();
     const down = await rpc("flaky", token, "tools/call", { name: "greet", arguments: { name: "Dee" } });
