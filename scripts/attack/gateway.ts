@@ -163,7 +163,9 @@ export function attacks({ fx }: AttackDeps): AttackArea {
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "resources/list", params: {} }),
         });
         expectJsonRpcError(reply, 403, -32011);
-        demand((reply.headers.get("www-authenticate") ?? "").includes('error="insufficient_scope", scope="server:plain"'), `no step-up challenge: ${reply.headers.get("www-authenticate")}`);
+        const challenge = reply.headers.get("www-authenticate") ?? "";
+        // A 2025-era request is challenged with what the token holds plus what is missing (MCP 2025-11-25 step-up).
+        demand(challenge.includes('error="insufficient_scope"') && /scope="[^"]*\bserver:plain\b[^"]*"/.test(challenge) && challenge.includes("/.well-known/oauth-protected-resource/mcp/plain"), `no step-up challenge for server:plain: ${challenge}`);
         demand(running.seen.length === before, "the refused request reached the upstream");
       }),
       attack("call a tool whose definition changed upstream (rug pull)", "403 awaiting review, not forwarded", async () => {
