@@ -7,6 +7,7 @@ import { acceptToolsAction } from "@/lib/actions/servers/accept-tools";
 import { refreshServerAction } from "@/lib/actions/servers/refresh-server";
 import { removeServerAction } from "@/lib/actions/servers/remove-server";
 import { testServerAction } from "@/lib/actions/servers/test-server";
+import { updateServerAction } from "@/lib/actions/servers/update-server";
 
 /** Test connection, refresh the mirror, and (for servers:write) remove, for one server. */
 export function ServerActions({ name, canWrite }: { name: string; canWrite: boolean }) {
@@ -42,6 +43,26 @@ export function ServerActions({ name, canWrite }: { name: string; canWrite: bool
         </>
       ) : null}
     </div>
+  );
+}
+
+/** Edits a server's URL and description, and can replace its static header (the old value is never shown). */
+export function EditServerForm({ name, url, description }: { name: string; url: string; description: string }) {
+  return (
+    <details className="text-sm">
+      <summary className="cursor-pointer text-brand-700">Edit</summary>
+      <ActionForm action={updateServerAction} aria-label={`Edit ${name}`} className="mt-3 grid gap-3 sm:grid-cols-3">
+        {(pending) => (
+          <>
+            <input type="hidden" name="name" value={name} />
+            <Input name="url" type="url" defaultValue={url} aria-label="Upstream URL" required />
+            <Input name="description" defaultValue={description} aria-label="Description" maxLength={500} />
+            <Input name="header" type="password" aria-label="Replace static header" placeholder='Replace header: "Name: value"' autoComplete="off" />
+            <Button type="submit" variant="secondary" disabled={pending}>Save</Button>
+          </>
+        )}
+      </ActionForm>
+    </details>
   );
 }
 

@@ -16,6 +16,7 @@ const { values } = parseArgs({
     client: { type: "string" },
     "client-name": { type: "string" },
     grant: { type: "string" },
+    resource: { type: "string" },
   },
 });
 
@@ -28,6 +29,8 @@ try {
     clientId: values.client,
     clientName: values["client-name"],
     grantId: values.grant,
+    // A token for an upstream server's resource (/mcp/<name>): its client is allowed exactly the scopes asked for.
+    ...(values.resource ? { resource: values.resource, allowedScopes: values.scope } : {}),
   });
   process.stdout.write(`${JSON.stringify({ ...issued, userId: user.id })}\n`);
 } finally {

@@ -57,6 +57,7 @@ export const AUDIT_KINDS = [
   "idp.account_linked",
   "assertion_grant.refused",
   "server.added",
+  "server.updated",
   "server.removed",
   "server.refreshed",
   "server.refresh_failed",

@@ -155,6 +155,15 @@ describe("server-everything behind /mcp/everything, with the official SDK client
     const relayed = await db().auditEvent.findMany({ where: { kind: "decision.allow", detail: { path: ["relayedMethod"], equals: "resources/read" } } });
     expect(relayed).toHaveLength(1);
 
+    // A client on MCP 2026-07-28 (the modern, per-request era) is served the same way.
+    const modern = new Client({ name: "gateway-modern", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    await modern.connect(new StreamableHTTPClientTransport(new URL(RESOURCE), { requestInit: { headers: { Authorization: `Bearer ${provider.stored!.access_token}` } }, fetch: route }));
+    expect(modern.getProtocolEra()).toBe("modern");
+    expect((await modern.listTools()).tools.map((t) => t.name)).toContain("get-sum");
+    const modernEcho = await modern.callTool({ name: "echo", arguments: { message: "modern era" } });
+    expect(JSON.stringify(modernEcho.content)).toContain("modern era");
+    await modern.close();
+
     // The token for /mcp/everything is refused at /mcp (another resource).
     const atBuiltin = await handleMcpRequest(
       new Request(`${ISSUER}/mcp`, {

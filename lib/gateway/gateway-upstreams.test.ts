@@ -11,6 +11,7 @@ import { handleGatewayRequest } from "@/lib/gateway/handle-gateway-request";
 import { refreshUpstreamServer } from "@/lib/gateway/refresh-upstream-server";
 import { removeUpstreamServer } from "@/lib/gateway/remove-upstream-server";
 import { serveGatewayResourceMetadata } from "@/lib/gateway/serve-gateway-resource-metadata";
+import { updateUpstreamServer } from "@/lib/gateway/update-upstream-server";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { createRole } from "@/lib/roles/create-role";
 import { setRoleScopes } from "@/lib/roles/set-role-scopes";
@@ -209,7 +210,7 @@ describe("tool pinning", () => {
 });
 
 describe("upstream failures are clear JSON-RPC errors, recorded", () => {
-  it("times out (504), refuses garbage (502) and oversized answers (502), relays tool errors, and 503 when unreachable", async () => {
+  it("times out (504), refuses garbage (502) and oversized answers (502), ends a call whose upstream dies mid-stream (503), relays tool errors, and 503 when unreachable", async () => {
     const upstream = running.find((u) => u.url.includes(":4536"))! as Awaited<ReturnType<typeof own>>;
     upstream.options.slowMs = 4000;
     upstream.options.oversizedBytes = 400_000;
@@ -222,11 +223,14 @@ describe("upstream failures are clear JSON-RPC errors, recorded", () => {
     const huge = await rpc("flaky", token, "tools/call", { name: "huge", arguments: {} });
     expect(huge.status).toBe(502);
     expect(JSON.stringify(await huge.json())).toContain("more than 200000 bytes");
+    const dies = await rpc("flaky", token, "tools/call", { name: "dies", arguments: {} });
+    expect(dies.status).toBe(503);
+    expect(JSON.stringify(await dies.json())).toContain("closed the connection in the middle of its answer");
     const fails = await rpc("flaky", token, "tools/call", { name: "fails", arguments: {} });
     expect(fails.status).toBe(200);
     expect(((await fails.json()) as { result: { isError: boolean } }).result.isError).toBe(true);
     const outcomes = (await db().auditEvent.findMany({ where: { kind: "gateway.call", tool: { startsWith: "flaky." } }, orderBy: { seq: "asc" } })).map((e) => (e.detail as { outcome: string }).outcome);
-    expect(outcomes).toEqual(["timeout", "bad_response", "too_large", "tool_error"]);
+    expect(outcomes).toEqual(["timeout", "bad_response", "too_large", "unreachable", "tool_error"]);
 
     await upstream.stop();
     const down = await rpc("flaky", token, "tools/call", { name: "greet", arguments: { name: "Dee" } });
@@ -235,6 +239,19 @@ describe("upstream failures are clear JSON-RPC errors, recorded", () => {
     const outcome = await db().auditEvent.findFirstOrThrow({ where: { kind: "gateway.call", tool: "flaky.greet" }, orderBy: { seq: "desc" } });
     expect(outcome.seq).toBeGreaterThan(decision.seq);
     expect(outcome.detail).toMatchObject({ outcome: "unreachable", status: 503 });
+  });
+});
+
+describe("an upstream listing too many tools, or badly named ones", () => {
+  it("mirrors at most PORTCULLIS_GATEWAY_MAX_TOOLS, skips invalid names, and says so", async () => {
+    const extra = [...Array.from({ length: 60 }, (_, i) => `bulk_${String(i).padStart(2, "0")}`), "has space", "semi;colon"];
+    const upstream = await own(4537, { extraTools: extra });
+    const added = await addUpstreamServer({ name: "crowded", url: upstream.url }, CLI_CONTEXT);
+    expect(added.held).toHaveLength(50);
+    expect(added.skipped).toEqual(expect.arrayContaining(['"has space": not a valid tool name', '"semi;colon": not a valid tool name', "more than 50 tools: the rest were not mirrored (PORTCULLIS_GATEWAY_MAX_TOOLS)"]));
+    expect(await db().tool.count({ where: { serverName: "crowded" } })).toBe(50);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { kind: "server.added" }, orderBy: { seq: "desc" } });
+    expect((event.detail as { skipped: string[] }).skipped).toHaveLength(3);
   });
 });
 
@@ -250,5 +267,21 @@ describe("removing a server", () => {
     const again = await rpc("keyed", token, "tools/list", {});
     expect(again.status).toBe(401);
     expect(again.headers.get("www-authenticate")).toContain("revoked");
+  });
+});
+
+describe("changing a server", () => {
+  it("replaces its credential from the next call, and only for someone holding servers:write", async () => {
+    const { token } = await tokenFor("keyed", ["server:keyed"]);
+    expect(await failure(updateUpstreamServer("keyed", { description: "x" }, { actor: `user:${userId}` }))).toEqual({ code: "forbidden", message: "This needs the servers:write scope" });
+    await updateUpstreamServer("keyed", { auth: { kind: "header", header: { name: "X-Api-Key", value: "wrong-key" } } }, CLI_CONTEXT);
+    const refused = await rpc("keyed", token, "tools/call", { name: "greet", arguments: { name: "Al" } });
+    expect(refused.status).toBe(502);
+    expect(JSON.stringify(await refused.json())).toContain("refused Portcullis's credential");
+    await updateUpstreamServer("keyed", { auth: { kind: "header", header: { name: "X-Api-Key", value: API_KEY } } }, CLI_CONTEXT);
+    expect((await rpc("keyed", token, "tools/call", { name: "greet", arguments: { name: "Al" } })).status).toBe(200);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { kind: "server.updated" }, orderBy: { seq: "desc" } });
+    expect(event.reason).toBe("upstream server keyed changed: credential");
+    expect(JSON.stringify(event.detail)).not.toContain(API_KEY);
   });
 });

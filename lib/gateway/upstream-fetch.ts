@@ -66,18 +66,35 @@ function limitBody(response: Response, maxBytes: number, name: string, call?: { 
     void response.body.cancel().catch(() => {});
     throw new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
   }
+  const reader = response.body.getReader();
   let seen = 0;
-  const counted = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > maxBytes) {
-          const failure = new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
-          call?.fail(failure);
-          controller.error(failure);
-        } else controller.enqueue(chunk);
-      },
-    }),
-  );
+  // Read by hand rather than piped: an answer that grows too large, or a connection that dies mid-answer, ends the call
+  // it belongs to at once (the SDK's transport would only report the stream error and leave the call waiting).
+  const counted = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        const failure = new UpstreamFailure("unreachable", `${name} closed the connection in the middle of its answer`);
+        call?.fail(failure);
+        controller.error(failure);
+        return;
+      }
+      if (chunk.done) return controller.close();
+      seen += chunk.value.byteLength;
+      if (seen > maxBytes) {
+        const failure = new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
+        call?.fail(failure);
+        controller.error(failure);
+        void reader.cancel().catch(() => {});
+        return;
+      }
+      controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

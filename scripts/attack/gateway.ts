@@ -152,6 +152,22 @@ export function attacks({ fx }: AttackDeps): AttackArea {
         const leaked = running.seen.filter((h) => JSON.stringify(h).includes(token.split(".")[2]) || String(h.authorization ?? "").includes("ey"));
         demand(leaked.length === 0, `the upstream received a Portcullis token: ${JSON.stringify(leaked[0])}`);
       }),
+      attack("resources/list at /mcp/<name> with a token lacking the server's scope", "403 insufficient_scope naming server:<name>, not forwarded", async () => {
+        await server("plain", "plain");
+        const running = await upstream("plain");
+        const token = await tokenFor(`${fx.base}/mcp/plain`, "account:read");
+        const before = running.seen.length;
+        const reply = await send(`${fx.base}/mcp/plain`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "resources/list", params: {} }),
+        });
+        expectJsonRpcError(reply, 403, -32011);
+        const challenge = reply.headers.get("www-authenticate") ?? "";
+        // A 2025-era request is challenged with what the token holds plus what is missing (MCP 2025-11-25 step-up).
+        demand(challenge.includes('error="insufficient_scope"') && /scope="[^"]*\bserver:plain\b[^"]*"/.test(challenge) && challenge.includes("/.well-known/oauth-protected-resource/mcp/plain"), `no step-up challenge for server:plain: ${challenge}`);
+        demand(running.seen.length === before, "the refused request reached the upstream");
+      }),
       attack("call a tool whose definition changed upstream (rug pull)", "403 awaiting review, not forwarded", async () => {
         await server("pinned", "pinned", {}, { greetDescription: "Greets" });
         const running = await upstream("pinned");

@@ -54,6 +54,8 @@ export interface OwnUpstreamOptions {
   /** What a call to these tools does at the HTTP level. */
   slowMs?: number;
   oversizedBytes?: number;
+  /** Start an SSE answer to calls of `dies`, then drop the connection mid-stream. */
+  dieMidStream?: boolean;
   /** Answer every request with a redirect there (which must never be followed). */
   redirectTo?: string;
 }
@@ -71,6 +73,7 @@ export async function startOwnUpstream(port: number, options: OwnUpstreamOptions
       await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 0));
       return { content: [{ type: "text", text: "finally" }] };
     });
+    server.registerTool("dies", { description: "Dies in the middle of its answer" }, async () => ({ content: [] }));
     server.registerTool("garbage", { description: "Answers something that is not MCP" }, async () => ({ content: [] }));
     server.registerTool("huge", { description: "Answers a very large result" }, async () => ({ content: [{ type: "text", text: "x".repeat(options.oversizedBytes ?? 10) }] }));
     server.registerTool("fails", { description: "Reports a tool error" }, async () => ({ content: [{ type: "text", text: "it broke" }], isError: true }));
@@ -91,6 +94,12 @@ export async function startOwnUpstream(port: number, options: OwnUpstreamOptions
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
+    if (body.includes('"dies"') && body.includes("tools/call")) {
+      res.writeHead(200, { "Content-Type": "text/event-stream" });
+      res.write("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"starting\"}}\n\n");
+      setTimeout(() => res.socket?.destroy(), 50);
+      return;
+    }
     if (body.includes('"garbage"') && body.includes("tools/call")) {
       res.writeHead(200, { "Content-Type": "application/json" }).end("this is { not json");
       return;

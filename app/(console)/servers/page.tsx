@@ -1,7 +1,7 @@
 import { Forbidden } from "@/components/console/forbidden";
 import { AddServerForm } from "@/components/servers/add-server-form";
 import { DefinitionDiffView } from "@/components/servers/definition-diff-view";
-import { AcceptToolsButton, ServerActions } from "@/components/servers/server-actions";
+import { AcceptToolsButton, EditServerForm, ServerActions } from "@/components/servers/server-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
@@ -41,6 +41,7 @@ export default async function ServersPage() {
                 {server.description ? <div className="sm:col-span-2"><dt className="text-xs uppercase text-slate-500">Description</dt><dd>{server.description}</dd></div> : null}
               </dl>
               <ServerActions name={server.name} canWrite={canWrite} />
+              {canWrite ? <EditServerForm name={server.name} url={server.url} description={server.description} /> : null}
               <table className="w-full text-left text-sm" data-testid={`server-tools-${server.name}`}>
                 <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
                   <tr><th className="py-2 pr-4 font-medium">Tool</th><th className="py-2 pr-4 font-medium">State</th><th className="py-2 pr-4 font-medium">Requires</th><th className="py-2 font-medium">Description</th></tr>
