@@ -7,7 +7,8 @@ import { auditFilterParams } from "@/lib/audit/audit-filter";
 
 /**
  * The audit page's charts, under the page's filters. The page, which has checked audit:read, starts the query and
- * hands over its promise, so the charts stream in after the table (the panel sits in a Suspense boundary).
+ * hands over its promise, so the charts stream in beside the table (each part sits in its own Suspense boundary): the
+ * decisions over time above it, the top lists below.
  */
 export async function AuditChartsPanel({
   charts: pending,
