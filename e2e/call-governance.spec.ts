@@ -35,7 +35,7 @@ test("an IAM admin restricts a role's use of a tool by its arguments in the cons
   const refused = await callToolOverHttp(token.token, "get_client", { client_id: "payments" });
   expect(refused.status).toBe(403);
   expect(refused.headers.get("www-authenticate")).toBeNull();
-  expect(JSON.stringify(await refused.json())).toContain(`condition \\"args.client_id.startsWith(\\\\\\"team-\\\\\\")\\" false`);
+  expect(((await refused.json()) as { error: { data: Record<string, string> } }).error.data).toMatchObject({ check: "condition", error_description: `condition "args.client_id.startsWith("team-")" false` });
   await client.close();
 
   // Try it: example arguments, and the recorded calls just made.
@@ -79,7 +79,11 @@ test("a developer's sensitive call is held; an approver approves it in the conso
     await expect(item).toContainText(dev.email);
     await expect(item).toContainText("list_roles");
     await item.getByRole("button", { name: "Approve the call to list_roles" }).click();
-    await expect(page.getByText("Request approved. The caller's identical call will now run, once.")).toBeVisible();
+    // Decided, it leaves the queue for the recently decided list.
+    await expect(page.locator(`[data-request="${requestId}"]`)).toHaveCount(0);
+    const decided = page.getByTestId("approvals-decided").getByRole("listitem").filter({ hasText: dev.email });
+    await expect(decided).toContainText("approved");
+    await expect(decided).toContainText(`by ${approver.email}`);
 
     const ran = await client.callTool({ name: "list_roles", arguments: {} });
     expect(ran.isError).toBeFalsy();
