@@ -50,7 +50,8 @@ test("an IAM admin restricts a role's use of a tool by its arguments in the cons
   const cleared = page.getByRole("form", { name: "Remove condition" });
   page.once("dialog", (dialog) => dialog.accept());
   await cleared.getByRole("button", { name: "Remove condition" }).click();
-  await expect(page.getByText(`Removed: ${role} may use get_client without a condition.`)).toBeVisible();
+  // Removed, the editor shows the permission as unconditional again.
+  await expect(page.getByRole("heading", { name: "No condition: the role's permission is unconditional" })).toBeVisible();
 });
 
 test("a developer's sensitive call is held; an approver approves it in the console; the retried call runs once", async ({ browser }) => {

@@ -20,7 +20,11 @@ export interface HeldCall {
   details: Record<string, unknown>;
 }
 
-export type ToolCallAuthorization = { allowed: true; decision: Decision; held?: HeldCall } | { allowed: false; response: Response };
+/**
+ * A held call is `allowed: false` — a pipeline that knows nothing of approvals answers `response` (the held tool result
+ * as plain JSON-RPC) and never runs or forwards the call; `/mcp` serves `held` through the SDK instead.
+ */
+export type ToolCallAuthorization = { allowed: true; decision: Decision } | { allowed: false; response: Response; held?: HeldCall };
 
 /**
  * Decides a `tools/call` with the current policy (DESIGN §1) and records the decision durably before anything runs.
@@ -90,7 +94,10 @@ export async function authorizeToolCall(
       }),
     };
   }
-  if (held) return { allowed: true, decision, held };
+  if (held) {
+    const result = { content: [{ type: "text", text: held.message }], structuredContent: held.details, isError: true };
+    return { allowed: false, held, response: Response.json({ jsonrpc: "2.0", id: call.id, result }) };
+  }
   if (decision.allow) {
     noteUsage(caller.clientId, caller.grantId);
     return { allowed: true, decision };

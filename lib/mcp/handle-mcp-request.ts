@@ -129,9 +129,10 @@ async function serve(request: Request, origin: string | null, known: Known): Pro
   };
   if (message.toolCall) {
     const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided);
-    if (!authorization.allowed) return authorization.response;
-    scope.allowed = authorization.decision;
-    scope.held = authorization.held;
+    if (authorization.allowed) scope.allowed = authorization.decision;
+    // A call held for approval is answered by the SDK (the era's result shape), with the held result; nothing runs.
+    else if (authorization.held) scope.held = authorization.held;
+    else return authorization.response;
   }
   return serveWithSdk(request, message.message, scope, revision.revision.era);
 }
