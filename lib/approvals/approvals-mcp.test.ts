@@ -22,6 +22,7 @@ let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let client: Client;
 let aliceId: string;
 let realClientId: string;
+let aliceToken: string;
 const as = (userId: string) => ({ actor: `user:${userId}`, ip: null, requestId: null });
 let bobId: string;
 let carolId: string;
@@ -35,6 +36,7 @@ beforeAll(async () => {
   carolId = (await createUser({ email: "appr-carol@example.test", name: "Carol", roles: ["editor"] }, CLI_CONTEXT)).id;
   const issued = await issueTestToken({ userId: aliceId, scopes: ["clients:read", "clients:write"] });
   realClientId = issued.clientId;
+  aliceToken = issued.token;
   await setToolApproval("get_client", ["access_reviewer"], 900, CLI_CONTEXT);
   client = new Client({ name: "approvals", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
   await client.connect(
@@ -115,5 +117,16 @@ describe("a call to an approval-required tool", () => {
     expect(await db().approvalRequest.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "void" });
     expect(await db().auditEvent.count({ where: { kind: "approval.voided" } })).toBe(1);
     expect((await verifyAuditChain(db())).ok).toBe(true);
+  });
+
+  it("is refused, never run nor forwarded, by a pipeline that knows nothing of approvals", async () => {
+    const { authenticateBearer } = await import("@/lib/mcp/authenticate-bearer");
+    const { authorizeToolCall } = await import("@/lib/mcp/authorize-tool-call");
+    const auth = await authenticateBearer(new Request(RESOURCE, { method: "POST", headers: { Authorization: `Bearer ${aliceToken}` } }));
+    if (!auth.ok) throw new Error(auth.reason);
+    const outcome = await authorizeToolCall(auth.caller, auth.snapshot, { id: 9, name: "get_client", args: { client_id: "fresh" } }, { ip: null, requestId: null });
+    expect(outcome.allowed).toBe(false);
+    if (outcome.allowed) return;
+    expect(await outcome.response.json()).toMatchObject({ jsonrpc: "2.0", id: 9, result: { isError: true, structuredContent: { status: "pending" } } });
   });
 });

@@ -43,6 +43,6 @@ export async function listApprovals(database: Db, options: { status?: "pending" 
     status: r.status === "pending" && r.expiresAt <= new Date() ? "expired" : r.status,
     requestedAt: r.requestedAt,
     expiresAt: r.expiresAt,
-    decidedBy: r.decidedBy,
+    decidedBy: r.decidedBy?.startsWith("user:") ? (snapshot.users.get(r.decidedBy.slice(5))?.email ?? r.decidedBy) : r.decidedBy,
   }));
 }

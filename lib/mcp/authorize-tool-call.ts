@@ -25,7 +25,11 @@ export function heldCallResult(held: HeldCall): { content: Array<{ type: "text";
   return { content: [{ type: "text", text: held.message }], structuredContent: held.details, isError: true };
 }
 
-export type ToolCallAuthorization = { allowed: true; decision: Decision; held?: HeldCall } | { allowed: false; response: Response };
+/**
+ * A held call is `allowed: false` — a pipeline that knows nothing of approvals answers `response` (the held tool result
+ * as plain JSON-RPC) and never runs or forwards the call; `/mcp` serves `held` through the SDK instead.
+ */
+export type ToolCallAuthorization = { allowed: true; decision: Decision } | { allowed: false; response: Response; held?: HeldCall };
 
 /** How a resource names and serves its tools: /mcp its built-in ones, /mcp/<server> an upstream's (lib/gateway). */
 export interface ToolCallTarget {
@@ -112,7 +116,9 @@ export async function authorizeToolCall(
       }),
     };
   }
-  if (held) return { allowed: true, decision, held };
+  if (held) {
+    return { allowed: false, held, response: Response.json({ jsonrpc: "2.0", id: call.id, result: heldCallResult(held) }) };
+  }
   if (decision.allow) {
     noteUsage(caller.clientId, caller.grantId);
     return { allowed: true, decision };

@@ -183,15 +183,18 @@ async function serve(request: Request, origin: string | null, known: Known, reso
   if (message.toolCall) {
     const target = resource.tools ? { ...resource.tools, resourceMetadata: resource.metadataUrl, detail: { ...resource.tools.detail, ...resource.auditDetail } } : undefined;
     const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target);
-    if (!authorization.allowed) return authorization.response;
-    scope.allowed = authorization.decision;
-    // A call held for a second person's approval does not run here, nor is it forwarded upstream.
-    scope.held = authorization.held;
-    if (resource.forward && !authorization.held) {
-      const forwarded = await resource.forward(scope, message.toolCall, message.message, decided);
-      if ("response" in forwarded) return forwarded.response;
-      scope.forwarded = forwarded.result;
+    if (authorization.allowed) {
+      scope.allowed = authorization.decision;
+      if (resource.forward) {
+        const forwarded = await resource.forward(scope, message.toolCall, message.message, decided);
+        if ("response" in forwarded) return forwarded.response;
+        scope.forwarded = forwarded.result;
+      }
     }
+    // A call held for approval is answered by the SDK (the era's result shape), with the held result; nothing runs,
+    // nothing is forwarded upstream.
+    else if (authorization.held) scope.held = authorization.held;
+    else return authorization.response;
   }
   return serveWithSdk(request, message.message, scope, revision.revision.era, resource);
 }

@@ -123,7 +123,7 @@ describe("the hierarchy", () => {
 
   it("lists the tools a role unlocks", async () => {
     await db().tool.create({ data: { name: "list_users", description: "List users", requiredScope: "users:write" } });
-    expect((await getRole(db(), "lead"))!.tools).toEqual([{ name: "list_users", requiredScope: "users:write" }]);
+    expect((await getRole(db(), "lead"))!.tools).toEqual([{ name: "list_users", requiredScope: "users:write", condition: null }]);
     expect((await getRole(db(), "reader"))!.tools).toEqual([]);
     await db().tool.delete({ where: { name: "list_users" } });
   });

@@ -143,7 +143,8 @@ export function attacks({ fx }: AttackDeps): AttackArea {
           const tokens = await fx.freshTokens("account:read");
           const id = heldRequest(await callWhoami(tokens.access_token));
           const { decideApproval } = await import("@/lib/approvals/decide-approval");
-          await decideApproval(id, "approve", { actor: `user:${fx.users.admin.id}`, ip: null, requestId: null });
+          // Approved by the operator (the CLI), who is not the caller.
+          await decideApproval(id, "approve", CLI);
           const changed = await callWhoami(tokens.access_token, { as: "admin" });
           demand(heldRequest(changed) !== id, `a call with other arguments used the approval: ${changed}`);
           const ran = await callWhoami(tokens.access_token);

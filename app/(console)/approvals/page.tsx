@@ -49,7 +49,7 @@ export default async function ApprovalsPage() {
         {recent.length === 0 ? (
           <p className="text-sm text-slate-500">Nothing decided yet.</p>
         ) : (
-          <ul className="space-y-1 text-sm">
+          <ul className="space-y-1 text-sm" data-testid="approvals-decided">
             {recent.map((a) => (
               <li key={a.id} className="flex flex-wrap items-center gap-2">
                 <Badge tone={a.status === "approved" || a.status === "used" ? "brand" : "red"}>{a.status}</Badge>

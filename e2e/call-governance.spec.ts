@@ -1,0 +1,98 @@
+import { expect, test } from "@playwright/test";
+import { createUser, portcullis } from "./support/cli";
+import { errorNotice, navigate, signIn } from "./support/console";
+import { callToolOverHttp, mcpClient } from "./support/mcp";
+import { mintToken } from "./support/tokens";
+
+// Names unique per run, so the journeys can run again on the same data.
+const run = Date.now().toString(36).slice(-5);
+const role = `support_${run}`;
+
+test("an IAM admin restricts a role's use of a tool by its arguments in the console, tries it, and /mcp enforces it", async ({ page }) => {
+  expect(portcullis(["roles", "create", role, "--scope", "clients:read", "--scope", "account:read"]).code).toBe(0);
+  const admin = createUser(["iam_admin"], "admin");
+  const dev = createUser([role], "dev");
+  const token = mintToken({ user: dev.email, scopes: ["clients:read"] });
+  await signIn(page, admin.email, admin.password);
+  await page.goto(`/roles/${role}`);
+  await page.getByTestId("tool-condition-link").filter({ hasText: "add a condition" }).first().waitFor();
+  await page.goto(`/roles/${role}/tools/get_client`);
+  await expect(page.getByTestId("condition-fields")).toContainText("args.client_id");
+
+  // Refused with the position of the problem, then saved.
+  const form = page.getByRole("form", { name: "Condition" });
+  await form.getByLabel("CEL condition").fill(`args.clientid.startsWith("team-")`);
+  await form.getByRole("button", { name: "Save condition" }).click();
+  await expect(errorNotice(page)).toContainText("Condition refused at line 1, column 5: unknown field 'clientid' of args");
+  await form.getByLabel("CEL condition").fill(`args.client_id.startsWith("team-")`);
+  await form.getByRole("button", { name: "Save condition" }).click();
+  await expect(page.getByText(`Saved: ${role} may use get_client only when the condition holds.`)).toBeVisible();
+
+  // The call through /mcp: allowed for matching arguments, a plain 403 naming the condition otherwise.
+  const client = await mcpClient(token.token);
+  const allowed = await client.callTool({ name: "get_client", arguments: { client_id: "team-web" } });
+  expect(JSON.stringify(allowed.content)).toContain("No client has client_id team-web");
+  const refused = await callToolOverHttp(token.token, "get_client", { client_id: "payments" });
+  expect(refused.status).toBe(403);
+  expect(refused.headers.get("www-authenticate")).toBeNull();
+  expect(((await refused.json()) as { error: { data: Record<string, string> } }).error.data).toMatchObject({ check: "condition", error_description: `condition "args.client_id.startsWith("team-")" false` });
+  await client.close();
+
+  // Try it: example arguments, and the recorded calls just made.
+  await page.reload();
+  const trial = page.getByRole("form", { name: "Try a condition" });
+  await trial.getByLabel("Condition to try").fill(`args.client_id == "payments"`);
+  await trial.getByLabel("Example arguments (JSON)").fill(`{"client_id":"team-web"}`);
+  await trial.getByRole("button", { name: "Try it" }).click();
+  await expect(page.getByTestId("condition-trial")).toContainText("would be denied (false)");
+  await expect(page.getByTestId("condition-trial-counts")).toContainText("1 would be allowed, 1 denied");
+
+  const cleared = page.getByRole("form", { name: "Remove condition" });
+  page.once("dialog", (dialog) => dialog.accept());
+  await cleared.getByRole("button", { name: "Remove condition" }).click();
+  // Removed, the editor shows the permission as unconditional again.
+  await expect(page.getByRole("heading", { name: "No condition: the role's permission is unconditional" })).toBeVisible();
+});
+
+test("a developer's sensitive call is held; an approver approves it in the console; the retried call runs once", async ({ browser }) => {
+  const approver = createUser(["access_reviewer"], "approver");
+  const dev = createUser(["reader", "access_reviewer"], "dev");
+  expect(portcullis(["tools", "approval", "list_roles", "--approver-role", "access_reviewer"]).code).toBe(0);
+  try {
+    const token = mintToken({ user: dev.email, scopes: ["policy:read"] });
+    const client = await mcpClient(token.token);
+    const held = await client.callTool({ name: "list_roles", arguments: {} });
+    expect(held.isError).toBe(true);
+    const requestId = (held.structuredContent as { approval_request: string }).approval_request;
+    expect(JSON.stringify(held.content)).toContain(`Approval request ${requestId}`);
+
+    // The caller cannot approve their own call, even holding the approver role.
+    const own = await (await browser.newContext()).newPage();
+    await signIn(own, dev.email, dev.password);
+    await navigate(own, "Approvals");
+    await own.getByRole("form", { name: `Decide request ${requestId}` }).getByRole("button", { name: "Approve the call to list_roles" }).click();
+    await expect(errorNotice(own)).toContainText("You cannot approve or deny your own call");
+
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, approver.email, approver.password);
+    await navigate(page, "Approvals");
+    const item = page.locator(`[data-request="${requestId}"]`);
+    await expect(item).toContainText(dev.email);
+    await expect(item).toContainText("list_roles");
+    await item.getByRole("button", { name: "Approve the call to list_roles" }).click();
+    // Decided, it leaves the queue for the recently decided list.
+    await expect(page.locator(`[data-request="${requestId}"]`)).toHaveCount(0);
+    const decided = page.getByTestId("approvals-decided").getByRole("listitem").filter({ hasText: dev.email });
+    await expect(decided).toContainText("approved");
+    await expect(decided).toContainText(`by ${approver.email}`);
+
+    const ran = await client.callTool({ name: "list_roles", arguments: {} });
+    expect(ran.isError).toBeFalsy();
+    const again = await client.callTool({ name: "list_roles", arguments: {} });
+    expect(again.isError).toBe(true);
+    expect((again.structuredContent as { approval_request: string }).approval_request).not.toBe(requestId);
+    await client.close();
+  } finally {
+    portcullis(["tools", "approval", "list_roles", "--off"]);
+  }
+});
