@@ -13,11 +13,13 @@ import { removeUpstreamServer } from "@/lib/gateway/remove-upstream-server";
 import { serveGatewayResourceMetadata } from "@/lib/gateway/serve-gateway-resource-metadata";
 import { updateUpstreamServer } from "@/lib/gateway/update-upstream-server";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
+import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { createRole } from "@/lib/roles/create-role";
 import { setRoleScopes } from "@/lib/roles/set-role-scopes";
 import { createUser } from "@/lib/users/create-user";
 import { openTestDatabase } from "@/test/support/db";
 import { issueTestToken } from "@/test/support/mcp";
+import { testClient, token } from "@/test/support/oauth";
 import { startOwnUpstream, type OwnUpstreamOptions, type RunningUpstream } from "@/test/support/upstreams";
 
 /**
@@ -283,5 +285,31 @@ describe("changing a server", () => {
     const event = await db().auditEvent.findFirstOrThrow({ where: { kind: "server.updated" }, orderBy: { seq: "desc" } });
     expect(event.reason).toBe("upstream server keyed changed: credential");
     expect(JSON.stringify(event.detail)).not.toContain(API_KEY);
+  });
+});
+
+describe("a service agent (client_credentials)", () => {
+  it("gets a token for an upstream server's resource, calls it there, and that token is refused at /mcp", async () => {
+    const upstream = await own(4547, { authorize: (h) => h["x-api-key"] === API_KEY });
+    await addUpstreamServer({ name: "agentic", url: upstream.url, auth: { kind: "header", header: { name: "X-Api-Key", value: API_KEY } }, acceptAll: true }, CLI_CONTEXT);
+    await createRole({ name: "agentic_service", scopes: ["server:agentic"] }, CLI_CONTEXT);
+    const service = await createUser({ email: "agentic@service.test", name: "Agentic", kind: "service", roles: ["agentic_service"] }, CLI_CONTEXT);
+    const agent = await testClient(
+      { grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_basic" },
+      { scopes: ["server:agentic"], serviceUser: service.email },
+    );
+    const basic: [string, string] = [agent.clientId, agent.clientSecret!];
+
+    const issued = await token({ grant_type: "client_credentials", resource: `${ISSUER}/mcp/agentic` }, { basic });
+    expect(issued).toMatchObject({ status: 200, body: { scope: "server:agentic" } });
+    const accessToken = issued.body.access_token as string;
+    const answer = await rpc("agentic", accessToken, "tools/call", { name: "greet", arguments: { name: "Grace" } });
+    expect(answer.status).toBe(200);
+    expect(JSON.stringify(await answer.json())).toContain("Hello, Grace!");
+    for (const headers of upstream.seen) expect(JSON.stringify(headers)).not.toContain(accessToken);
+
+    // The same agent's token for the gateway endpoint is not one for /mcp, and a resource nobody registered is refused.
+    expect((await handleMcpRequest(new Request(`${ISSUER}/mcp`, { method: "POST", headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }) }))).status).toBe(401);
+    expect(await token({ grant_type: "client_credentials", resource: `${ISSUER}/mcp/nobody` }, { basic })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
   });
 });

@@ -3,6 +3,7 @@ import { topicVersion } from "@/lib/changes/change-versions";
 import type { Client } from "@/lib/clients/find-client";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { resolveProtectedResource } from "@/lib/gateway/resolve-protected-resource";
 import { commitAccessToken, GrantNoLongerLive } from "@/lib/issuance/commit-access-token";
 import { createGrant } from "@/lib/issuance/create-grant";
 import { prepareTokens } from "@/lib/issuance/prepare-tokens";
@@ -10,7 +11,6 @@ import type { IssuedTokens } from "@/lib/issuance/record-tokens";
 import { tokenAuditEvent } from "@/lib/issuance/token-audit-event";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
-import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
@@ -22,20 +22,20 @@ import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-sc
  * Scopes = requested (or the allow-list) ∩ the service identity's roles ∩ the client's allow-list. An MCP client asks
  * for what the resource's challenge or metadata names (MCP 2026-07-28, scope selection strategy: every scope the tools
  * need), so a request is narrowed to what may be granted, and the `scope` in the answer says what was (RFC 6749 §3.3);
- * a request none of whose scopes may be granted is refused. All such tokens of a client live under one grant, so one
- * revocation stops the client. No refresh token (§4.4.3).
+ * a request none of whose scopes may be granted is refused. The token is for the resource the request names (RFC 8707):
+ * `/mcp`, or a registered upstream server's `/mcp/<name>` (DESIGN §10), so a service agent reaches the organisation's
+ * own servers too. All such tokens of a client for one resource live under one grant, so one revocation stops the
+ * client there. No refresh token (§4.4.3).
  */
 export async function issueClientCredentialsToken(
   params: TokenRequestOf<typeof GRANT_TYPES.clientCredentials>,
   client: Client,
   ctx: AuditContext,
 ): Promise<IssuedTokens> {
-  const { mcpResource } = env();
   if (client.tokenEndpointAuthMethod === "none") throw new UnauthorizedClient("client_credentials needs a confidential client.");
   if (!client.serviceUserId) throw new UnauthorizedClient("This client is not bound to a service identity; an administrator must bind one.");
-  if (params.resource !== undefined && !matchesResource(params.resource, mcpResource)) {
-    throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
-  }
+  const resource = await resolveProtectedResource(params.resource);
+  if (!resource) throw new InvalidTarget(`This server issues tokens only for ${env().mcpResource} and its registered MCP servers (${env().issuer}/mcp/<name>).`);
   const snapshot = await policySnapshot();
   const service = snapshot.users.get(client.serviceUserId);
   if (!service || service.disabled) throw new UnauthorizedClient("This client's service identity is disabled.");
@@ -53,8 +53,8 @@ export async function issueClientCredentialsToken(
 
   for (let attempt = 0; ; attempt++) {
     const prepare = async () => {
-      const grantId = await clientCredentialsGrant(client, service.id, mcpResource);
-      return prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource: mcpResource });
+      const grantId = await clientCredentialsGrant(client, service.id, resource);
+      return prepareTokens({ grantId, subject: service.id, clientId: client.id, scopes, resource });
     };
     try {
       return await commitAccessToken(prepare, (issued, grantId) =>
@@ -68,7 +68,7 @@ export async function issueClientCredentialsToken(
     } catch (error) {
       // Revoked between lookup and commit (an admin revoked the client's tokens): a new grant is created once.
       if (!(error instanceof GrantNoLongerLive) || attempt >= 1) throw error;
-      liveGrants.ids.delete(grantKey(client.id, service.id, mcpResource));
+      liveGrants.ids.delete(grantKey(client.id, service.id, resource));
     }
   }
 }
