@@ -12,10 +12,10 @@ import { createRole } from "@/lib/roles/create-role";
 import { setRoleScopes } from "@/lib/roles/set-role-scopes";
 import { assignRole } from "@/lib/users/assign-role";
 import { startOwnUpstream, type OwnUpstreamOptions, type RunningUpstream } from "@/test/support/upstreams";
-import type { AttackDeps } from "./deps";
+import { basic, tokenRequest, type AttackDeps } from "./deps";
 import { pkcePair } from "./fixtures";
 import { attack, demand, type AttackArea } from "./harness";
-import { expectBearerRefusal, expectJsonRpcError, send, type Reply } from "./http";
+import { expectBearerRefusal, expectJsonRpcError, expectOAuthError, send, type Reply } from "./http";
 
 // Upstream servers the cases register run in this process, on the gateway's own test ports.
 const PORTS = { plain: 4541, pinned: 4542, redirecting: 4543, redirectTarget: 4544, doomed: 4545 };
@@ -126,6 +126,11 @@ export function attacks({ fx }: AttackDeps): AttackArea {
         const params = new URLSearchParams({ response_type: "code", client_id: fx.clients.app.id, redirect_uri: fx.clients.app.redirectUri, code_challenge: pkcePair().challenge, code_challenge_method: "S256", state: "gw", resource: `${fx.base}/mcp/not-registered`, scope: "account:read" });
         const reply = await fx.developer.get(`/oauth/authorize?${params}`);
         demand(reply.location && new URL(reply.location, fx.base).searchParams.get("error") === "invalid_target", `not refused with invalid_target: ${reply}`);
+      }),
+      attack("ask for a client_credentials token for an unregistered /mcp/<name>", "400 invalid_target", async () => {
+        const { service } = fx.clients;
+        const reply = await tokenRequest(fx, { grant_type: "client_credentials", resource: `${fx.base}/mcp/not-registered` }, { authorization: basic(service.id, service.secret!) });
+        expectOAuthError(reply, 400, "invalid_target");
       }),
       attack("present a /mcp token at /mcp/<name>", "401 invalid_token (audience)", async () => {
         await server("plain", "plain");
