@@ -3,7 +3,7 @@ import { E2E_BASE_URL } from "./server";
 
 export const MCP_URL = `${E2E_BASE_URL}/mcp`;
 
-/** The protocol revision the journeys speak: modern clients pin it (the 2025-era client is proven in lib/mcp/sdk-auth-flow.test.ts). */
+/** The protocol revision the journeys speak: modern clients pin it (the 2025-era client, SDK v1, is e2e/mcp-legacy-client.spec.ts). */
 export const MODERN_REVISION = "2026-07-28";
 
 /**
