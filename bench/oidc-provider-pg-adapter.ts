@@ -26,7 +26,8 @@ CREATE INDEX IF NOT EXISTS oidc_payloads_uid ON oidc_payloads (uid);
 type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string };
 
 export async function createPostgresAdapter(connectionString: string, poolSize = 10) {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
+  // Connections stay open while idle, as a server's pool does, so each round finds them warm.
+  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 0 });
   await pool.query(SCHEMA);
 
   function row(result: pg.QueryResult<{ payload: Payload; consumed_at: Date | null }>): Payload | undefined {

@@ -121,8 +121,8 @@ function processCpuMicros(pid: number): number {
 
 /**
  * CPU time of the PostgreSQL server processes serving one database (its connections' backends, from
- * pg_stat_activity), µs. Backends that live through a round (the servers' pooled connections) are counted exactly;
- * other work on the same PostgreSQL server is not counted.
+ * pg_stat_activity), µs. Backends that live through a round (the servers' pooled connections) are counted exactly,
+ * and one opened during a round with all its time; other work on the same PostgreSQL server is not counted.
  */
 async function postgresCpuMicros(database: ScratchDatabase): Promise<Map<number, number>> {
   const client = new pg.Client({ connectionString: database.url });
@@ -141,10 +141,10 @@ async function postgresCpuMicros(database: ScratchDatabase): Promise<Map<number,
   return cpu;
 }
 
-/** CPU spent between two readings by the backends present at both. */
+/** CPU spent between two readings: by the backends present at both, and all of it by those that started in between. */
 function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
   let total = 0;
-  for (const [pid, micros] of after) total += micros - (before.get(pid) ?? micros);
+  for (const [pid, micros] of after) total += micros - (before.get(pid) ?? 0);
   return total;
 }
 
