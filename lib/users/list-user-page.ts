@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
-import { userFilterSchema, type UserSummary } from "@/lib/users/list-users";
+import { toUserSummary, USER_SUMMARY_INCLUDE, userFilterSchema, userWhere, type UserSummary } from "@/lib/users/list-users";
 
 export const USER_PAGE_SIZES = [25, 50, 100] as const;
 export const USER_SORT_KEYS = ["email", "name", "lastLogin", "created"] as const;
@@ -47,11 +47,7 @@ function orderBy(query: UserPageQuery): Prisma.UserOrderByWithRelationInput[] {
 
 /** One page of users for the console table: searched, filtered (person or service, role, status), sorted and paged in the database. */
 export async function listUserPage(query: UserPageQuery): Promise<UserPage> {
-  const where: Prisma.UserWhereInput = {};
-  if (query.q) where.OR = [{ email: { contains: query.q, mode: "insensitive" } }, { name: { contains: query.q, mode: "insensitive" } }];
-  if (query.role) where.roles = { some: { role: { name: query.role } } };
-  if (query.status) where.disabledAt = query.status === "disabled" ? { not: null } : null;
-  if (query.kind) where.kind = query.kind;
+  const where = userWhere(query);
   const total = await db().user.count({ where });
   const pages = Math.max(1, Math.ceil(total / query.size));
   const page = Math.min(query.page, pages);
@@ -60,20 +56,10 @@ export async function listUserPage(query: UserPageQuery): Promise<UserPage> {
     orderBy: orderBy(query),
     skip: (page - 1) * query.size,
     take: query.size,
-    include: { roles: { include: { role: { select: { name: true } } } }, _count: { select: { grants: { where: { revokedAt: null } } } } },
+    include: USER_SUMMARY_INCLUDE,
   });
   return {
-    rows: users.map((u) => ({
-      id: u.id,
-      email: u.email,
-      name: u.name,
-      kind: u.kind,
-      disabled: u.disabledAt !== null,
-      roles: u.roles.map((r) => r.role.name).sort(),
-      createdAt: u.createdAt,
-      lastLoginAt: u.lastLoginAt,
-      activeGrants: u._count.grants,
-    })),
+    rows: users.map(toUserSummary),
     total,
     page,
     pages,

@@ -24,7 +24,8 @@ export const userFilterSchema = z.object({
 
 export type UserFilter = z.infer<typeof userFilterSchema>;
 
-export async function listUsers(filter: UserFilter = {}): Promise<UserSummary[]> {
+/** The filters as a query: search by email or name, role, status, person or service. */
+export function userWhere(filter: UserFilter): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput = {};
   if (filter.q) {
     where.OR = [
@@ -35,23 +36,32 @@ export async function listUsers(filter: UserFilter = {}): Promise<UserSummary[]>
   if (filter.role) where.roles = { some: { role: { name: filter.role } } };
   if (filter.status) where.disabledAt = filter.status === "disabled" ? { not: null } : null;
   if (filter.kind) where.kind = filter.kind;
-  const users = await db().user.findMany({
-    where,
-    orderBy: { email: "asc" },
-    include: {
-      roles: { include: { role: { select: { name: true } } } },
-      _count: { select: { grants: { where: { revokedAt: null } } } },
-    },
-  });
-  return users.map((u) => ({
+  return where;
+}
+
+/** What a user row reads besides the user: role names and the number of live grants. */
+export const USER_SUMMARY_INCLUDE = {
+  roles: { include: { role: { select: { name: true } } } },
+  _count: { select: { grants: { where: { revokedAt: null } } } },
+} satisfies Prisma.UserInclude;
+
+type UserWithSummary = Prisma.UserGetPayload<{ include: typeof USER_SUMMARY_INCLUDE }>;
+
+export function toUserSummary(u: UserWithSummary): UserSummary {
+  return {
     id: u.id,
     email: u.email,
     name: u.name,
-    kind: u.kind,
+    kind: u.kind as UserSummary["kind"],
     disabled: u.disabledAt !== null,
     roles: u.roles.map((r) => r.role.name).sort(),
     createdAt: u.createdAt,
     lastLoginAt: u.lastLoginAt,
     activeGrants: u._count.grants,
-  }));
+  };
+}
+
+export async function listUsers(filter: UserFilter = {}): Promise<UserSummary[]> {
+  const users = await db().user.findMany({ where: userWhere(filter), orderBy: { email: "asc" }, include: USER_SUMMARY_INCLUDE });
+  return users.map(toUserSummary);
 }
