@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider, type OAuthDiscoveryState, type StoredOAuthTokens } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
@@ -16,6 +16,7 @@ import { setToolScope } from "@/lib/tools/set-tool-scope";
 import { removeRole } from "@/lib/users/remove-role";
 import { openTestDatabase } from "@/test/support/db";
 import { decideConsent, REDIRECT_URI, testClient, testUser } from "@/test/support/oauth";
+import { RecordingOAuthProvider } from "@/test/support/recording-oauth-provider";
 import { startEverything, type RunningUpstream } from "@/test/support/upstreams";
 
 /**
@@ -53,45 +54,8 @@ async function route(url: string | URL | Request, init?: RequestInit): Promise<R
   return new Response("not found", { status: 404 });
 }
 
-class Provider implements OAuthClientProvider {
-  authorizations: URL[] = [];
-  stored?: StoredOAuthTokens;
-  verifier = "";
-  discovery?: OAuthDiscoveryState;
-  constructor(readonly clientId: string) {}
-  get redirectUrl() {
-    return REDIRECT_URI;
-  }
-  get clientMetadata() {
-    return { client_name: "gateway test", redirect_uris: [REDIRECT_URI] };
-  }
-  clientInformation() {
-    return { client_id: this.clientId };
-  }
-  tokens() {
-    return this.stored;
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.stored = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizations.push(url);
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.discovery = state;
-  }
-  discoveryState() {
-    return this.discovery;
-  }
-}
 
-const transportFor = (provider: Provider) => new StreamableHTTPClientTransport(new URL(RESOURCE), { authProvider: provider, fetch: route });
+const transportFor = (provider: RecordingOAuthProvider) => new StreamableHTTPClientTransport(new URL(RESOURCE), { authProvider: provider, fetch: route });
 const newClient = () => new Client({ name: "gateway-test", version: "1" });
 
 /** The user approves on the consent page (only `choose`n scopes, if given); returns the callback's parameters. */
@@ -107,7 +71,7 @@ describe("server-everything behind /mcp/everything, with the official SDK client
     await createRole({ name: "everything_user", scopes: ["server:everything", "everything:sum"] }, CLI_CONTEXT);
     const user = await testUser(["everything_user"]);
     const { clientId } = await testClient({}, { scopes: ["server:everything", "everything:sum"] });
-    const provider = new Provider(clientId);
+    const provider = new RecordingOAuthProvider(clientId, REDIRECT_URI, "gateway test");
 
     const first = transportFor(provider);
     await expect(newClient().connect(first)).rejects.toBeInstanceOf(UnauthorizedError);

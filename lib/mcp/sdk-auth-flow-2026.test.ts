@@ -1,12 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  Client,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type StoredOAuthTokens,
-} from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
@@ -14,6 +7,7 @@ import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { serveResourceMetadata } from "@/lib/mcp/serve-resource-metadata";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { createUser } from "@/lib/users/create-user";
+import { RecordingOAuthProvider } from "@/test/support/recording-oauth-provider";
 import { openTestDatabase } from "@/test/support/db";
 import { issueTestToken } from "@/test/support/mcp";
 
@@ -77,45 +71,8 @@ async function route(url: string | URL | Request, init?: RequestInit): Promise<R
   return standInAuthorizationServer(request);
 }
 
-class RecordingProvider implements OAuthClientProvider {
-  authorizations: URL[] = [];
-  stored?: StoredOAuthTokens;
-  verifier = "";
-  get redirectUrl() {
-    return "http://127.0.0.1:8977/callback";
-  }
-  get clientMetadata() {
-    return { client_name: "SDK v2 flow test", redirect_uris: [this.redirectUrl] };
-  }
-  clientInformation() {
-    return { client_id: clientId };
-  }
-  tokens() {
-    return this.stored;
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.stored = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizations.push(url);
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  // 2026-07-28 (SEP-2352): the client binds the callback to the authorization server it started with.
-  discovery?: OAuthDiscoveryState;
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.discovery = state;
-  }
-  discoveryState() {
-    return this.discovery;
-  }
-}
 
-const transportFor = (provider: RecordingProvider) => new StreamableHTTPClientTransport(new URL(RESOURCE), { authProvider: provider, fetch: route });
+const transportFor = (provider: RecordingOAuthProvider) => new StreamableHTTPClientTransport(new URL(RESOURCE), { authProvider: provider, fetch: route });
 const modernClient = () => new Client({ name: "sdk-v2", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
 
 function approve(scopes: string[]): string {
@@ -126,7 +83,7 @@ function approve(scopes: string[]): string {
 
 describe("the v2 SDK client on MCP 2026-07-28, OAuth included", () => {
   it("authorizes from the 401 on its discover probe, calls tools on the modern era, and steps up on a 403 by itself", async () => {
-    const provider = new RecordingProvider();
+    const provider = new RecordingOAuthProvider(clientId, "http://127.0.0.1:8977/callback", "SDK v2 flow test");
     const first = transportFor(provider);
     await expect(modernClient().connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
     const initial = provider.authorizations.at(-1)!;
