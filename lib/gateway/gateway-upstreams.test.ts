@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, jwtVerify } from "jose";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setToolApproval } from "@/lib/approvals/set-tool-approval";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
@@ -311,5 +312,28 @@ describe("a service agent (client_credentials)", () => {
     // The same agent's token for the gateway endpoint is not one for /mcp, and a resource nobody registered is refused.
     expect((await handleMcpRequest(new Request(`${ISSUER}/mcp`, { method: "POST", headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }) }))).status).toBe(401);
     expect(await token({ grant_type: "client_credentials", resource: `${ISSUER}/mcp/nobody` }, { basic })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+  });
+});
+
+describe("a call that needs a second person's approval", () => {
+  it("is answered with the held result at /mcp/<name> and never forwarded upstream", async () => {
+    const upstream = await own(4548);
+    await addUpstreamServer({ name: "guarded", url: upstream.url, acceptAll: true }, CLI_CONTEXT);
+    await setToolApproval("guarded.greet", ["iam_admin"], 900, CLI_CONTEXT);
+    const { token } = await tokenFor("guarded", ["server:guarded"]);
+    // Every forwarded call leaves a gateway.call event (its outcome); none may appear for a held one.
+    const forwarded = () => db().auditEvent.count({ where: { kind: "gateway.call" } });
+    const forwardedBefore = await forwarded();
+
+    const answer = await rpc("guarded", token, "tools/call", { name: "greet", arguments: { name: "Eve" } });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { result: { isError: boolean; content: Array<{ text: string }>; structuredContent: { approval_request: string } } };
+    expect(body.result.isError).toBe(true);
+    expect(body.result.content[0].text).toContain("needs a second person's approval");
+    expect(JSON.stringify(body)).not.toContain("Hello, Eve!");
+
+    expect(await forwarded()).toBe(forwardedBefore);
+    const held = await db().auditEvent.findFirstOrThrow({ where: { kind: "decision.deny", tool: "guarded.greet" }, orderBy: { seq: "desc" } });
+    expect(held.detail).toMatchObject({ check: "approval_required", approvalRequest: body.result.structuredContent.approval_request });
   });
 });
