@@ -64,6 +64,7 @@ export const AUDIT_KINDS = [
   "server.tool_held",
   "server.tool_accepted",
   "gateway.call",
+  "gateway.relay",
   "sink.added",
   "sink.removed",
   "sink.tested",

@@ -37,15 +37,17 @@ export function buildGatewayServer(scope: McpRequestScope, serverName: string, r
       .map((d) => d as unknown as Tool)
       .sort((a, b) => a.name.localeCompare(b.name)),
   }));
-  server.setRequestHandler("tools/call", async (request): Promise<CallToolResult> => {
+  server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult> => {
     // Held for a second person's approval (DESIGN §11): not forwarded; the caller is told what next.
     if (scope.held && scope.held.tool === `${prefix}${request.params.name}`) return heldCallResult(scope.held);
     const decision = scope.allowed;
     // Defence in depth: the pipeline decides, records and forwards before the SDK sees the message.
-    if (!decision?.allow || decision.tool !== `${prefix}${request.params.name}` || !scope.forwarded) {
+    if (!decision?.allow || decision.tool !== `${prefix}${request.params.name}` || !(scope.forwarded || scope.live)) {
       throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `The call to ${request.params.name} was not authorized`);
     }
-    return scope.forwarded;
+    // Notifications go out tied to this request, so the transport writes them on its response stream.
+    if (scope.live) return (await scope.live.relay((n) => ctx.mcpReq.notify(n as never))) as CallToolResult;
+    return scope.forwarded!;
   });
   return server;
 }

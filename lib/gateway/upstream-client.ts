@@ -2,6 +2,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { SERVER_INFO } from "@/lib/mcp/server-info";
+import { relayUpstreamMessages, UPSTREAM_CLIENT_CAPABILITIES } from "@/lib/gateway/relay-upstream-messages";
 import { upstreamFetch } from "@/lib/gateway/upstream-fetch";
 import { UpstreamFailure, type UpstreamTarget } from "@/lib/gateway/upstream-target";
 import { processState } from "@/lib/process-state";
@@ -20,7 +21,8 @@ const pool = processState("gateway-upstream-clients", () => new Map<string, Pool
  * `notifications/tools/list_changed`.
  */
 export async function connectUpstream(target: UpstreamTarget, onToolsChanged?: () => void): Promise<Client> {
-  const client = new Client({ name: SERVER_INFO.name, version: SERVER_INFO.version }, { capabilities: {} });
+  const client = new Client({ name: SERVER_INFO.name, version: SERVER_INFO.version }, { capabilities: UPSTREAM_CLIENT_CAPABILITIES });
+  relayUpstreamMessages(client);
   if (onToolsChanged) client.setNotificationHandler("notifications/tools/list_changed", () => onToolsChanged());
   const transport = new StreamableHTTPClientTransport(new URL(target.url), { fetch: upstreamFetch(target) });
   try {

@@ -9,7 +9,18 @@ type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
  * The call a request to the upstream is made for: a failure found while reading its answer (too large) ends that call
  * at once — the SDK's transport would only report it and leave the call waiting for its timeout.
  */
-export const upstreamCall = new AsyncLocalStorage<{ fail(failure: UpstreamFailure): void }>();
+export const upstreamCall = new AsyncLocalStorage<UpstreamCallContext>();
+
+export interface UpstreamCallContext {
+  fail(failure: UpstreamFailure): void;
+  /**
+   * What the upstream sends on this call's own stream besides its answer (lib/gateway/relay-upstream-messages.ts):
+   * a notification tied to the call, to relay to the caller; a request back (sampling, elicitation, roots), answered
+   * by the caller or refused. The SDK dispatches them in the async context of the stream they came on.
+   */
+  notify?(notification: { method: string; params?: Record<string, unknown> }): void;
+  ask?(request: { method: string; params?: Record<string, unknown> }): Promise<Record<string, unknown>>;
+}
 
 /**
  * The fetch the MCP client uses to reach one upstream, and the one place its credential is added:

@@ -21,10 +21,20 @@ export interface McpRequestScope {
   build?: (scope: McpRequestScope) => Server;
   /** An upstream's answer to this request's allowed tool call, already fetched (lib/gateway). */
   forwarded?: CallToolResult;
+  /**
+   * An upstream's call in progress that streams or asks back (lib/gateway): the SDK server relays it over the caller's
+   * SSE response as it happens.
+   */
+  live?: LiveToolCall;
   /** An upstream's answer to this request's allowed resources/* or prompts/* request, already fetched (lib/gateway). */
   relayed?: { method: string; result: Record<string, unknown> };
   /** The call is allowed but held for a second person's approval: it does not run; the caller is told what next. */
   held?: HeldCall;
+}
+
+/** A forwarded call the SDK server relays as it happens: its notifications, then its result (or `input_required`). */
+export interface LiveToolCall {
+  relay(notify: (notification: { method: string; params?: Record<string, unknown> }) => Promise<void>): Promise<Record<string, unknown>>;
 }
 
 // The SDK builds an Ajv instance per Server unless given one; compiling it for every request would dominate the cost.

@@ -13,7 +13,7 @@ import { logger } from "@/lib/logger";
 import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-bearer";
 import { authorizeToolCall, type ToolCallTarget } from "@/lib/mcp/authorize-tool-call";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
-import { buildMcpServer, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
+import { buildMcpServer, type LiveToolCall, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
 import { checkProtocolRevision, type ProtocolEra } from "@/lib/mcp/check-protocol-revision";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
 import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-policy";
@@ -68,7 +68,7 @@ export interface McpResource {
    * Runs an allowed tool call elsewhere (an upstream) after its decision is recorded: the result for the SDK server to
    * relay, or the response to answer with instead (the upstream failed).
    */
-  forward?: (scope: McpRequestScope, call: { id: string | number; name: string }, message: JSONRPCMessage, meta: RequestMeta) => Promise<{ result: CallToolResult } | { response: Response }>;
+  forward?: (scope: McpRequestScope, call: { id: string | number; name: string }, message: JSONRPCMessage, meta: RequestMeta) => Promise<{ result: CallToolResult } | { response: Response } | { live: LiveToolCall }>;
   /**
    * Requests other than tool calls that are decided and then answered elsewhere (an upstream's resources/* and
    * prompts/*): the relayed result, or the response to answer with instead (refused, or the upstream failed).
@@ -188,7 +188,8 @@ async function serve(request: Request, origin: string | null, known: Known, reso
       if (resource.forward) {
         const forwarded = await resource.forward(scope, message.toolCall, message.message, decided);
         if ("response" in forwarded) return forwarded.response;
-        scope.forwarded = forwarded.result;
+        if ("live" in forwarded) scope.live = forwarded.live;
+        else scope.forwarded = forwarded.result;
       }
     }
     // A call held for approval is answered by the SDK (the era's result shape), with the held result; nothing runs,
@@ -308,12 +309,23 @@ async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: Mc
   const authInfo = authInfoFor(scope, resource);
   if (era === "modern") return modern.handler.fetch(request, { authInfo, parsedBody: message });
   // 2025-era: the SDK's stateless idiom (a fresh transport and server per request, no sessions), answering in JSON.
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  // A live upstream call streams its notifications as they happen: SSE for that response only.
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !scope.live });
   const server = (scope.build ?? buildMcpServer)(scope);
   await server.connect(transport);
+  const close = () => void server.close().catch(() => {});
+  let response: Response;
   try {
-    return await transport.handleRequest(request, { parsedBody: message, authInfo });
-  } finally {
-    void server.close().catch(() => {});
+    response = await transport.handleRequest(request, { parsedBody: message, authInfo });
+  } catch (error) {
+    close();
+    throw error;
   }
+  if (!scope.live || !response.body) {
+    close();
+    return response;
+  }
+  // The stream is still being written: the server closes when it ends, or when the caller goes away.
+  request.signal?.addEventListener("abort", close, { once: true });
+  return new Response(response.body.pipeThrough(new TransformStream({ flush: close })), { status: response.status, headers: response.headers });
 }

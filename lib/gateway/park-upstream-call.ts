@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import { processState } from "@/lib/process-state";
+import type { CallEvent, UpstreamToolCall } from "@/lib/gateway/start-upstream-call";
+
+type RequestEvent = Extract<CallEvent, { kind: "request" }>;
+
+/** Who may resume a parked call: the same user, through the same client, for the same tool. */
+export interface ParkBinding {
+  userId: string;
+  clientId: string;
+  tool: string;
+}
+
+interface Parked {
+  call: UpstreamToolCall;
+  binding: ParkBinding;
+  requests: Map<string, RequestEvent>;
+}
+
+const parked = processState("gateway-parked-calls", () => new Map<string, Parked>());
+
+/**
+ * Keeps a call whose upstream asked something back until the caller's next round answers it (MCP 2026-07-28 multi
+ * round-trip: the caller gets `input_required` and retries with `requestState`). The state is an unguessable handle
+ * into this process's memory, bound to the caller; the call's own timeout bounds how long it waits (`onOutcome`).
+ */
+export function parkUpstreamCall(call: UpstreamToolCall, binding: ParkBinding, requests: Map<string, RequestEvent>): string {
+  const state = `pcx_${randomBytes(24).toString("base64url")}`;
+  parked.set(state, { call, binding, requests });
+  return state;
+}
+
+/** The parked call a retry names, if it exists and belongs to this caller and tool; it is no longer parked after. */
+export function resumeUpstreamCall(state: unknown, binding: ParkBinding): Parked | null {
+  if (typeof state !== "string") return null;
+  const entry = parked.get(state);
+  if (!entry) return null;
+  const b = entry.binding;
+  if (b.userId !== binding.userId || b.clientId !== binding.clientId || b.tool !== binding.tool) return null;
+  parked.delete(state);
+  return entry;
+}
+
+/** Unparks a call nobody came back for (its outcome arrived first); true if it was still parked. */
+export function dropParkedCall(state: string): Parked | null {
+  const entry = parked.get(state);
+  if (!entry) return null;
+  parked.delete(state);
+  return entry;
+}
