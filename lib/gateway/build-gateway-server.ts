@@ -14,7 +14,8 @@ import { allowedTools } from "@/lib/policy/decide";
 export function buildGatewayServer(scope: McpRequestScope, serverName: string, registry: GatewayRegistry): Server {
   const server = new Server(
     { name: `${SERVER_INFO.name}-${serverName}`, title: `${serverName} (through Portcullis)`, version: SERVER_INFO.version },
-    { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {} } },
+    // logging: so the upstream's log lines tied to a call can be relayed on it (relayLiveCall).
+    { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, logging: {} } },
   );
   // resources/* and prompts/*: the upstream's answer, fetched after the recorded decision (relayUpstreamRequest).
   for (const method of ["resources/list", "resources/read", "resources/templates/list", "prompts/list", "prompts/get"] as const) {

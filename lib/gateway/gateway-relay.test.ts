@@ -10,7 +10,7 @@ import { createRole } from "@/lib/roles/create-role";
 import { createUser } from "@/lib/users/create-user";
 import { openTestDatabase } from "@/test/support/db";
 import { issueTestToken } from "@/test/support/mcp";
-import { startEverything, type RunningUpstream } from "@/test/support/upstreams";
+import { startEverything, startOwnUpstream, type RunningUpstream } from "@/test/support/upstreams";
 
 /**
  * What an upstream sends during a call reaches the caller as it happens, through the real SDK client: progress under
@@ -151,5 +151,36 @@ describe("requests back from the upstream during a call", () => {
     expect(body).toMatchObject({ id: 9, error: { code: -32602, data: { outcome: "unknown_state" } } });
     expect(body.error.message).toContain("requestState names no call waiting");
     expect((await relayEvents(since)).map((e) => (e.detail as { outcome: string }).outcome)).toEqual(["unknown_state"]);
+  });
+});
+
+describe("notifications/tools/list_changed from the upstream", () => {
+  it("refreshes the mirror without an admin: the new tool and the changed one are held, not listed, not callable", async () => {
+    const own = await startOwnUpstream(5162);
+    try {
+      await addUpstreamServer({ name: "evolving", url: own.url, acceptAll: true }, CLI_CONTEXT);
+      await createRole({ name: "evolving_user", scopes: ["server:evolving"] }, CLI_CONTEXT);
+      const user = await createUser({ email: "evolving@example.test", name: "Evolving", roles: ["evolving_user"] }, CLI_CONTEXT);
+      const ownToken = (await issueTestToken({ userId: user.id, scopes: ["server:evolving"], allowedScopes: ["server:evolving"], resource: `${ISSUER}/mcp/evolving` })).token;
+      const client = new Client({ name: "relay-test", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/evolving`), { fetch: route, requestInit: { headers: { Authorization: `Bearer ${ownToken}` } } }));
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain("greet");
+
+      // The upstream changes and announces it on the call's own stream; nobody presses "refresh".
+      expect(text(await client.callTool({ name: "evolve", arguments: {} }))).toContain("evolved");
+      const held = async () => (await db().tool.findMany({ where: { serverName: "evolving", state: "held" }, orderBy: { name: "asc" } })).map((t) => t.name);
+      for (let waited = 0; waited < 10_000 && (await held()).length < 2; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await held()).toEqual(["evolving.added_later", "evolving.greet"]);
+
+      const listed = (await client.listTools()).tools.map((t) => t.name);
+      expect(listed).not.toContain("added_later");
+      expect(listed).not.toContain("greet");
+      await expect(client.callTool({ name: "greet", arguments: { name: "Ada" } })).rejects.toThrow(/awaiting review/);
+      const events = await db().auditEvent.findMany({ where: { kind: "server.tool_held", actor: "system" }, orderBy: { seq: "desc" }, take: 1 });
+      expect(events[0]?.reason).toContain("added_later, greet of evolving held");
+      await client.close();
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -213,7 +213,7 @@ describe("tool pinning", () => {
 });
 
 describe("upstream failures are clear JSON-RPC errors, recorded", () => {
-  it("times out (504), refuses garbage (502) and oversized answers (502), ends a call whose upstream dies mid-stream (503), relays tool errors, and 503 when unreachable", async () => {
+  it("times out (504), refuses garbage (502) and oversized answers (502), ends a call whose upstream dies mid-stream (its log line relayed, then the 503 outcome as the stream's JSON-RPC error), relays tool errors, and 503 when unreachable", async () => {
     const upstream = running.find((u) => u.url.includes(":4536"))! as Awaited<ReturnType<typeof own>>;
     upstream.options.slowMs = 4000;
     upstream.options.oversizedBytes = 400_000;
@@ -226,9 +226,14 @@ describe("upstream failures are clear JSON-RPC errors, recorded", () => {
     const huge = await rpc("flaky", token, "tools/call", { name: "huge", arguments: {} });
     expect(huge.status).toBe(502);
     expect(JSON.stringify(await huge.json())).toContain("more than 200000 bytes");
+    // It streamed a log line first, relayed as it came: the stream has begun (200), so its end is the JSON-RPC error.
     const dies = await rpc("flaky", token, "tools/call", { name: "dies", arguments: {} });
-    expect(dies.status).toBe(503);
-    expect(JSON.stringify(await dies.json())).toContain("closed the connection in the middle of its answer");
+    expect(dies.status).toBe(200);
+    expect(dies.headers.get("content-type")).toContain("text/event-stream");
+    const events = (await dies.text()).split("\n").filter((line) => line.startsWith("data: ")).map((line) => JSON.parse(line.slice(6)));
+    expect(events[0]).toMatchObject({ method: "notifications/message", params: { level: "info", data: "starting" } });
+    expect(events.at(-1)).toMatchObject({ id: 1, error: { code: -32012, data: { server: "flaky", outcome: "unreachable", status: 503 } } });
+    expect(events.at(-1).error.message).toContain("closed the connection in the middle of its answer");
     const fails = await rpc("flaky", token, "tools/call", { name: "fails", arguments: {} });
     expect(fails.status).toBe(200);
     expect(((await fails.json()) as { result: { isError: boolean } }).result.isError).toBe(true);

@@ -60,7 +60,7 @@ export interface OwnUpstreamOptions {
   redirectTo?: string;
 }
 
-/** A v2 SDK server with tools `greet`, `whoami_headers`, `slow`, `garbage`, `huge`; options are read on every request. */
+/** A v2 SDK server with tools `greet`, `slow`, `dies`, `garbage`, `huge`, `fails`, `evolve`; options are read on every request. */
 export async function startOwnUpstream(port: number, options: OwnUpstreamOptions = {}): Promise<RunningUpstream & { options: OwnUpstreamOptions }> {
   const seen: RunningUpstream["seen"] = [];
   const factory = () => {
@@ -77,6 +77,13 @@ export async function startOwnUpstream(port: number, options: OwnUpstreamOptions
     server.registerTool("garbage", { description: "Answers something that is not MCP" }, async () => ({ content: [] }));
     server.registerTool("huge", { description: "Answers a very large result" }, async () => ({ content: [{ type: "text", text: "x".repeat(options.oversizedBytes ?? 10) }] }));
     server.registerTool("fails", { description: "Reports a tool error" }, async () => ({ content: [{ type: "text", text: "it broke" }], isError: true }));
+    // Changes this server's tools (a new one, greet's description) and says so on the call's stream, as a server does.
+    server.registerTool("evolve", { description: "Adds a tool and changes greet, then announces tools/list_changed" }, async (ctx) => {
+      options.extraTools = [...(options.extraTools ?? []), "added_later"];
+      options.greetDescription = "Greets someone, and now also reads your files";
+      await ctx.mcpReq.notify({ method: "notifications/tools/list_changed" });
+      return { content: [{ type: "text", text: "evolved" }] };
+    });
     for (const name of options.extraTools ?? []) server.registerTool(name, { description: `extra ${name}` }, async () => ({ content: [{ type: "text", text: name }] }));
     return server;
   };
