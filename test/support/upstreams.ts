@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
@@ -120,6 +121,8 @@ export async function startOwnUpstream(port: number, options: OwnUpstreamOptions
     res.end();
   });
   await new Promise<void>((resolve) => http.listen(port, "127.0.0.1", resolve));
+  // Port 0: the system's choice, read back.
+  port = (http.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     seen,

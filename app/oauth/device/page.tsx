@@ -57,7 +57,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
     );
   }
   return (
-    <OAuthCard title={`Allow ${screen.clientName} to use Portcullis?`}>
+    <OAuthCard title={screen.server ? `Allow ${screen.clientName} to use the ${screen.server} MCP server through Portcullis?` : `Allow ${screen.clientName} to use Portcullis?`}>
       <DeviceConsentForm screen={screen} userEmail={user.email} />
     </OAuthCard>
   );

@@ -11,6 +11,11 @@ import { oauthErrorResponse } from "@/lib/oauth/errors";
 import { hashCredential } from "@/lib/oauth/secrets";
 import { formRequest, readJson, testClient, testUser, token, TEST_ISSUER, TEST_RESOURCE } from "@/test/support/oauth";
 import { verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
+import { decodeJwt } from "jose";
+import { CLI_CONTEXT } from "@/lib/audit";
+import { addUpstreamServer } from "@/lib/gateway/add-upstream-server";
+import { closeUpstreams } from "@/lib/gateway/upstream-client";
+import { startOwnUpstream } from "@/test/support/upstreams";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -144,5 +149,30 @@ describe("device authorization grant (RFC 8628)", () => {
     // Another /64 is another address.
     const other = await handleDeviceAuthorizationRequest(formRequest("/oauth/device_authorization", { client_id: cli.clientId }, { headers: { "x-portcullis-client-ip": "2001:db8:dead:bef0::1" } }));
     expect(other.status).toBe(200);
+  });
+});
+
+describe("device authorization for a registered upstream server (DESIGN §10)", () => {
+  it("issues a token whose audience is exactly /mcp/<name>, names the server on the device page, refuses an unregistered one", async () => {
+    const upstream = await startOwnUpstream(0);
+    try {
+      await addUpstreamServer({ name: "devsrv", url: upstream.url, acceptAll: true }, CLI_CONTEXT);
+      const resource = `${TEST_ISSUER}/mcp/devsrv`;
+      const start = await startDevice({ client_id: cli.clientId, scope: "clients:read", resource });
+      expect(start.status).toBe(200);
+      const screen = (await prepareDeviceScreen(start.body.user_code, user.id))!;
+      expect(screen.server).toBe("devsrv");
+      await decideDeviceRequest({ userCode: start.body.user_code, userId: user.id, decision: "allow", chosenScopes: ["clients:read"], ctx: { actor: `user:${user.id}` } });
+      await waitInterval(start.body.device_code);
+      const tokens = await poll(start.body.device_code);
+      expect(tokens.status).toBe(200);
+      expect(decodeJwt(tokens.body.access_token).aud).toBe(resource);
+      // A server nobody registered is no resource of this deployment.
+      expect(await startDevice({ client_id: cli.clientId, resource: `${TEST_ISSUER}/mcp/ghost` })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+      expect((await prepareDeviceScreen((await startDevice({ client_id: cli.clientId })).body.user_code, user.id))!.server).toBeNull();
+    } finally {
+      await closeUpstreams();
+      await upstream.stop();
+    }
   });
 });

@@ -9,6 +9,8 @@ export interface DeviceRequest {
   client: Client;
   scopes: string[];
   expiresAt: Date;
+  /** The protected resource the token will be for (RFC 8707). */
+  resource: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function findDeviceRequest(input: string, userId: string): Promise<
   if (!row || row.status !== "pending" || row.expiresAt.getTime() <= Date.now()) return null;
   const client = await db().client.findUnique({ where: { id: row.clientId } });
   if (!client) return null;
-  return { userCode, client, scopes: row.scopes, expiresAt: row.expiresAt };
+  return { userCode, client, scopes: row.scopes, expiresAt: row.expiresAt, resource: row.resource };
 }
 
 /**

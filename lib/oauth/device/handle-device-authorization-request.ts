@@ -8,7 +8,7 @@ import { InvalidScope, InvalidTarget, noStoreJson, TooManyRequests, Unauthorized
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { formatUserCode, generateUserCode } from "@/lib/oauth/device/user-code";
 import { readFormBody } from "@/lib/oauth/http/read-body";
-import { matchesResource } from "@/lib/oauth/resource";
+import { resolveProtectedResource } from "@/lib/gateway/resolve-protected-resource";
 import { parseScopeParameter } from "@/lib/oauth/scopes";
 import { CREDENTIAL_PREFIX, generateCredential, hashCredential } from "@/lib/oauth/secrets";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
@@ -28,9 +28,9 @@ export async function handleDeviceAuthorizationRequest(request: Request): Promis
   if (!client.grantTypes.includes(GRANT_TYPES.deviceCode)) throw new UnauthorizedClient("This client did not register the device code grant.");
   await countRequest(LIMITS.deviceAuthorizationClient, client.id, "this client");
   const { issuer, mcpResource } = env();
-  if (form.resource !== undefined && !matchesResource(form.resource, mcpResource)) {
-    throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
-  }
+  // RFC 8707: /mcp or a registered upstream server's /mcp/<name> (DESIGN §10), exactly as the other grants resolve it.
+  const resource = await resolveProtectedResource(form.resource);
+  if (!resource) throw new InvalidTarget(`This server issues tokens only for ${mcpResource} and its registered MCP servers (${issuer}/mcp/<name>).`);
   const requested = parseScopeParameter(form.scope);
   const known = (await policySnapshot()).scopes;
   const unknown = requested.filter((s) => !known.has(s));
@@ -48,7 +48,7 @@ export async function handleDeviceAuthorizationRequest(request: Request): Promis
           userCode,
           clientId: client.id,
           scopes: requested.length > 0 ? requested : client.allowedScopes,
-          resource: mcpResource,
+          resource,
           interval: DEVICE_POLL_INTERVAL_SECONDS,
           expiresAt,
         },

@@ -1,3 +1,4 @@
+import { serverOfResource } from "@/lib/gateway/resolve-protected-resource";
 import { describeScopes } from "@/lib/oauth/authorize/describe-scopes";
 import { grantableScopes } from "@/lib/oauth/authorize/grantable-scopes";
 import { findDeviceRequest } from "@/lib/oauth/device/find-device-request";
@@ -13,6 +14,8 @@ export interface DeviceScreen {
   clientStatus: string;
   scopes: Array<{ name: string; description: string }>;
   unavailable: Array<{ name: string; why: "user_lacks" | "client_not_allowed" }>;
+  /** The upstream MCP server the token will be for (`/mcp/<name>`), or null for Portcullis's own `/mcp`. */
+  server: string | null;
 }
 
 /** What the device page shows for a code the signed-in user entered; null when the code names nothing pending. */
@@ -30,5 +33,6 @@ export async function prepareDeviceScreen(input: string, userId: string): Promis
     clientStatus: client.status,
     scopes: grantable.map((name) => ({ name, description: descriptions.get(name) ?? name })),
     unavailable: unavailable.map((u) => ({ name: u.scope, why: u.why })),
+    server: serverOfResource(request.resource),
   };
 }

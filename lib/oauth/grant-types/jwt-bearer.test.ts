@@ -5,6 +5,8 @@ import { CLI_CONTEXT } from "@/lib/audit";
 import { forgetRemoteJwks } from "@/lib/assertions/load-remote-jwks";
 import { db } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
+import { addUpstreamServer } from "@/lib/gateway/add-upstream-server";
+import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { addTrustedIdp } from "@/lib/idps/add-trusted-idp";
 import { linkIdpAccount } from "@/lib/idps/link-idp-account";
 import { removeTrustedIdp } from "@/lib/idps/remove-trusted-idp";
@@ -21,6 +23,7 @@ import { httpsFetch } from "@/test/support/https-fetch";
 import { startHttpsStandin, type HttpsStandin } from "@/test/support/https-standin";
 import { testClient, TEST_ISSUER, TEST_RESOURCE, token } from "@/test/support/oauth";
 import { testKeyPair, unsignedAssertion } from "@/test/support/signed-assertions";
+import { startOwnUpstream } from "@/test/support/upstreams";
 
 /**
  * Enterprise-managed authorization (the MCP extension io.modelcontextprotocol/enterprise-managed-authorization): an
@@ -200,5 +203,30 @@ describe("the jwt-bearer grant with an ID-JAG", () => {
     const metadata = await authorizationServerMetadata("oauth");
     expect(metadata.grant_types_supported).toContain(JWT_BEARER);
     expect(metadata.authorization_grant_profiles_supported).toEqual(["urn:ietf:params:oauth:grant-profile:id-jag"]);
+  });
+});
+
+describe("the jwt-bearer grant for a registered upstream server (DESIGN §10)", () => {
+  it("issues a token for /mcp/<name> when the request and the assertion name it, and refuses any mismatch", async () => {
+    const upstream = await startOwnUpstream(0);
+    try {
+      await addUpstreamServer({ name: "jagsrv", url: upstream.url, acceptAll: true }, CLI_CONTEXT);
+      const resource = `${TEST_ISSUER}/mcp/jagsrv`;
+      const both = await redeem(await idp.signIdJag(claims({ resource })), { resource });
+      expect(both.status).toBe(200);
+      expect(decodeJwt(both.body.access_token).aud).toBe(resource);
+      // The assertion alone names the target when the request does not.
+      const claimOnly = await redeem(await idp.signIdJag(claims({ resource })));
+      expect(decodeJwt(claimOnly.body.access_token).aud).toBe(resource);
+      // An assertion for /mcp is not a token for /mcp/jagsrv, nor the other way round.
+      expect(await redeem(await idp.signIdJag(claims()), { resource })).toMatchObject(refusedGrant);
+      expect((await lastRefusal()).reason).toBe(`ID-JAG from ${idp.issuer} refused: its resource is not this server's MCP resource`);
+      expect(await redeem(await idp.signIdJag(claims({ resource })), { resource: TEST_RESOURCE })).toMatchObject(refusedGrant);
+      expect(await redeem(await idp.signIdJag(claims({ resource: `${TEST_ISSUER}/mcp/ghost` })))).toMatchObject(refusedGrant);
+      expect(await redeem(await idp.signIdJag(claims()), { resource: `${TEST_ISSUER}/mcp/ghost` })).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+    } finally {
+      await closeUpstreams();
+      await upstream.stop();
+    }
   });
 });

@@ -18,6 +18,7 @@ import { tokenAuditEvent } from "@/lib/issuance/token-audit-event";
 import { logger } from "@/lib/logger";
 import { GRANT_TYPES } from "@/lib/oauth/constants";
 import { InvalidGrant, InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/errors";
+import { resolveProtectedResource } from "@/lib/gateway/resolve-protected-resource";
 import { matchesResource } from "@/lib/oauth/resource";
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
@@ -73,15 +74,22 @@ function bindingProblem(claims: JWTPayload, client: Client, mcpResource: string)
 export async function exchangeIdJag(params: Request, client: Client, ctx: AuditContext): Promise<IssuedTokens> {
   const { issuer: ourIssuer, mcpResource } = env();
   if (client.tokenEndpointAuthMethod === "none") throw new UnauthorizedClient("The jwt-bearer grant needs an authenticated (confidential) client.");
-  if (params.resource !== undefined && !matchesResource(params.resource, mcpResource)) throw new InvalidTarget(`This server issues tokens only for ${mcpResource}.`);
+  // RFC 8707: /mcp or a registered upstream server's /mcp/<name> (DESIGN §10), exactly as the other grants resolve it.
+  const requestedResource = params.resource === undefined ? undefined : await resolveProtectedResource(params.resource);
+  if (requestedResource === null) throw new InvalidTarget(`This server issues tokens only for ${mcpResource} and its registered MCP servers (${ourIssuer}/mcp/<name>).`);
 
   let claimedIssuer: string;
+  let claimedResource: unknown;
   try {
     const unverified = decodeJwt(params.assertion);
     claimedIssuer = typeof unverified.iss === "string" ? unverified.iss : "";
+    claimedResource = unverified.resource;
   } catch {
     return refuse(ctx, client, "(unreadable)", "the assertion is not a JWT");
   }
+  // Without a resource parameter, the assertion's own resource names the target; either way the signed claim must name
+  // exactly the resource the token is for (checked below, once the signature holds).
+  const resource = requestedResource ?? (typeof claimedResource === "string" ? await resolveProtectedResource(claimedResource) : null) ?? mcpResource;
   const idp = claimedIssuer ? await findTrustedIdp(claimedIssuer) : null;
   if (!idp) return refuse(ctx, client, claimedIssuer || "(no iss)", "the issuer is not a trusted identity provider");
 
@@ -95,7 +103,7 @@ export async function exchangeIdJag(params: Request, client: Client, ctx: AuditC
       requireIat: true,
       replayScope: "id-jag",
       check: (payload) => {
-        const problem = bindingProblem(payload, client, mcpResource);
+        const problem = bindingProblem(payload, client, resource);
         if (problem) throw new AssertionRejected(problem);
       },
     });
@@ -119,7 +127,7 @@ export async function exchangeIdJag(params: Request, client: Client, ctx: AuditC
   const scopes = intersectScopes(base, ...limits);
   if (scopes.length === 0) return refuse(ctx, client, idp.issuer, "no scope is left after the assertion, the user's roles and the client's allow-list", new InvalidScope("None of the requested scopes may be granted."));
 
-  return issue(idp, client, userId, scopes, mcpResource, ctx);
+  return issue(idp, client, userId, scopes, resource, ctx);
 }
 
 async function issue(idp: TrustedIdp, client: Client, userId: string, scopes: string[], resource: string, ctx: AuditContext): Promise<IssuedTokens> {
