@@ -17,6 +17,7 @@ export type AuthenticationCheck =
   | "bearer_present"
   | "bearer_well_formed"
   | "token_valid"
+  | "issuer_mode"
   | "authkit_token"
   | "token_lifetime"
   | "token_not_revoked"
@@ -209,8 +210,10 @@ export async function authenticateBearer(request: Request, audience?: string): P
   const ctx: Context = { request, audience };
   const authkit = env().issuerMode !== "builtin";
   if (authkit && audience !== undefined && audience !== env().mcpResource) {
-    // AuthKit issues tokens for /mcp only; taking one at another resource would be cross-resource reuse. Fail closed.
-    return { ok: false, check: "token_valid", error: "invalid_token", reason: `tokens for ${audience} are issued by Portcullis's built-in authorization server only` };
+    // AuthKit issues tokens for the one resource configured at WorkOS (/mcp), or with a client id as audience: none is
+    // bound to /mcp/<name>, and taking one here would be cross-resource reuse. 403, not 401: a new token from AuthKit
+    // would not help, so no challenge sends the client round again. Fail closed, whatever the request carries.
+    return { ok: false, check: "issuer_mode", error: "forbidden", reason: `the gateway endpoint ${audience} is served only with Portcullis's built-in authorization server (PORTCULLIS_ISSUER_MODE=builtin); in ${env().issuerMode} mode AuthKit issues tokens for ${env().mcpResource} only, and those are not accepted here` };
   }
   for (const check of authkit ? AUTHKIT_CHECKS : BUILTIN_CHECKS) {
     const pending = check.run(ctx);

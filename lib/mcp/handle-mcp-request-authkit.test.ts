@@ -10,6 +10,9 @@ import { changeTransaction } from "@/lib/changes/change-transaction";
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
+import { addUpstreamServer } from "@/lib/gateway/add-upstream-server";
+import { handleGatewayRequest } from "@/lib/gateway/handle-gateway-request";
+import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { handleMcpRequest } from "@/lib/mcp/handle-mcp-request";
 import { syncTools } from "@/lib/mcp/sync-tools";
 import { updateWorkosLinking } from "@/lib/settings/update-workos-linking";
@@ -17,6 +20,7 @@ import { createUser } from "@/lib/users/create-user";
 import { addRoleMapping } from "@/lib/workos/add-role-mapping";
 import { revokeAuthkitAccess } from "@/lib/workos/revoke-authkit-access";
 import { startWorkosStandin, type WorkosStandin } from "@/test/support/workos-standin";
+import { startOwnUpstream } from "@/test/support/upstreams";
 
 const RESOURCE = "http://localhost:3999/mcp";
 const SETTINGS = ["PORTCULLIS_ISSUER_MODE", "WORKOS_AUTHKIT_DOMAIN", "WORKOS_API_URL", "WORKOS_API_KEY"];
@@ -130,5 +134,37 @@ describe("/mcp with AuthKit tokens", () => {
       ]),
     });
     await client.close();
+  });
+});
+
+describe("/mcp/<name> in authkit mode", () => {
+  it("is refused 403 with a clear reason and no challenge, for AuthKit's /mcp tokens and any other, and recorded", async () => {
+    const upstream = await startOwnUpstream(0);
+    try {
+      await addUpstreamServer({ name: "akgw", url: upstream.url, acceptAll: true }, CLI_CONTEXT);
+      const gia = standin.addUser({ email: "gia@acme.test", emailVerified: true });
+      for (const aud of [RESOURCE, `${RESOURCE}/akgw`]) {
+        const token = await standin.mintAccessToken({ sub: gia.id, aud, client_id: "client_01GATEWAY", scope: "server:akgw" });
+        const response = await handleGatewayRequest(
+          new Request(`${RESOURCE}/akgw`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${token}` },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "greet", arguments: { name: "Gia" } } }),
+          }),
+          "akgw",
+        );
+        expect(response.status).toBe(403);
+        expect(response.headers.get("www-authenticate")).toBeNull();
+        const body = await response.json();
+        expect(body).toMatchObject({ id: 3, error: { code: -32011 } });
+        expect(body.error.message).toContain("is served only with Portcullis's built-in authorization server (PORTCULLIS_ISSUER_MODE=builtin)");
+      }
+      const denied = await db().auditEvent.findFirstOrThrow({ where: { kind: "decision.deny" }, orderBy: { seq: "desc" } });
+      expect(denied.detail).toMatchObject({ stage: "authenticate", check: "issuer_mode", status: 403, server: "akgw" });
+      expect(upstream.seen.filter((h) => h.authorization?.toString().includes("Bearer"))).toHaveLength(0);
+    } finally {
+      await closeUpstreams();
+      await upstream.stop();
+    }
   });
 });
