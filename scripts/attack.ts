@@ -95,6 +95,7 @@ async function main(): Promise<number> {
     import("./attack/signed-assertions"),
     import("./attack/as-2026"),
     import("./attack/gateway"),
+    import("./attack/gateway-relay"),
     import("./attack/call-governance"),
     import("./attack/reviews-sinks"),
     import("./attack/console-passwords"),
