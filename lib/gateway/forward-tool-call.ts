@@ -1,6 +1,6 @@
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, type CallToolResult, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { logger } from "@/lib/logger";
-import { resumeUpstreamCall } from "@/lib/gateway/park-upstream-call";
+import { parkBinding, resumeUpstreamCall } from "@/lib/gateway/park-upstream-call";
 import { recordCallOutcome } from "@/lib/gateway/record-call-outcome";
 import { recordRelayEvent } from "@/lib/gateway/record-relay-event";
 import { relayLiveCall } from "@/lib/gateway/relay-live-call";
@@ -53,7 +53,7 @@ export async function forwardToolCall(
   };
 }
 
-const CAPABILITY_OF: Record<string, string> = { "sampling/createMessage": "sampling", "elicitation/create": "elicitation", "roots/list": "roots" };
+const CAPABILITY_OF: Record<string, string> = { "sampling/createMessage": "sampling", "elicitation/create": "elicitation", "roots/list": "roots", "elicitation/create#url": "elicitation (url mode)" };
 
 /**
  * Where this round's progress goes and which requests back the caller can answer: only a 2026-07-28 caller, and only
@@ -65,7 +65,8 @@ function callerChannel(target: UpstreamTarget, scope: McpRequestScope, params: C
   const token = params._meta?.progressToken;
   const modern = meta.revision?.era === "modern";
   const declared = (modern ? params._meta?.[CLIENT_CAPABILITIES_META_KEY] : undefined) as Record<string, unknown> | undefined;
-  const carries = new Set(Object.keys(CAPABILITY_OF).filter((method) => declared?.[CAPABILITY_OF[method]] !== undefined));
+  const carries = new Set(Object.keys(CAPABILITY_OF).filter((method) => !method.includes("#") && declared?.[CAPABILITY_OF[method]] !== undefined));
+  if ((declared?.elicitation as Record<string, unknown> | undefined)?.url !== undefined) carries.add("elicitation/create#url");
   return {
     ...(typeof token === "string" || typeof token === "number" ? { progressToken: token } : {}),
     carries,
@@ -73,18 +74,19 @@ function callerChannel(target: UpstreamTarget, scope: McpRequestScope, params: C
       const why = modern
         ? `the caller did not declare the ${CAPABILITY_OF[method] ?? method} capability`
         : "the caller speaks a 2025-era revision, which Portcullis serves without sessions, so it cannot be asked back";
-      const reason = `${method} from ${target.name} refused: ${why}`;
-      await recordRelayEvent(target, scope, meta, "refused", reason, { method, upstreamTool: meta.tool }).catch((error) =>
+      const shown = method.split("#")[0];
+      const reason = `${shown} from ${target.name} refused: ${why}`;
+      await recordRelayEvent(target, scope, meta, "refused", reason, { method: shown, upstreamTool: meta.tool }).catch((error) =>
         logger.error("gateway relay refusal could not be recorded", { server: target.name, requestId: meta.requestId, error }),
       );
-      return `Portcullis cannot relay ${method} to the caller: ${why}`;
+      return `Portcullis cannot relay ${shown} to the caller: ${why}`;
     },
   };
 }
 
 /** A retry with `requestState`: the caller's answers go back upstream, and the parked call goes on. */
 async function resumeRound(target: UpstreamTarget, scope: McpRequestScope, call: { id: string | number; name: string }, params: CallParams, meta: RequestMeta, channel: CallerChannel): Promise<{ live: UpstreamToolCall } | { response: Response }> {
-  const parked = resumeUpstreamCall(params.requestState, { userId: scope.caller.userId, clientId: scope.caller.clientId, tool: meta.tool ?? call.name });
+  const parked = resumeUpstreamCall(params.requestState, parkBinding(scope, meta.tool ?? call.name, params.arguments));
   if (!parked) {
     await recordRelayEvent(target, scope, meta, "unknown_state", `requestState for ${meta.tool} names no call waiting on this instance`, { upstreamTool: call.name }).catch(() => {});
     return {

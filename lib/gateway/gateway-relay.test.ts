@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
@@ -137,6 +137,44 @@ describe("requests back from the upstream during a call", () => {
     expect(events[0]).toMatchObject({ decision: "deny", tool: "everything.trigger-sampling-request" });
     expect(events[0].reason).toContain(why);
     expect(events[0].detail).toMatchObject({ server: SERVER, outcome: "refused", method: "sampling/createMessage" });
+  });
+
+  it("a parked call resumes only for its own caller, tool and arguments", async () => {
+    const other = await createUser({ email: "relay-other@example.test", name: "Other", roles: ["relay_user"] }, CLI_CONTEXT);
+    const otherToken = (await issueTestToken({ userId: other.id, scopes: ["server:everything"], allowedScopes: ["server:everything"], resource: `${ISSUER}/mcp/${SERVER}` })).token;
+    const modernCall = async (bearer: string, id: number, extra: Record<string, unknown> = {}, args: Record<string, unknown> = {}) => {
+      const response = await route(`${ISSUER}/mcp/${SERVER}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "trigger-elicitation-request" },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: {
+            name: "trigger-elicitation-request",
+            arguments: args,
+            _meta: { [PROTOCOL_VERSION_META_KEY]: "2026-07-28", [CLIENT_INFO_META_KEY]: { name: "raw", version: "1" }, [CLIENT_CAPABILITIES_META_KEY]: { elicitation: { form: {} } } },
+            ...extra,
+          },
+        }),
+      });
+      const raw = await response.text();
+      const body = response.headers.get("content-type")?.includes("text/event-stream") ? JSON.parse(raw.split("\n").filter((l) => l.startsWith("data: ")).at(-1)!.slice(6)) : JSON.parse(raw);
+      return { status: response.status, body };
+    };
+    const first = await modernCall(token, 1);
+    expect(first.status).toBe(200);
+    expect(first.body.result).toMatchObject({ resultType: "input_required", requestState: expect.stringMatching(/^pcx_/) });
+    const [key] = Object.keys(first.body.result.inputRequests);
+    const retry = { requestState: first.body.result.requestState, inputResponses: { [key]: { action: "accept", content: { name: "Grace Hopper", check: true, integer: 9 } } } };
+
+    // Another user holding the same scope, and the same user with other arguments, cannot take it over.
+    expect(await modernCall(otherToken, 2, retry)).toMatchObject({ status: 400, body: { error: { code: -32602, data: { outcome: "unknown_state" } } } });
+    expect(await modernCall(token, 3, retry, { sneaky: true })).toMatchObject({ status: 400, body: { error: { code: -32602 } } });
+    // Its own caller resumes it: the answer reaches the upstream, the result comes back.
+    const done = await modernCall(token, 4, retry);
+    expect(done.status).toBe(200);
+    expect(JSON.stringify(done.body.result)).toContain("Grace Hopper");
   });
 
   it("a retry naming a requestState that is not waiting here is a clear 400, recorded", async () => {

@@ -1,14 +1,20 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { processState } from "@/lib/process-state";
 import type { CallEvent, UpstreamToolCall } from "@/lib/gateway/start-upstream-call";
 
 type RequestEvent = Extract<CallEvent, { kind: "request" }>;
 
-/** Who may resume a parked call: the same user, through the same client, for the same tool. */
+/** Who may resume a parked call: the same user, through the same client, for the same tool and arguments. */
 export interface ParkBinding {
   userId: string;
   clientId: string;
   tool: string;
+  /** The retry repeats the original request (MRTR): its arguments are the ones decided and forwarded in round one. */
+  argumentsDigest: string;
+}
+
+export function parkBinding(scope: { caller: { userId: string; clientId: string } }, tool: string, args: unknown): ParkBinding {
+  return { userId: scope.caller.userId, clientId: scope.caller.clientId, tool, argumentsDigest: createHash("sha256").update(JSON.stringify(args ?? {})).digest("base64url") };
 }
 
 interface Parked {
@@ -36,7 +42,7 @@ export function resumeUpstreamCall(state: unknown, binding: ParkBinding): Parked
   const entry = parked.get(state);
   if (!entry) return null;
   const b = entry.binding;
-  if (b.userId !== binding.userId || b.clientId !== binding.clientId || b.tool !== binding.tool) return null;
+  if (b.userId !== binding.userId || b.clientId !== binding.clientId || b.tool !== binding.tool || b.argumentsDigest !== binding.argumentsDigest) return null;
   parked.delete(state);
   return entry;
 }

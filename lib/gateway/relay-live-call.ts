@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { logger } from "@/lib/logger";
 import { JSON_RPC } from "@/lib/mcp/json-rpc-response";
-import { dropParkedCall, parkUpstreamCall } from "@/lib/gateway/park-upstream-call";
+import { dropParkedCall, parkBinding, parkUpstreamCall } from "@/lib/gateway/park-upstream-call";
 import { recordCallOutcome } from "@/lib/gateway/record-call-outcome";
 import { recordRelayEvent } from "@/lib/gateway/record-relay-event";
 import type { CallEvent, RelayedNotification, UpstreamToolCall } from "@/lib/gateway/start-upstream-call";
@@ -44,7 +44,7 @@ async function askCaller(call: UpstreamToolCall, scope: McpRequestScope, meta: R
     for (const r of requests) r.refuse(new ProtocolError(ProtocolErrorCode.InternalError, "Portcullis could not record the request, so it was not relayed"));
     return relayLiveCall(call, scope, meta, async () => {});
   }
-  const state = parkUpstreamCall(call, { userId: scope.caller.userId, clientId: scope.caller.clientId, tool: meta.tool ?? call.upstreamName }, keyed);
+  const state = parkUpstreamCall(call, parkBinding(scope, meta.tool ?? call.upstreamName, call.args), keyed);
   // Nobody came back before the call ended (its timeout, or the upstream gave up): unpark it, refuse what is still
   // asked, and record the outcome so the call's line in the audit is never missing.
   void waitForAbandon(call, state, scope, meta);

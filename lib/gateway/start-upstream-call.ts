@@ -44,6 +44,7 @@ export class UpstreamToolCall {
   constructor(
     readonly target: UpstreamTarget,
     readonly upstreamName: string,
+    readonly args: Record<string, unknown>,
     public channel: CallerChannel,
   ) {}
 
@@ -81,7 +82,7 @@ export class UpstreamToolCall {
  */
 export function startUpstreamCall(target: UpstreamTarget, name: string, args: Record<string, unknown>, channel: CallerChannel, onToolsChanged: () => void): UpstreamToolCall {
   const { timeoutMs, maxConcurrent } = env().gateway;
-  const call = new UpstreamToolCall(target, name, channel);
+  const call = new UpstreamToolCall(target, name, args, channel);
   const pooled = pooledUpstream(target, onToolsChanged);
   const started = performance.now();
   const finish = (outcome: CallOutcome) => call.push({ kind: "outcome", outcome, latencyMs: Math.round((performance.now() - started) * 10) / 10 });
@@ -100,8 +101,10 @@ export function startUpstreamCall(target: UpstreamTarget, name: string, args: Re
         fail,
         notify: (notification: RelayedNotification) => call.push({ kind: "notification", notification }),
         ask: async (request: UpstreamRequestBack) => {
-          if (!call.channel.carries.has(request.method)) {
-            throw new ProtocolError(ProtocolErrorCode.MethodNotFound, await call.channel.refuse(request.method));
+          // A URL-mode elicitation needs the caller to have declared that mode (MCP 2025-11-25 elicitation).
+          const needs = request.method === "elicitation/create" && request.params?.mode === "url" ? "elicitation/create#url" : request.method;
+          if (!call.channel.carries.has(needs)) {
+            throw new ProtocolError(ProtocolErrorCode.MethodNotFound, await call.channel.refuse(needs));
           }
           return new Promise<Record<string, unknown>>((answer, refuse) => call.push({ kind: "request", request, answer, refuse }));
         },
