@@ -54,10 +54,12 @@ export async function addUpstreamServer(input: AddUpstreamServerInput, ctx: Audi
     const now = new Date();
     await tx.upstreamServer.create({ data: { name, url, description, ...sealed, lastContactAt: now, lastRefreshedAt: now } });
     await tx.scope.createMany({ data: [{ name: scope, description: `Call the tools of the upstream MCP server ${name}` }], skipDuplicates: true });
-    for (const { definition, hash } of listing.tools) {
-      const json = definition as unknown as Prisma.InputJsonValue;
-      await tx.tool.create({
-        data: {
+    // One statement for every tool: up to PORTCULLIS_GATEWAY_MAX_TOOLS rows one by one outlasted the transaction's
+    // time limit on a busy machine (the attack suite's "thousands of tools" case).
+    await tx.tool.createMany({
+      data: listing.tools.map(({ definition, hash }) => {
+        const json = definition as unknown as Prisma.InputJsonValue;
+        return {
           name: mirroredToolName(name, definition.name),
           description: (definition.description ?? "").slice(0, 2000),
           requiredScope: scope,
@@ -65,9 +67,9 @@ export async function addUpstreamServer(input: AddUpstreamServerInput, ctx: Audi
           upstreamName: definition.name,
           state,
           ...(acceptAll ? { definition: json, definitionHash: hash } : { pendingDefinition: json, pendingHash: hash }),
-        },
-      });
-    }
+        };
+      }),
+    });
     const base = { actor: ctx.actor, ip: ctx.ip, requestId: ctx.requestId };
     await appendAudit(tx, [
       {

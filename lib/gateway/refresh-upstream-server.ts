@@ -78,13 +78,12 @@ export async function refreshUpstreamServer(name: string, ctx: AuditContext): Pr
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REFRESH_LOCK}::int, hashtext(${name}))`;
     if (!(await tx.upstreamServer.findUnique({ where: { name }, select: { name: true } }))) return;
     const { byUpstream, changes, gone } = plan(await readRows(tx, name));
+    const created: Prisma.ToolCreateManyInput[] = [];
     for (const { definition, hash } of changes) {
       const row = byUpstream.get(definition.name);
       const json = definition as unknown as Prisma.InputJsonValue;
       if (!row) {
-        await tx.tool.create({
-          data: { name: mirroredToolName(name, definition.name), description: (definition.description ?? "").slice(0, 2000), requiredScope: serverScope(name), serverName: name, upstreamName: definition.name, state: "held", pendingDefinition: json, pendingHash: hash },
-        });
+        created.push({ name: mirroredToolName(name, definition.name), description: (definition.description ?? "").slice(0, 2000), requiredScope: serverScope(name), serverName: name, upstreamName: definition.name, state: "held", pendingDefinition: json, pendingHash: hash });
         report.added.push(definition.name);
       } else if (row.definitionHash === hash) {
         await tx.tool.update({ where: { name: row.name }, data: { state: "accepted", pendingDefinition: Prisma.DbNull, pendingHash: null } });
@@ -94,6 +93,8 @@ export async function refreshUpstreamServer(name: string, ctx: AuditContext): Pr
         report.changed.push(definition.name);
       }
     }
+    // New tools in one statement: an upstream that suddenly lists hundreds must not outlast the transaction.
+    if (created.length) await tx.tool.createMany({ data: created });
     for (const row of gone) {
       await tx.tool.delete({ where: { name: row.name } });
       report.removed.push(row.upstreamName!);

@@ -100,7 +100,7 @@ export function attacks({ fx }: AttackDeps): AttackArea {
           db().auditEvent.findFirst({ where: { kind: "gateway.call", tool: "gone.greet" }, orderBy: { seq: "desc" } }),
         ]);
         demand(decision && outcome && decision.seq < outcome.seq, "the decision was not recorded before the failed outcome");
-        demand(outcome!.decision === "deny" && (outcome!.detail as { outcome?: string }).outcome === "unreachable" && outcome!.reason?.includes("could not be reached"), `outcome not recorded with its reason: ${JSON.stringify(outcome)}`);
+        demand(outcome!.decision === "deny" && (outcome!.detail as { outcome?: string }).outcome === "unreachable" && outcome!.reason?.includes("could not be reached"), `outcome not recorded with its reason: ${outcome?.reason} ${JSON.stringify(outcome?.detail)}`);
       }),
       attack("resume a multi round-trip call with a forged requestState", "400 -32602, nothing forwarded upstream, recorded", async () => {
         const own = await startOwnUpstream(0);
@@ -122,7 +122,7 @@ export function attacks({ fx }: AttackDeps): AttackArea {
           demand(Date.now() - started < 5_000, `the call took ${Date.now() - started} ms: the upstream waited for an answer`);
           demand(reply.status === 200 && reply.text.includes("Portcullis cannot relay sampling/createMessage to the caller") && !reply.text.includes('"method":"sampling/createMessage"'), `not refused upstream as expected: ${reply}`);
           const event = await db().auditEvent.findFirst({ where: { kind: "gateway.relay", tool: "asker.trigger-sampling-request" }, orderBy: { seq: "desc" } });
-          demand(event?.decision === "deny" && event.reason?.includes("2025-era"), `the refusal was not recorded: ${JSON.stringify(event)}`);
+          demand(event?.decision === "deny" && event.reason?.includes("2025-era"), `the refusal was not recorded: ${event?.decision} ${event?.reason}`);
         } finally {
           await everything.stop();
         }
