@@ -66,7 +66,8 @@ export interface McpResource {
   build?: (scope: McpRequestScope) => Server;
   /**
    * Runs an allowed tool call elsewhere (an upstream) after its decision is recorded: the result for the SDK server to
-   * relay, or the response to answer with instead (the upstream failed).
+   * relay, the response to answer with instead (the upstream failed), or a live call the SDK server relays as it
+   * happens (the upstream streamed or asked something back first).
    */
   forward?: (scope: McpRequestScope, call: { id: string | number; name: string }, message: JSONRPCMessage, meta: RequestMeta) => Promise<{ result: CallToolResult } | { response: Response } | { live: LiveToolCall }>;
   /**
