@@ -11,7 +11,7 @@ import { issueTestToken } from "@/test/support/mcp";
 import { startEverything, startOwnUpstream } from "@/test/support/upstreams";
 import type { AttackDeps } from "./deps";
 import { attack, demand, type AttackArea } from "./harness";
-import { expectJsonRpcError, send } from "./http";
+import { expectJsonRpcError, expectOAuthError, send } from "./http";
 
 // Upstreams these cases start, in this process: ephemeral ports, and server-everything on one of ours.
 const EVERYTHING_PORT = 5172;
@@ -47,7 +47,8 @@ async function startListingUpstream(tools: Array<{ name: string }>): Promise<{ u
 /**
  * The gateway's bad input that the Gateway area does not already cover (issue 15, "Bad input"), and the relay of what
  * an upstream sends during a call: an upstream listing invalid, colliding or thousands of tools; a server down at call
- * time; a forged multi round-trip `requestState`; an upstream asking a caller that cannot answer.
+ * time; a forged multi round-trip `requestState`; a device authorization for an unregistered server; an upstream asking
+ * a caller that cannot answer.
  */
 export function attacks({ fx }: AttackDeps): AttackArea {
   const granted = new Set<string>();
@@ -112,6 +113,19 @@ export function attacks({ fx }: AttackDeps): AttackArea {
         demand(own.seen.length === before, "the forged resume reached the upstream");
         const event = await db().auditEvent.findFirst({ where: { kind: "gateway.relay", tool: "forge.greet" }, orderBy: { seq: "desc" } });
         demand((event?.detail as { outcome?: string } | undefined)?.outcome === "unknown_state", "the refusal was not recorded");
+      }),
+      attack("start a device authorization for an unregistered /mcp/<name>", "400 invalid_target (a registered one is accepted)", async () => {
+        const own = await startOwnUpstream(0);
+        try {
+          await registered("devgw", own.url);
+          const device = (resource: string) =>
+            send(`${fx.base}/oauth/device_authorization`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ client_id: fx.clients.other.id, resource }) });
+          const control = await device(`${fx.base}/mcp/devgw`);
+          demand(control.status === 200, `control: a registered server's resource is refused, so the case proves nothing: ${control}`);
+          expectOAuthError(await device(`${fx.base}/mcp/not-registered`), 400, "invalid_target");
+        } finally {
+          await own.stop();
+        }
       }),
       attack("an upstream asking a 2025-era caller for sampling in the middle of a call", "refused to the upstream at once with a JSON-RPC error (no hang), recorded; the caller is never asked", async () => {
         const everything = await startEverything(EVERYTHING_PORT);
