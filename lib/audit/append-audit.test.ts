@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendAudit } from "@/lib/audit";
+import { appendAudit, type AuditEventInput } from "@/lib/audit";
 import { chainRecords, recordsJson } from "@/lib/audit/append-audit";
 import { appendAuditAfter } from "@/lib/audit/append-audit-after";
 import { chainHash } from "@/lib/audit/hash-chain";
@@ -26,7 +26,7 @@ describe("appendAudit", () => {
 
   it("writes each record as exactly the fields it hashed, and the chain it writes verifies", async () => {
     const tail = await db().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, at: true } });
-    const events = [
+    const events: AuditEventInput[] = [
       { kind: "decision.allow", actor: "user:u1", subject: "u1", clientId: "c1", tool: "whoami", scopes: ["account:read", "b"], decision: "allow", reason: "user a@example.test → role r → scope account:read → tool whoami", requestId: "r1", ip: "127.0.0.1", detail: { z: 1, a: { y: [1, "é\u2028\"q\""], x: null }, dropped: undefined } },
       { kind: "admin.login" },
     ];
