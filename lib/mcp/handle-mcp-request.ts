@@ -308,12 +308,11 @@ async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: Mc
   const authInfo = authInfoFor(scope, resource);
   if (era === "modern") return modern.handler.fetch(request, { authInfo, parsedBody: message });
   // 2025-era: the SDK's stateless idiom (a fresh transport and server per request, no sessions), answering in JSON.
+  // Not closed afterwards: in JSON mode the answer is made only once every handler of the message has returned, so the
+  // pair holds no timer, stream or request in flight by then and is simply dropped. Closing it settled nothing and built
+  // an Error with its stack trace ("Connection closed") on every call (bench/README.md, bench:mcp profile).
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const server = (scope.build ?? buildMcpServer)(scope);
   await server.connect(transport);
-  try {
-    return await transport.handleRequest(request, { parsedBody: message, authInfo });
-  } finally {
-    void server.close().catch(() => {});
-  }
+  return transport.handleRequest(request, { parsedBody: message, authInfo });
 }
