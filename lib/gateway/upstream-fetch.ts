@@ -21,7 +21,7 @@ export const upstreamCall = new AsyncLocalStorage<{ fail(failure: UpstreamFailur
  * - the caller's signal reaches the request through a signal of the request's own, unlinked once the answer has ended.
  *   The SDK's transport hands every request its one long-lived signal, and `fetch` keeps a listener on the signal it is
  *   given until the request object is garbage-collected: on the pooled session that piled up thousands of listeners
- *   (MaxListenersExceededWarning after ~1,500 calls) and made every abort walk them all.
+ *   (MaxListenersExceededWarning after ~1,500 calls). Now the caller's signal carries one listener of ours, at most.
  */
 export function upstreamFetch(target: UpstreamTarget): FetchLike {
   const allowed = new URL(target.url);
@@ -64,9 +64,13 @@ export function upstreamFetch(target: UpstreamTarget): FetchLike {
   };
 }
 
+// The requests in flight under each caller signal. The signal gets one listener of ours, whatever the concurrency: a
+// listener per request would sit 32 deep on the pooled session's signal at 32 calls in flight.
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
 /**
  * A signal for one request that aborts when `outer` does, and `release`, which unlinks it from `outer` (idempotent):
- * called when the answer has ended, so a long-lived `outer` holds one listener per request in flight, never more.
+ * called when the answer has ended, so `outer` never keeps a request that is over.
  */
 function requestSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; release(): void } {
   if (!outer) return { signal: undefined, release: () => {} };
@@ -75,9 +79,22 @@ function requestSignal(outer: AbortSignal | undefined): { signal: AbortSignal | 
     controller.abort(outer.reason);
     return { signal: controller.signal, release: () => {} };
   }
-  const abort = () => controller.abort(outer.reason);
-  outer.addEventListener("abort", abort, { once: true });
-  return { signal: controller.signal, release: () => outer.removeEventListener("abort", abort) };
+  let requests = inFlight.get(outer);
+  if (!requests) {
+    const set = (requests = new Set());
+    inFlight.set(outer, set);
+    outer.addEventListener(
+      "abort",
+      () => {
+        inFlight.delete(outer);
+        for (const request of set) request.abort(outer.reason);
+      },
+      { once: true },
+    );
+  }
+  requests.add(controller);
+  const own = requests;
+  return { signal: controller.signal, release: () => void own.delete(controller) };
 }
 
 function describeCause(error: unknown): string {
