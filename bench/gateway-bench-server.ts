@@ -67,3 +67,12 @@ const server = createServer(async (req, res) => {
   }
 });
 server.listen(env().port, "127.0.0.1", () => process.stdout.write(`READY ${JSON.stringify({ tokens, database: env().embedded ? "embedded PGlite" : "PostgreSQL" })}\n`));
+
+// A clean exit on SIGTERM, so that a profile asked for with BENCH_SERVER_NODE_ARGS=--cpu-prof is written.
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

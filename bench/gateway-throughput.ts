@@ -8,7 +8,8 @@
  *
  * Goals (issue 15): throughput ≥ 0.85 × direct at load; added p99 < 5 ms at light load.
  * Options (environment): BENCH_CONCURRENCY (default "32,4"), BENCH_SECONDS (slices per target and level, default 10),
- * BENCH_PORT (default 4430; the upstream listens on BENCH_UPSTREAM_PORT, default 4546), BENCH_DATABASE_URL (PostgreSQL).
+ * BENCH_PORT (default 4430; the upstream listens on BENCH_UPSTREAM_PORT, default 4546), BENCH_DATABASE_URL (a PostgreSQL server: a scratch database is created there and dropped afterwards),
+ * BENCH_SERVER_NODE_ARGS (Node options for the Portcullis process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { scratchPostgres, type ScratchDatabase } from "./scratch-postgres";
 
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? "32,4").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,10 +112,15 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-gateway-"));
   const upstream = spawn(process.execPath, ["--import", "tsx", "bench/gateway-upstream.ts"], { env: { ...process.env, BENCH_UPSTREAM_PORT: String(UPSTREAM_PORT) }, stdio: ["pipe", "pipe", "inherit"] });
   let portcullis: ChildProcess | undefined;
+  let postgres: ScratchDatabase | undefined;
   try {
+    // On PostgreSQL, a scratch database of its own (created here, dropped afterwards), like the other benchmarks.
+    if (process.env.BENCH_DATABASE_URL) postgres = await scratchPostgres(process.env.BENCH_DATABASE_URL);
     upstreamLine = lineReader(upstream);
     await upstreamLine("READY");
-    portcullis = spawn(process.execPath, ["--import", "tsx", "bench/gateway-bench-server.ts"], {
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are Node options for the Portcullis process.
+    const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    portcullis = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "bench/gateway-bench-server.ts"], {
       env: {
         ...process.env,
         PORT: String(PORT),
@@ -124,7 +131,7 @@ async function main() {
         PORTCULLIS_GATEWAY_REFRESH_SECONDS: "0",
         NODE_ENV: "production",
         BENCH_UPSTREAM_URL: UPSTREAM,
-        ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+        ...(postgres ? { DATABASE_URL: postgres.url } : {}),
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -180,7 +187,8 @@ async function main() {
   } finally {
     portcullis?.kill("SIGTERM");
     upstream.kill("SIGTERM");
-    if (portcullis) await new Promise((r) => portcullis!.once("exit", r));
+    if (portcullis && portcullis.exitCode === null) await new Promise((r) => portcullis!.once("exit", r));
+    await postgres?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
+import { canonicalEvent, GENESIS_HASH, hashCanonical } from "@/lib/audit/hash-chain";
 import { noteAuditHead } from "@/lib/audit/schedule-audit-checkpoints";
 import type { AuditEventInput, AuditRecord } from "@/lib/audit/types";
 import type { Tx } from "@/lib/db/client";
@@ -40,15 +40,30 @@ export function chainRecords(tail: ChainTail | null, events: AuditEventInput[]):
       ip: event.ip ?? null,
       detail: event.detail ?? {},
     };
-    const hash = chainHash(prevHash, unhashed);
+    const canonical = canonicalEvent(unhashed);
+    const hash = hashCanonical(prevHash, canonical);
     const record = { ...unhashed, prevHash, hash };
+    // The row as the insert reads it (jsonb_populate_recordset): the canonical text that was hashed, plus the two
+    // hashes (hex, nothing to escape). One serialisation per event instead of two, and the stored row is exactly what
+    // was hashed. Key order does not matter to jsonb.
+    rowJson.set(record, `${canonical.slice(0, -1)},"prevHash":"${prevHash}","hash":"${hash}"}`);
     prevHash = hash;
     return record;
   });
 }
 
+// The JSON row of each record chainRecords made, for recordsJson.
+const rowJson = new WeakMap<AuditRecord, string>();
+
+/** The records as the JSON array parameter of insertAuditRecords. */
 export function recordsJson(records: AuditRecord[]): string {
-  return JSON.stringify(records, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+  let out = "[";
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    const row = rowJson.get(record) ?? JSON.stringify(record, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+    out += (i === 0 ? "" : ",") + row;
+  }
+  return `${out}]`;
 }
 
 /**

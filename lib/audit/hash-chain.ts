@@ -3,14 +3,26 @@ import type { AuditRecord } from "@/lib/audit/types";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-/** JSON with object keys sorted at every depth, so equal events always serialise to equal bytes. */
+/**
+ * JSON with object keys sorted at every depth, so equal events always serialise to equal bytes. Written as loops over
+ * sorted keys (no intermediate entry arrays): the writer runs it on every event's detail, on the hot path of `/mcp`.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  // Default sort: UTF-16 code unit order, the same order as comparing the keys with `<`.
+  const keys = Object.keys(value).sort();
+  let out = "{";
+  for (const key of keys) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member === undefined) continue;
+    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 }
 
 const text = (value: string | null | undefined) => JSON.stringify(value ?? null);
@@ -52,5 +64,10 @@ export function canonicalEventReference(event: Omit<AuditRecord, "prevHash" | "h
 
 /** hash = SHA-256(prev_hash ‖ canonical(event)), hex. */
 export function chainHash(prevHash: string, event: Omit<AuditRecord, "prevHash" | "hash">): string {
-  return createHash("sha256").update(prevHash).update(canonicalEvent(event)).digest("hex");
+  return hashCanonical(prevHash, canonicalEvent(event));
+}
+
+/** The same hash from the event's canonical form already written (the writer stores that text too). */
+export function hashCanonical(prevHash: string, canonical: string): string {
+  return createHash("sha256").update(prevHash).update(canonical).digest("hex");
 }

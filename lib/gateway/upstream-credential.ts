@@ -11,6 +11,9 @@ interface CachedToken {
 }
 
 const tokens = processState("gateway-upstream-tokens", () => new Map<string, CachedToken>());
+// A static header's value, unsealed once per sealed value (a replaced header is sealed anew, so it never matches an old
+// entry): unsealing (HKDF and AES-GCM through jose) on every forwarded call was work repeated per call for one answer.
+const headers = processState("gateway-upstream-headers", () => new Map<string, { sealed: string; value: string }>());
 
 // Fetched again this long before the upstream's token expires, so a call never carries one that expires in flight.
 const REFRESH_MARGIN_MS = 30_000;
@@ -23,7 +26,11 @@ const REFRESH_MARGIN_MS = 30_000;
  */
 export async function upstreamCredential(target: UpstreamTarget, options: { fresh?: boolean } = {}): Promise<Record<string, string>> {
   if (target.authKind === "header" && target.headerName && target.headerValueSealed) {
-    return { [target.headerName]: await unsealCredential(target.headerValueSealed) };
+    const cached = headers.get(target.name);
+    if (cached?.sealed === target.headerValueSealed) return { [target.headerName]: cached.value };
+    const value = await unsealCredential(target.headerValueSealed);
+    headers.set(target.name, { sealed: target.headerValueSealed, value });
+    return { [target.headerName]: value };
   }
   if (target.authKind === "client_credentials") return { Authorization: `Bearer ${await clientCredentialsToken(target, options.fresh ?? false)}` };
   return {};
@@ -65,7 +72,8 @@ async function clientCredentialsToken(target: UpstreamTarget, fresh: boolean): P
   return body.access_token;
 }
 
-/** Forgets a server's cached token (removed or changed). */
+/** Forgets a server's cached token and header (removed or changed). */
 export function forgetUpstreamToken(name: string): void {
   tokens.delete(name);
+  headers.delete(name);
 }

@@ -28,7 +28,11 @@ export interface UpstreamCallContext {
  * - Portcullis's credential for the upstream replaces anything else in Authorization or the static header;
  * - no redirect is followed (an upstream cannot bounce the credential elsewhere);
  * - a 401 with client credentials fetches a new upstream token and retries once;
- * - a response body larger than the configured maximum is cut off with an error, never buffered whole.
+ * - a response body larger than the configured maximum is cut off with an error, never buffered whole;
+ * - the caller's signal reaches the request through a signal of the request's own, unlinked once the answer has ended.
+ *   The SDK's transport hands every request its one long-lived signal, and `fetch` keeps a listener on the signal it is
+ *   given until the request object is garbage-collected: on the pooled session that piled up thousands of listeners
+ *   (MaxListenersExceededWarning after ~1,500 calls). Now the caller's signal carries one listener of ours, at most.
  */
 export function upstreamFetch(target: UpstreamTarget): FetchLike {
   const allowed = new URL(target.url);
@@ -37,32 +41,71 @@ export function upstreamFetch(target: UpstreamTarget): FetchLike {
     if (destination.origin !== allowed.origin || destination.pathname !== allowed.pathname) {
       throw new UpstreamFailure("redirect", `refused to send a request for ${target.name} anywhere but its registered URL`);
     }
+    const signal = requestSignal(init?.signal ?? undefined);
     const send = async (fresh: boolean) => {
       const headers = new Headers(init?.headers);
       headers.delete("authorization");
       for (const [name, value] of Object.entries(await upstreamCredential(target, { fresh }))) headers.set(name, value);
       try {
-        return await fetch(destination, { ...init, headers, redirect: "manual" });
+        return await fetch(destination, { ...init, headers, redirect: "manual", signal: signal.signal });
       } catch (error) {
         if ((error as Error).name === "AbortError" || (error as Error).name === "TimeoutError") throw error;
         throw new UpstreamFailure("unreachable", `${target.name} could not be reached (${describeCause(error)})`);
       }
     };
-    let response = await send(false);
-    if (response.status === 401 && target.authKind === "client_credentials") {
-      await response.body?.cancel().catch(() => {});
-      response = await send(true);
+    try {
+      let response = await send(false);
+      if (response.status === 401 && target.authKind === "client_credentials") {
+        await response.body?.cancel().catch(() => {});
+        response = await send(true);
+      }
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => {});
+        throw new UpstreamFailure("redirect", `${target.name} answered with a redirect (HTTP ${response.status}), which Portcullis does not follow`);
+      }
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel().catch(() => {});
+        throw new UpstreamFailure("unauthorized", `${target.name} refused Portcullis's credential (HTTP ${response.status})`);
+      }
+      return limitBody(response, env().gateway.maxResponseBytes, target.name, upstreamCall.getStore(), signal.release);
+    } catch (error) {
+      signal.release();
+      throw error;
     }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => {});
-      throw new UpstreamFailure("redirect", `${target.name} answered with a redirect (HTTP ${response.status}), which Portcullis does not follow`);
-    }
-    if (response.status === 401 || response.status === 403) {
-      await response.body?.cancel().catch(() => {});
-      throw new UpstreamFailure("unauthorized", `${target.name} refused Portcullis's credential (HTTP ${response.status})`);
-    }
-    return limitBody(response, env().gateway.maxResponseBytes, target.name, upstreamCall.getStore());
   };
+}
+
+// The requests in flight under each caller signal. The signal gets one listener of ours, whatever the concurrency: a
+// listener per request would sit 32 deep on the pooled session's signal at 32 calls in flight.
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/**
+ * A signal for one request that aborts when `outer` does, and `release`, which unlinks it from `outer` (idempotent):
+ * called when the answer has ended, so `outer` never keeps a request that is over.
+ */
+function requestSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; release(): void } {
+  if (!outer) return { signal: undefined, release: () => {} };
+  const controller = new AbortController();
+  if (outer.aborted) {
+    controller.abort(outer.reason);
+    return { signal: controller.signal, release: () => {} };
+  }
+  let requests = inFlight.get(outer);
+  if (!requests) {
+    const set = (requests = new Set());
+    inFlight.set(outer, set);
+    outer.addEventListener(
+      "abort",
+      () => {
+        inFlight.delete(outer);
+        for (const request of set) request.abort(outer.reason);
+      },
+      { once: true },
+    );
+  }
+  requests.add(controller);
+  const own = requests;
+  return { signal: controller.signal, release: () => void own.delete(controller) };
 }
 
 function describeCause(error: unknown): string {
@@ -70,8 +113,12 @@ function describeCause(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
-function limitBody(response: Response, maxBytes: number, name: string, call?: { fail(failure: UpstreamFailure): void }): Response {
-  if (!response.body) return response;
+/** The answer, read through a counter that cuts it off past `maxBytes`; `ended` runs once it is over, however it ends. */
+function limitBody(response: Response, maxBytes: number, name: string, call: { fail(failure: UpstreamFailure): void } | undefined, ended: () => void): Response {
+  if (!response.body) {
+    ended();
+    return response;
+  }
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
     void response.body.cancel().catch(() => {});
@@ -87,14 +134,19 @@ function limitBody(response: Response, maxBytes: number, name: string, call?: { 
       try {
         chunk = await reader.read();
       } catch {
+        ended();
         const failure = new UpstreamFailure("unreachable", `${name} closed the connection in the middle of its answer`);
         call?.fail(failure);
         controller.error(failure);
         return;
       }
-      if (chunk.done) return controller.close();
+      if (chunk.done) {
+        ended();
+        return controller.close();
+      }
       seen += chunk.value.byteLength;
       if (seen > maxBytes) {
+        ended();
         const failure = new UpstreamFailure("too_large", `${name} answered with more than ${maxBytes} bytes`);
         call?.fail(failure);
         controller.error(failure);
@@ -104,6 +156,7 @@ function limitBody(response: Response, maxBytes: number, name: string, call?: { 
       controller.enqueue(chunk.value);
     },
     cancel(reason) {
+      ended();
       return reader.cancel(reason);
     },
   });

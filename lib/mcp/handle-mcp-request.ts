@@ -314,6 +314,10 @@ async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: Mc
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !scope.live });
   const server = (scope.build ?? buildMcpServer)(scope);
   await server.connect(transport);
+  // In JSON mode the pair is not closed afterwards: the answer is made only once every handler of the message has
+  // returned, so it holds no timer, stream or request in flight by then and is simply dropped. Closing it settled
+  // nothing and built an Error with its stack trace ("Connection closed") on every call (bench/README.md, bench:mcp).
+  if (!scope.live) return transport.handleRequest(request, { parsedBody: message, authInfo });
   const close = () => void server.close().catch(() => {});
   let response: Response;
   try {
@@ -322,7 +326,7 @@ async function serveWithSdk(request: Request, message: JSONRPCMessage, scope: Mc
     close();
     throw error;
   }
-  if (!scope.live || !response.body) {
+  if (!response.body) {
     close();
     return response;
   }
