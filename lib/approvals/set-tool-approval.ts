@@ -3,6 +3,7 @@ import { appendAudit, type AuditContext } from "@/lib/audit";
 import { changeTransaction } from "@/lib/changes/change-transaction";
 import { MASK_PATH } from "@/lib/approvals/mask-arguments";
 import { AppError, describeIssues } from "@/lib/errors";
+import { requireActorScope } from "@/lib/gateway/require-actor-scope";
 
 const input = z.object({
   tool: z.string().trim().min(1, "name a tool").max(128),
@@ -20,6 +21,7 @@ const input = z.object({
  * paths into the arguments) are masked wherever approvers see the call; requests held before keep their own list too.
  */
 export async function setToolApproval(tool: string, approverRoles: string[], expiresInSeconds: number, ctx: AuditContext, maskedFields: string[] = []): Promise<void> {
+  await requireActorScope(ctx, "policy:write");
   const parsed = input.safeParse({ tool, approverRoles, expiresInSeconds, maskedFields });
   if (!parsed.success) throw new AppError("invalid_input", describeIssues(parsed.error.issues));
   const { tool: name, approverRoles: roles } = parsed.data;
@@ -55,6 +57,7 @@ export async function setToolApproval(tool: string, approverRoles: string[], exp
 
 /** Calls to the tool run without approval again; requests still pending are left to expire. */
 export async function clearToolApproval(tool: string, ctx: AuditContext): Promise<boolean> {
+  await requireActorScope(ctx, "policy:write");
   return changeTransaction(["policy"], async (tx) => {
     const before = await tx.toolApproval.findUnique({ where: { toolName: tool } });
     if (!before) return false;
