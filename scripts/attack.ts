@@ -96,6 +96,7 @@ async function main(): Promise<number> {
     import("./attack/as-2026"),
     import("./attack/gateway"),
     import("./attack/call-governance"),
+    import("./attack/approval-delivery"),
     import("./attack/reviews-sinks"),
     import("./attack/console-passwords"),
   ];
