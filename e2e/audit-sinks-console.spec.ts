@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { expect, test } from "@playwright/test";
-import { createUser } from "./support/cli";
+import { createUser, portcullis } from "./support/cli";
 import { errorNotice, signIn } from "./support/console";
 
 const run = Date.now().toString(36).slice(-5);
@@ -8,6 +8,8 @@ const run = Date.now().toString(36).slice(-5);
 const RECEIVER_PORT = Number(process.env.PORTCULLIS_E2E_SINK_PORT ?? 5382);
 
 test("an admin adds a webhook sink with a write-only token in the console, tests it, and removes it after confirming; a reviewer may only look", async ({ browser }) => {
+  // Two people signing in, a delivery and a test round-trip: more than the default minute on a loaded machine.
+  test.setTimeout(180_000);
   const seen: Array<{ authorization?: string; body: string }> = [];
   const receiver = createServer((req, res) => {
     let body = "";
@@ -70,6 +72,8 @@ test("an admin adds a webhook sink with a write-only token in the console, tests
     await expect(page.getByText(`Removed ${name}`)).toBeVisible();
     await expect(page.locator(`[data-sink="${name}"]`)).toHaveCount(0);
   } finally {
+    // Whatever happened above, no sink is left delivering to a receiver that is gone.
+    portcullis(["sinks", "remove", name]);
     receiver.close();
   }
 });

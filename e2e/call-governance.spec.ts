@@ -103,6 +103,8 @@ test("a developer's sensitive call is held; an approver approves it in the conso
 const RECEIVER_PORT = Number(process.env.PORTCULLIS_E2E_RECEIVER_PORT ?? 5381);
 
 test("an admin masks a tool's arguments and sets the notification webhook in the console; a modern client's held call completes once, after an approver approves on the page it was pointed to", async ({ browser }) => {
+  // Three people, a browser each, and an MCP client: more steps than the default minute allows on a loaded machine.
+  test.setTimeout(180_000);
   const notes: Array<{ path: string; body: { text: string; portcullis: { approval_request: string } } }> = [];
   const receiver = createServer((req, res) => {
     let body = "";
