@@ -26,6 +26,7 @@ import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { startPortcullis } from "@/lib/startup";
 import { verifyAccessToken } from "@/lib/access-tokens/verify-access-token";
 import { createUser } from "@/lib/users/create-user";
+import { governanceFixtures, serveAccess } from "./mcp-governance-fixtures";
 
 const grants = Number(process.env.BENCH_GRANTS ?? 8);
 const tool = process.env.BENCH_TOOL ?? "whoami";
@@ -55,6 +56,9 @@ for (let i = 0; i < grants; i++) {
   issued.push({ token: token.token, grantId: token.grantId });
 }
 
+// Call-time governance scenarios (bench/mcp-governance.ts): a condition-guarded caller and an AuthZEN enforcement point.
+const governance = await governanceFixtures(user, clientId, grants, tool);
+
 // The bare route's caller is fixed: the same tool, with nothing checked and nothing recorded.
 const claims = await verifyAccessToken(issued[0].token);
 const bareCaller = callerFromClaims(issued[0].token, claims);
@@ -76,6 +80,8 @@ const http = createServer((req, res) => {
     const path = new URL(request.url).pathname;
     if (path === "/mcp") return send(res, await handleMcpRequest(request));
     if (path === "/bare") return send(res, await serveBare(request));
+    const access = serveAccess(request, path);
+    if (access) return send(res, await access);
     if (path === "/control/revoke") {
       const { grantId } = (await request.json()) as { grantId: string };
       await revokeGrant(grantId, SYSTEM_CONTEXT, "benchmark revocation check");
@@ -97,7 +103,7 @@ const http = createServer((req, res) => {
 });
 http.keepAliveTimeout = 65_000;
 http.listen(env().port, "127.0.0.1", () => {
-  process.stdout.write(`READY ${JSON.stringify({ port: env().port, tokens: issued, database: started.database.embedded ? "embedded PGlite" : "PostgreSQL" })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ port: env().port, tokens: issued, governance, database: started.database.embedded ? "embedded PGlite" : "PostgreSQL" })}\n`);
 });
 
 const stop = () => {

@@ -25,6 +25,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { runGovernanceScenarios, type GovernanceReady } from "./mcp-governance";
 import { scratchPostgres } from "./scratch-postgres";
 
 const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? "32,4").split(",").map(Number);
@@ -36,6 +37,7 @@ const BASE = `http://localhost:${PORT}`;
 interface Ready {
   port: number;
   tokens: Array<{ token: string; grantId: string }>;
+  governance: GovernanceReady;
   database: string;
 }
 
@@ -199,6 +201,9 @@ async function main() {
       say(`added latency: p50 +${(f.p50 - b.p50).toFixed(2)} ms, p99 +${(f.p99 - b.p99).toFixed(2)} ms   (goal p99 < 5 ms: ${f.p99 - b.p99 < 5 ? "met" : "NOT met"})`);
       levels.push({ concurrency, bare: strip(b), full: strip(f), ratio, addedP50: f.p50 - b.p50, addedP99: f.p99 - b.p99 });
     }
+    // Call-time governance (bench/mcp-governance.ts): a CEL condition's cost, and the AuthZEN endpoint against /mcp.
+    const governance = process.env.BENCH_GOVERNANCE === "0" ? null : await runGovernanceScenarios({ base: BASE, tool: TOOL, tokens: ready.tokens, governance: ready.governance, seconds: SECONDS, concurrency: CONCURRENCY_LEVELS[0], say });
+    if (governance) allowedAnswered += (governance.answeredAllowed as number) ?? 0;
     const stats = (await (await fetch(`${BASE}/control/stats`, { method: "POST" })).json()) as Record<string, number>;
     const allowMatches = stats["decision.allow"] === allowedAnswered;
     say();
@@ -214,7 +219,7 @@ async function main() {
     say(`audit chain: ${chain.ok ? `intact, ${chain.checked} events verified` : `BROKEN: ${chain.firstBreak?.message}`}`);
     mkdirSync("bench/results", { recursive: true });
     const file = join("bench/results", `mcp-${postgres ? "postgres" : "pglite"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ tool: TOOL, seconds: SECONDS, database: ready.database, levels, revocation, chain, allowMatches }, null, 2));
+    writeFileSync(file, JSON.stringify({ tool: TOOL, seconds: SECONDS, database: ready.database, levels, governance, revocation, chain, allowMatches }, null, 2));
     say(`full result: ${file}`);
     process.exitCode = revocation.acceptedAfter === 0 && chain.ok && allowMatches ? 0 : 1;
   } finally {

@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
 import { expect, test } from "@playwright/test";
 import { createUser, portcullis } from "./support/cli";
 import { errorNotice, navigate, signIn } from "./support/console";
-import { callToolOverHttp, mcpClient } from "./support/mcp";
+import { callToolOverHttp, MCP_URL, mcpClient } from "./support/mcp";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { mintToken } from "./support/tokens";
 
 // Names unique per run, so the journeys can run again on the same data.
@@ -94,5 +96,91 @@ test("a developer's sensitive call is held; an approver approves it in the conso
     await client.close();
   } finally {
     portcullis(["tools", "approval", "list_roles", "--off"]);
+  }
+});
+
+// A local webhook receiver (Slack/Teams-style JSON) on a port of this suite's own range.
+const RECEIVER_PORT = Number(process.env.PORTCULLIS_E2E_RECEIVER_PORT ?? 5381);
+
+test("an admin masks a tool's arguments and sets the notification webhook in the console; a modern client's held call completes once, after an approver approves on the page it was pointed to", async ({ browser }) => {
+  // Three people, a browser each, and an MCP client: more steps than the default minute allows on a loaded machine.
+  test.setTimeout(180_000);
+  const notes: Array<{ path: string; body: { text: string; portcullis: { approval_request: string } } }> = [];
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      notes.push({ path: req.url ?? "", body: JSON.parse(body) });
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(RECEIVER_PORT, "127.0.0.1", resolve));
+  const admin = createUser(["iam_admin"], "admin");
+  const approver = createUser(["access_reviewer"], "approver");
+  const dev = createUser(["reader"], "dev");
+  const secretArg = `acme-secret-${run}`;
+  try {
+    const adminPage = await (await browser.newContext()).newPage();
+    await signIn(adminPage, admin.email, admin.password);
+    await navigate(adminPage, "Approvals");
+    const settings = adminPage.getByRole("form", { name: "Tool approval settings" });
+    await settings.getByLabel("Tool").selectOption("get_client");
+    await settings.getByLabel("Approver roles").fill("access_reviewer");
+    await settings.getByLabel("Masked fields").fill("client_id[0]");
+    await settings.getByRole("button", { name: "Save approval settings" }).click();
+    await expect(errorNotice(adminPage)).toContainText("a masked field is a field name or a dot path");
+    await settings.getByLabel("Masked fields").fill("client_id");
+    await settings.getByRole("button", { name: "Save approval settings" }).click();
+    await expect(adminPage.getByText("Saved: calls to get_client need approval; masked from approvers: client_id.")).toBeVisible();
+    await expect(adminPage.locator('[data-tool="get_client"]')).toContainText("masked: client_id");
+
+    const hook = adminPage.getByRole("form", { name: "Approvals webhook" });
+    await hook.getByLabel("Webhook URL").fill(`http://127.0.0.1:${RECEIVER_PORT}/services/T0/B0/secret-${run}`);
+    await hook.getByRole("button", { name: "Save webhook" }).click();
+    await expect(errorNotice(adminPage)).toContainText("private address");
+    await hook.getByLabel("Webhook URL").fill(`http://127.0.0.1:${RECEIVER_PORT}/services/T0/B0/secret-${run}`);
+    await hook.getByLabel("Allow a private address").check();
+    await hook.getByRole("button", { name: "Save webhook" }).click();
+    await expect(adminPage.getByTestId("approval-webhook")).toContainText(`http://127.0.0.1:${RECEIVER_PORT}/…`);
+    expect(await adminPage.content()).not.toContain(`secret-${run}`);
+
+    // The developer's client declares URL-mode elicitation: it is pointed at the approval page, and the approver
+    // (who sees the masked arguments only) approves there; the SDK retries by itself and the call runs.
+    const approverPage = await (await browser.newContext()).newPage();
+    await signIn(approverPage, approver.email, approver.password);
+    const token = mintToken({ user: dev.email, scopes: ["clients:read"] });
+    const client = new Client({ name: "elicitation-e2e", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { elicitation: { url: {} } } });
+    const shown: string[] = [];
+    client.setRequestHandler("elicitation/create", async (request) => {
+      const url = (request.params as { url: string }).url;
+      shown.push(url);
+      const requestId = /request-([0-9a-f-]{36})/.exec(url)![1];
+      await approverPage.goto(url);
+      const item = approverPage.locator(`[data-request="${requestId}"]`);
+      await expect(item.getByTestId("approval-args")).toContainText("••••••");
+      await expect(item.getByTestId("approval-args")).not.toContainText(secretArg);
+      await item.getByRole("button", { name: "Approve the call to get_client" }).click();
+      await expect(approverPage.locator(`[data-request="${requestId}"]`)).toHaveCount(0);
+      return { action: "accept" as const };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(MCP_URL), { requestInit: { headers: { Authorization: `Bearer ${token.token}` } } }));
+    const result = await client.callTool({ name: "get_client", arguments: { client_id: secretArg } });
+    await client.close();
+    expect(JSON.stringify(result.content)).toContain(`No client has client_id ${secretArg}`);
+    expect(shown).toHaveLength(1);
+
+    const requestId = /request-([0-9a-f-]{36})/.exec(shown[0])![1];
+    await expect.poll(() => notes.find((n) => n.body.portcullis?.approval_request === requestId)?.path).toBe(`/services/T0/B0/secret-${run}`);
+    expect(notes.find((n) => n.body.portcullis.approval_request === requestId)!.body.text).not.toContain(secretArg);
+    const listed = portcullis(["approvals", "list", "--all", "--json"]);
+    const entry = (JSON.parse(listed.stdout) as Array<{ id: string; status: string; args: string }>).find((a) => a.id === requestId)!;
+    expect(entry.status).toBe("used");
+    expect(entry.args).not.toContain(secretArg);
+    await adminPage.reload();
+    await expect(adminPage.locator(`[data-notification="${requestId}"]`)).toContainText("sent");
+  } finally {
+    portcullis(["tools", "approval", "get_client", "--off"]);
+    portcullis(["approvals", "webhook", "--clear"]);
+    receiver.close();
   }
 });

@@ -73,6 +73,11 @@ const schema = z.object({
   PORTCULLIS_SINK_TIMEOUT: seconds(10, 1, 120),
   PORTCULLIS_SINK_MAX_BACKOFF: seconds(60, 1, 3600),
   PORTCULLIS_SINK_LEASE: seconds(30, 5, 600),
+  // Approvals (lib/approvals): attempts at notifying the webhook of a new request and the first back-off (doubling);
+  // how long a held call's retry after URL elicitation waits for the approver's decision before asking again.
+  PORTCULLIS_APPROVAL_NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  PORTCULLIS_APPROVAL_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  PORTCULLIS_APPROVAL_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
   // PORTCULLIS_ISSUER_MODE and WORKOS_*: the rules for each issuer mode live in lib/workos/workos-config.ts.
   ...workosEnvSchema,
 });
@@ -162,6 +167,11 @@ function buildEnv(source: NodeJS.ProcessEnv) {
       timeoutMs: raw.PORTCULLIS_SINK_TIMEOUT * 1000,
       maxBackoffMs: raw.PORTCULLIS_SINK_MAX_BACKOFF * 1000,
       leaseSeconds: raw.PORTCULLIS_SINK_LEASE,
+    },
+    approvals: {
+      notifyAttempts: raw.PORTCULLIS_APPROVAL_NOTIFY_ATTEMPTS,
+      notifyBackoffMs: raw.PORTCULLIS_APPROVAL_NOTIFY_BACKOFF_MS,
+      waitMs: raw.PORTCULLIS_APPROVAL_WAIT_MS,
     },
     issuerMode: raw.PORTCULLIS_ISSUER_MODE,
     workos: workosConfig(raw, issuer),

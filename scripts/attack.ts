@@ -97,6 +97,7 @@ async function main(): Promise<number> {
     import("./attack/gateway"),
     import("./attack/gateway-relay"),
     import("./attack/call-governance"),
+    import("./attack/approval-delivery"),
     import("./attack/reviews-sinks"),
     import("./attack/console-passwords"),
   ];

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
+import { SinkControls } from "@/components/sinks/sink-controls";
 import type { SinkHealth } from "@/lib/sinks/list-sink-health";
 
 function status(sink: SinkHealth): { tone: "green" | "amber" | "red"; label: string } {
@@ -9,7 +10,7 @@ function status(sink: SinkHealth): { tone: "green" | "amber" | "red"; label: str
 }
 
 /** Delivery health per sink: cursor against the head, lag in events and seconds, the last error and the next retry. */
-export function SinkHealthTable({ sinks }: { sinks: SinkHealth[] }) {
+export function SinkHealthTable({ sinks, canEdit = false }: { sinks: SinkHealth[]; canEdit?: boolean }) {
   return (
     <div className="overflow-x-auto">
       <table className="min-w-full text-left text-sm" data-testid="sink-health">
@@ -21,6 +22,7 @@ export function SinkHealthTable({ sinks }: { sinks: SinkHealth[] }) {
             <th className="py-2 pr-4">Lag</th>
             <th className="py-2 pr-4">Last delivery</th>
             <th className="py-2 pr-4">Last error</th>
+            {canEdit ? <th className="py-2 pr-4"><span className="sr-only">Actions</span></th> : null}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -53,6 +55,11 @@ export function SinkHealthTable({ sinks }: { sinks: SinkHealth[] }) {
                     <span className="text-slate-400">none</span>
                   )}
                 </td>
+                {canEdit ? (
+                  <td className="py-2 pr-4">
+                    <SinkControls name={sink.name} />
+                  </td>
+                ) : null}
               </tr>
             );
           })}

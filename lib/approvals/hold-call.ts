@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { notifyApprovalRequest } from "@/lib/approvals/notify-approval-request";
+import { APPROVAL_WEBHOOK_KEY } from "@/lib/approvals/approval-webhook";
 import { appendAudit } from "@/lib/audit";
 import { recordedArguments } from "@/lib/audit/recorded-arguments";
 import { db } from "@/lib/db/client";
@@ -12,6 +14,11 @@ export interface CallToHold {
   tool: string;
   args: Record<string, unknown>;
   extraRoles?: readonly { roleId: string }[];
+  /** How the caller will wait for the decision, when its client declared support (MCP tasks, URL elicitation). */
+  delivery?: "task" | "elicitation";
+  /** The protected resource called, and the tool's name in the body there: for running an approved task. */
+  resource?: string;
+  callName?: string;
 }
 
 export type HoldOutcome =
@@ -47,7 +54,8 @@ export async function holdCall(snapshot: PolicySnapshot, call: CallToHold, decis
     detail: { approvalRequest: requestId, argsSha256, ...detail },
   });
 
-  return db().$transaction(async (tx) => {
+  let notification: string | undefined;
+  const outcome = await db().$transaction(async (tx) => {
     const standing = await tx.approvalRequest.findMany({
       where: { userId: call.userId, clientId: call.clientId, toolName: call.tool, argsSha256, status: { in: ["pending", "approved"] } },
       orderBy: { requestedAt: "asc" },
@@ -78,6 +86,9 @@ export async function holdCall(snapshot: PolicySnapshot, call: CallToHold, decis
       }
       waiting ??= request;
     }
+    if (waiting && call.delivery && waiting.delivery !== call.delivery) {
+      await tx.approvalRequest.update({ where: { id: waiting.id }, data: { delivery: call.delivery, resource: call.resource ?? null, callName: call.callName ?? null } });
+    }
     if (waiting) return { kind: "held" as const, requestId: waiting.id, expiresAt: waiting.expiresAt, approverRoles: approval.approverRoles, created: false, voided };
     const expiresAt = new Date(now.getTime() + approval.expiresInSeconds * 1000);
     const created = await tx.approvalRequest.create({
@@ -91,8 +102,16 @@ export async function holdCall(snapshot: PolicySnapshot, call: CallToHold, decis
         rolesDigest,
         reasonPath: decision.reason,
         expiresAt,
+        maskedFields: approval.maskedFields ?? [],
+        delivery: call.delivery ?? null,
+        resource: call.resource ?? null,
+        callName: call.callName ?? null,
       },
     });
+    // Queued with the request, so a notification is never lost to a crash between the two.
+    if (await tx.setting.findUnique({ where: { key: APPROVAL_WEBHOOK_KEY }, select: { key: true } })) {
+      notification = (await tx.approvalNotification.create({ data: { requestId: created.id }, select: { id: true } })).id;
+    }
     await appendAudit(tx, [
       audit("approval.requested", created.id, `${decision.reason} → approval required (request ${created.id}; approvers: ${approval.approverRoles.join(", ")})`, {
         approverRoles: approval.approverRoles,
@@ -101,4 +120,7 @@ export async function holdCall(snapshot: PolicySnapshot, call: CallToHold, decis
     ]);
     return { kind: "held" as const, requestId: created.id, expiresAt, approverRoles: approval.approverRoles, created: true, voided };
   });
+  // Sent after the commit and not awaited: the caller's answer never waits on (or fails with) the webhook.
+  if (notification) void notifyApprovalRequest(notification).catch(() => {});
+  return outcome;
 }

@@ -1,3 +1,4 @@
+import { maskArguments } from "@/lib/approvals/mask-arguments";
 import type { Db } from "@/lib/db/client";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 
@@ -6,23 +7,15 @@ export interface ApprovalView {
   tool: string;
   caller: string;
   client: string;
-  /** Pretty-printed, with the values of fields that look like secrets masked. */
+  /** Pretty-printed, with the tool's masked fields and fields that look like secrets masked. */
   args: string;
+  /** The fields masked by the tool's list (at the time of the call and now). */
+  maskedFields: string[];
   reasonPath: string;
   status: string;
   requestedAt: Date;
   expiresAt: Date;
   decidedBy: string | null;
-}
-
-const SECRET_FIELD = /pass(word)?|secret|token|api[-_]?key|authorization|credential|private/i;
-
-function masked(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(masked);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? "••••••" : masked(v)]));
-  }
-  return value;
 }
 
 /** The approvals queue: pending requests first (oldest first), then the latest decided ones. */
@@ -33,16 +26,21 @@ export async function listApprovals(database: Db, options: { status?: "pending" 
     orderBy: options.status === "all" ? { requestedAt: "desc" } : { requestedAt: "asc" },
     take: Math.min(options.limit ?? 100, 500),
   });
-  return rows.map((r) => ({
-    id: r.id,
-    tool: r.toolName,
-    caller: snapshot.users.get(r.userId)?.email ?? r.userId,
-    client: snapshot.clients.get(r.clientId)?.name ?? r.clientId,
-    args: JSON.stringify(masked(r.args), null, 2),
-    reasonPath: r.reasonPath,
-    status: r.status === "pending" && r.expiresAt <= new Date() ? "expired" : r.status,
-    requestedAt: r.requestedAt,
-    expiresAt: r.expiresAt,
-    decidedBy: r.decidedBy?.startsWith("user:") ? (snapshot.users.get(r.decidedBy.slice(5))?.email ?? r.decidedBy) : r.decidedBy,
-  }));
+  return rows.map((r) => {
+    // The list when the call was held and the tool's list now: a field masked once stays masked.
+    const maskedFields = [...new Set([...(r.maskedFields ?? []), ...(snapshot.approvals?.get(r.toolName)?.maskedFields ?? [])])];
+    return {
+      id: r.id,
+      tool: r.toolName,
+      caller: snapshot.users.get(r.userId)?.email ?? r.userId,
+      client: snapshot.clients.get(r.clientId)?.name ?? r.clientId,
+      args: JSON.stringify(maskArguments(r.args, maskedFields), null, 2),
+      maskedFields,
+      reasonPath: r.reasonPath,
+      status: r.status === "pending" && r.expiresAt <= new Date() ? "expired" : r.status,
+      requestedAt: r.requestedAt,
+      expiresAt: r.expiresAt,
+      decidedBy: r.decidedBy?.startsWith("user:") ? (snapshot.users.get(r.decidedBy.slice(5))?.email ?? r.decidedBy) : r.decidedBy,
+    };
+  });
 }

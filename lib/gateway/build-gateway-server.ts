@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Tool } from "@modelcontextprotocol/server";
 import type { GatewayRegistry } from "@/lib/gateway/gateway-registry";
 import type { McpRequestScope } from "@/lib/mcp/build-mcp-server";
-import { heldCallResult } from "@/lib/mcp/authorize-tool-call";
+import { heldAnswer } from "@/lib/mcp/held-answer";
 import { SERVER_INFO } from "@/lib/mcp/server-info";
 import { allowedTools } from "@/lib/policy/decide";
 
@@ -40,7 +40,7 @@ export function buildGatewayServer(scope: McpRequestScope, serverName: string, r
   }));
   server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult> => {
     // Held for a second person's approval (DESIGN §11): not forwarded; the caller is told what next.
-    if (scope.held && scope.held.tool === `${prefix}${request.params.name}`) return heldCallResult(scope.held);
+    if (scope.held && scope.held.tool === `${prefix}${request.params.name}`) return heldAnswer(scope.held);
     const decision = scope.allowed;
     // Defence in depth: the pipeline decides, records and forwards before the SDK sees the message.
     if (!decision?.allow || decision.tool !== `${prefix}${request.params.name}` || !(scope.forwarded || scope.live)) {

@@ -1,3 +1,5 @@
+import { expireApprovalRequests } from "@/lib/approvals/expire-approval-requests";
+import { retryApprovalNotifications } from "@/lib/approvals/notify-approval-request";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { sweepExpiredArtefacts } from "@/lib/maintenance/sweep-expired-artefacts";
@@ -12,6 +14,10 @@ export async function runMaintenance(): Promise<void> {
   await sweepExpiredArtefacts();
   // Access reviews past their due date: undecided items follow the campaign's setting.
   await closeDueReviewCampaigns();
+  // Held calls nobody decided (or an approval nobody used) in time: expired, each with its audit event.
+  await expireApprovalRequests();
+  // Notifications of new approval requests that failed and are due again (after a restart too).
+  await retryApprovalNotifications();
 }
 
 /**

@@ -8,7 +8,11 @@ import { noteUsage } from "@/lib/usage/note-usage";
 import type { ToolCall } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
 import { findTool } from "@/lib/mcp/tools";
+import { awaitApprovalDecision } from "@/lib/approvals/await-approval-decision";
 import { holdCall, type HoldOutcome } from "@/lib/approvals/hold-call";
+import { approvalPageUrl } from "@/lib/approvals/notify-approval-request";
+import { env } from "@/lib/env";
+import type { ApprovalDelivery } from "@/lib/mcp/approval-delivery";
 import { decide, type Decision } from "@/lib/policy/decide";
 import type { PolicySnapshot } from "@/lib/policy/types";
 
@@ -18,6 +22,12 @@ export interface HeldCall {
   requestId: string;
   message: string;
   details: Record<string, unknown>;
+  /** How the caller waits, when its client declared support: a task, or a URL elicitation of the approval page. */
+  delivery?: "task" | "elicitation";
+  /** The request this call followed up was decided against it (denied) or ran out (expired, void): nothing to wait for. */
+  ended?: string;
+  expiresAt?: Date;
+  approvalUrl: string;
 }
 
 /** The tool result a held call is answered with: not run, and what happens next (the same at /mcp and /mcp/<server>). */
@@ -61,6 +71,7 @@ export async function authorizeToolCall(
   call: ToolCall,
   meta: RequestMeta,
   target: ToolCallTarget = BUILTIN_TARGET,
+  waiting: ApprovalDelivery & { resource?: string } = {},
 ): Promise<ToolCallAuthorization> {
   const policyName = target.policyName(call.name);
   const decided = decide(snapshot, {
@@ -81,18 +92,32 @@ export async function authorizeToolCall(
   let approvalId: string | undefined;
   try {
     if (decision.allow && snapshot.approvals?.has(decision.tool)) {
-      const outcome = await holdCall(snapshot, { userId: caller.userId, clientId: caller.clientId, tool: decision.tool, args: call.args ?? {}, extraRoles: caller.extraRoles }, decision, meta);
-      if (outcome.kind === "run") approvalId = outcome.approvalId;
-      else held = heldCall(decision.tool, outcome);
+      // The retry after a URL elicitation: the approver gets a bounded wait to decide before the caller is asked again.
+      const ended = waiting.followUp ? await followUp(waiting.followUp, caller, decision.tool, call.args ?? {}) : null;
+      if (ended) held = endedCall(decision.tool, waiting.followUp!, ended);
+      else {
+        const outcome = await holdCall(
+          snapshot,
+          { userId: caller.userId, clientId: caller.clientId, tool: decision.tool, args: call.args ?? {}, extraRoles: caller.extraRoles, delivery: waiting.delivery, resource: waiting.resource, callName: call.name },
+          decision,
+          meta,
+        );
+        if (outcome.kind === "run") approvalId = outcome.approvalId;
+        else held = { ...heldCall(decision.tool, outcome), delivery: waiting.delivery };
+      }
     }
     await recordDecision({
       decision: decision.allow && !held ? "allow" : "deny",
-      reason: held ? `${decision.reason} → approval required (request ${held.requestId})` : approvalId ? `${decision.reason} → approved (request ${approvalId})` : decision.reason,
+      reason: held?.ended
+        ? `${decision.reason} → approval request ${held.requestId} ${held.ended}`
+        : held
+          ? `${decision.reason} → approval required (request ${held.requestId})`
+          : approvalId ? `${decision.reason} → approved (request ${approvalId})` : decision.reason,
       party: caller,
       meta,
       detail: {
         stage: "authorize",
-        check: held ? "approval_required" : (decision.failedCheck ?? "allowed"),
+        check: held?.ended ? `approval_${held.ended}` : held ? "approval_required" : (decision.failedCheck ?? "allowed"),
         requiredScope: decision.requiredScope,
         status,
         ...target.detail,
@@ -126,12 +151,32 @@ export async function authorizeToolCall(
   return { allowed: false, response: denialResponse(decision, caller, call, meta, target) };
 }
 
+/** The request a retried call follows up, if it ended against the call (denied, expired, void); else null. */
+async function followUp(requestId: string, caller: McpCaller, tool: string, args: Record<string, unknown>): Promise<string | null> {
+  const status = await awaitApprovalDecision(requestId, { userId: caller.userId, clientId: caller.clientId, tool, argsSha256: recordedArguments(args).argsSha256 as string }, env().approvals.waitMs);
+  return status === "denied" || status === "expired" || status === "void" ? status : null;
+}
+
+function endedCall(tool: string, requestId: string, ended: string): HeldCall {
+  const why = ended === "denied" ? "was denied by an approver" : ended === "expired" ? "expired before anyone approved it" : "is void (the policy or your roles changed)";
+  return {
+    tool,
+    requestId,
+    ended,
+    approvalUrl: approvalPageUrl(requestId),
+    message: `This call to ${tool} did not run: approval request ${requestId} ${why}. Making the call again starts a new request.`,
+    details: { approval_request: requestId, status: ended },
+  };
+}
+
 /** What the caller reads: plainly what happens next, and the request to point an approver at. */
 function heldCall(tool: string, outcome: Extract<HoldOutcome, { kind: "held" }>): HeldCall {
   const approvers = outcome.approverRoles.length > 0 ? outcome.approverRoles.join(", ") : "iam_admin";
   return {
     tool,
     requestId: outcome.requestId,
+    expiresAt: outcome.expiresAt,
+    approvalUrl: approvalPageUrl(outcome.requestId),
     message:
       `This call to ${tool} needs a second person's approval before it runs, so it did not run. Approval request ${outcome.requestId} ` +
       `is waiting for someone holding ${approvers} (not you); it expires at ${outcome.expiresAt.toISOString()}. Once it is approved, make ` +

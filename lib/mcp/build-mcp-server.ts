@@ -3,7 +3,8 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/
 import type { AuditContext } from "@/lib/audit";
 import { describeIssues, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { heldCallResult, type HeldCall } from "@/lib/mcp/authorize-tool-call";
+import type { HeldCall } from "@/lib/mcp/authorize-tool-call";
+import { heldAnswer } from "@/lib/mcp/held-answer";
 import type { McpCaller } from "@/lib/mcp/caller";
 import { SERVER_INFO, SERVER_INSTRUCTIONS } from "@/lib/mcp/server-info";
 import { findTool, toolDescriptor, type ToolContext } from "@/lib/mcp/tools";
@@ -74,7 +75,7 @@ export function buildMcpServer(scope: McpRequestScope): Server {
   }));
   server.setRequestHandler("tools/call", async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
-    if (scope.held && scope.held.tool === name) return heldCallResult(scope.held);
+    if (scope.held && scope.held.tool === name) return heldAnswer(scope.held);
     const decision = scope.allowed;
     // Defence in depth: the route decides and records before the SDK sees the message; nothing else may run.
     if (!decision?.allow || decision.tool !== name) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `The call to ${name} was not authorized`);

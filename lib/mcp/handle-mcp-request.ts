@@ -11,6 +11,7 @@ import { isDatabaseUnavailable, publicError } from "@/lib/errors";
 import { clientIp, requestId } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
 import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-bearer";
+import { approvalDelivery } from "@/lib/mcp/approval-delivery";
 import { authorizeToolCall, type ToolCallTarget } from "@/lib/mcp/authorize-tool-call";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
 import { buildMcpServer, type LiveToolCall, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
@@ -20,6 +21,7 @@ import { originAllowed, preflightResponse, withCors } from "@/lib/mcp/origin-pol
 import { resourceMetadataUrl, resourceScopes } from "@/lib/mcp/protected-resource-metadata";
 import { describeMessage, MAX_BODY_BYTES, readMcpMessage } from "@/lib/mcp/read-mcp-message";
 import { recordDecision, type RequestMeta } from "@/lib/mcp/record-decision";
+import { createdTaskResponse, serveApprovalTask, TASK_METHODS } from "@/lib/mcp/serve-approval-task";
 import { REFUSALS_PER_MINUTE, throttleRefusal, type RefusalThrottle } from "@/lib/mcp/throttle-refusal";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import type { PolicySnapshot } from "@/lib/policy/types";
@@ -181,9 +183,20 @@ async function serve(request: Request, origin: string | null, known: Known, reso
     if ("response" in relayed) return relayed.response;
     scope.relayed = { method, result: relayed.result };
   }
+  // Tasks of calls held for approval (the tasks extension): read back by the caller that made them, where they made them.
+  if (typeof method === "string" && TASK_METHODS.has(method) && (typeof id === "string" || typeof id === "number")) {
+    return serveApprovalTask(message.message as JSONRPCMessage & { id: string | number; method: string }, auth.caller, resource.url, revision.revision.era === "modern", (body, name) => {
+      const headers = new Headers(request.headers);
+      headers.set("mcp-method", "tools/call");
+      headers.set("mcp-name", name);
+      headers.delete("content-length");
+      return handleProtectedMcpRequest(new Request(request.url, { method: "POST", headers, body: JSON.stringify(body) }), resource);
+    });
+  }
   if (message.toolCall) {
     const target = resource.tools ? { ...resource.tools, resourceMetadata: resource.metadataUrl, detail: { ...resource.tools.detail, ...resource.auditDetail } } : undefined;
-    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target);
+    const waiting = { ...approvalDelivery(message.message, revision.revision.era), resource: resource.url };
+    const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target, waiting);
     if (authorization.allowed) {
       scope.allowed = authorization.decision;
       if (resource.forward) {
@@ -195,6 +208,7 @@ async function serve(request: Request, origin: string | null, known: Known, reso
     }
     // A call held for approval is answered by the SDK (the era's result shape), with the held result; nothing runs,
     // nothing is forwarded upstream.
+    else if (authorization.held?.delivery === "task" && !authorization.held.ended) return createdTaskResponse(message.toolCall.id, authorization.held);
     else if (authorization.held) scope.held = authorization.held;
     else return authorization.response;
   }

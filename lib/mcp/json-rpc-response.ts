@@ -16,6 +16,8 @@ export const JSON_RPC = {
   // MCP 2026-07-28 (basic, error codes): -32020…-32099 are the specification's own.
   /** HTTP headers that disagree with the body, or required ones missing (HTTP 400). */
   headerMismatch: -32020,
+  /** A capability (an extension) the request needs but did not declare (tasks extension, "Capability Negotiation"). */
+  missingClientCapability: -32021,
   /** A protocol version this endpoint does not serve (HTTP 400). */
   unsupportedProtocolVersion: -32022,
 } as const;

@@ -17,7 +17,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
     database.client.findMany({ select: { id: true, name: true, status: true, allowedScopes: true, source: true } }),
     database.tool.findMany({ select: { name: true, requiredScope: true, serverName: true, state: true } }),
     database.toolCondition.findMany({ select: { roleId: true, toolName: true, expression: true } }),
-    database.toolApproval.findMany({ select: { toolName: true, approverRoles: true, expiresInSeconds: true } }),
+    database.toolApproval.findMany({ select: { toolName: true, approverRoles: true, expiresInSeconds: true, maskedFields: true } }),
   ]);
   return {
     version,
@@ -48,7 +48,7 @@ export async function loadPolicySnapshot(database: Db, version = 0): Promise<Pol
     clients: new Map(clients.map((c) => [c.id, c])),
     tools: new Map(tools.map((t) => [t.name, t])),
     conditions: conditionsByTool(conditions),
-    approvals: new Map(approvals.map((a) => [a.toolName, { approverRoles: a.approverRoles, expiresInSeconds: a.expiresInSeconds }])),
+    approvals: new Map(approvals.map((a) => [a.toolName, { approverRoles: a.approverRoles, expiresInSeconds: a.expiresInSeconds, maskedFields: a.maskedFields ?? [] }])),
   };
 }
 

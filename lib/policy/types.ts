@@ -59,7 +59,7 @@ export interface PolicySnapshot {
   /** CEL conditions on a role's permission to use a tool: tool name → role id → condition (DESIGN §11). */
   conditions?: Map<string, Map<string, ToolConditionNode>>;
   /** Tools whose calls need a second person: tool name → who may approve and for how long a request stands. */
-  approvals?: Map<string, { approverRoles: string[]; expiresInSeconds: number }>;
+  approvals?: Map<string, { approverRoles: string[]; expiresInSeconds: number; maskedFields?: string[] }>;
 }
 
 /**

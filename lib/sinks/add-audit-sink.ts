@@ -1,5 +1,6 @@
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { db } from "@/lib/db/client";
+import { requireActorScope } from "@/lib/gateway/require-actor-scope";
 import { AppError, describeIssues } from "@/lib/errors";
 import { seal } from "@/lib/keys/seal";
 import { checkHostAllowed } from "@/lib/sinks/guarded-lookup";
@@ -20,6 +21,8 @@ export interface AddedSink {
  * starts before the first event (the whole chain is delivered) unless `from: "now"`.
  */
 export async function addAuditSink(input: SinkInput, ctx: AuditContext): Promise<AddedSink> {
+  // Checked here, in lib/, so no caller can skip it: the CLI is the operator; a console user needs settings:write.
+  await requireActorScope(ctx, "settings:write");
   const parsed = sinkInputSchema.safeParse(input);
   if (!parsed.success) throw new AppError("invalid_input", describeIssues(parsed.error.issues));
   const sink = parsed.data;

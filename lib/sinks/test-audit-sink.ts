@@ -2,6 +2,7 @@ import { appendAudit, type AuditContext } from "@/lib/audit";
 import { viewAuditRow } from "@/lib/audit/audit-rows";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { requireActorScope } from "@/lib/gateway/require-actor-scope";
 import { AppError } from "@/lib/errors";
 import { openSink } from "@/lib/sinks/opened-sink";
 import { deliveryErrorMessage } from "@/lib/sinks/sink-errors";
@@ -12,6 +13,8 @@ import { SINK_TRANSPORTS } from "@/lib/sinks/transports/sink-transports";
  * repeat), and records the outcome as `sink.tested`. Answers whether the sink took it, and if not, why.
  */
 export async function testAuditSink(nameOrId: string, ctx: AuditContext, options: { timeoutMs?: number } = {}): Promise<{ ok: boolean; error?: string; seq: string }> {
+  // Checked here, in lib/, so no caller can skip it: the CLI is the operator; a console user needs settings:write.
+  await requireActorScope(ctx, "settings:write");
   const sink = await db().auditSink.findFirst({ where: { OR: [{ name: nameOrId }, { id: nameOrId }] } });
   if (!sink) throw new AppError("not_found", `No audit sink ${nameOrId}.`);
   const newest = await db().auditEvent.findFirst({ orderBy: { seq: "desc" } });

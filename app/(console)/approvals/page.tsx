@@ -1,8 +1,12 @@
 import { ApprovalDecision } from "@/components/approvals/approval-decision";
+import { ApprovalWebhookSettings } from "@/components/approvals/approval-webhook-settings";
+import { ToolApprovalSettings } from "@/components/approvals/tool-approval-settings";
 import { Forbidden } from "@/components/console/forbidden";
 import { ReasonPath } from "@/components/console/reason-path";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/page-header";
+import { listToolApprovals } from "@/lib/approvals/list-tool-approvals";
+import { loadApprovalNotifications } from "@/lib/approvals/load-approval-notifications";
 import { loadApprovalQueue } from "@/lib/approvals/load-approval-queue";
 import { consoleUser } from "@/lib/auth/console-user";
 
@@ -17,7 +21,7 @@ function age(from: Date): string {
 export default async function ApprovalsPage() {
   const me = await consoleUser();
   if (!me.scopes.has("policy:read")) return <Forbidden message="You need the policy:read scope to see the approvals queue." />;
-  const { pending, recent } = await loadApprovalQueue();
+  const [{ pending, recent }, settings, notifications] = await Promise.all([loadApprovalQueue(), listToolApprovals(), loadApprovalNotifications()]);
   return (
     <>
       <PageHeader
@@ -30,13 +34,14 @@ export default async function ApprovalsPage() {
         ) : (
           <ul className="divide-y divide-slate-100" data-testid="approvals-pending">
             {pending.map((a) => (
-              <li key={a.id} className="space-y-2 py-4" data-request={a.id}>
+              <li key={a.id} id={`request-${a.id}`} className="space-y-2 py-4" data-request={a.id}>
                 <div className="flex flex-wrap items-center gap-2 text-sm">
                   <code className="font-medium">{a.tool}</code>
                   <span className="text-slate-600">called by {a.caller} through {a.client}</span>
                   <span className="text-xs text-slate-500">{age(a.requestedAt)} ago · expires {a.expiresAt.toISOString()}</span>
                 </div>
-                <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">{a.args}</pre>
+                <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs" data-testid="approval-args">{a.args}</pre>
+                {a.maskedFields.length > 0 ? <p className="text-xs text-slate-500">Masked by the tool&apos;s settings: {a.maskedFields.join(", ")}</p> : null}
                 <ReasonPath text={a.reasonPath} />
                 <p className="font-mono text-xs text-slate-400">request {a.id}</p>
                 <ApprovalDecision id={a.id} tool={a.tool} />
@@ -59,6 +64,12 @@ export default async function ApprovalsPage() {
             ))}
           </ul>
         )}
+      </Card>
+      <Card title="Tools that need approval" className="mt-6">
+        <ToolApprovalSettings approvals={settings.approvals} tools={settings.tools} roles={settings.roles} canEdit={me.scopes.has("policy:write")} />
+      </Card>
+      <Card title="Notify a webhook of new requests" className="mt-6">
+        <ApprovalWebhookSettings view={notifications} canEdit={me.scopes.has("settings:write")} />
       </Card>
     </>
   );

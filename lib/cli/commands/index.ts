@@ -3,6 +3,7 @@ import adminCreate from "@/lib/cli/commands/admin-create";
 import approvalsApprove from "@/lib/cli/commands/approvals-approve";
 import approvalsDeny from "@/lib/cli/commands/approvals-deny";
 import approvalsList from "@/lib/cli/commands/approvals-list";
+import approvalsWebhook from "@/lib/cli/commands/approvals-webhook";
 import auditCheckpoint from "@/lib/cli/commands/audit-checkpoint";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
@@ -93,6 +94,7 @@ export const COMMANDS: CliCommand<any>[] = [
   approvalsList,
   approvalsApprove,
   approvalsDeny,
+  approvalsWebhook,
   auditTail,
   auditExport,
   auditVerify,

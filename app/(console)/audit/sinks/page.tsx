@@ -1,4 +1,5 @@
 import { Forbidden } from "@/components/console/forbidden";
+import { AddSinkForm } from "@/components/sinks/add-sink-form";
 import { SinkHealthTable } from "@/components/sinks/sink-health-table";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { consoleUser } from "@/lib/auth/console-user";
@@ -11,6 +12,7 @@ export default async function AuditSinksPage() {
   const me = await consoleUser();
   if (!me.scopes.has("audit:read")) return <Forbidden message="You need the audit:read scope to see where the audit log is streamed." />;
   const sinks = await loadAuditSinks();
+  const canEdit = me.scopes.has("settings:write");
   return (
     <>
       <PageHeader
@@ -20,15 +22,20 @@ export default async function AuditSinksPage() {
       <Card>
         {sinks.length === 0 ? (
           <p className="text-sm text-slate-600" data-testid="no-sinks">
-            No audit sinks yet. Add one with <code className="text-xs">npm run portcullis -- sinks add &lt;name&gt; --kind webhook|syslog|otlp --endpoint …</code>
+            No audit sinks yet. Add one {canEdit ? "below, " : ""}or with <code className="text-xs">npm run portcullis -- sinks add &lt;name&gt; --kind webhook|syslog|otlp --endpoint …</code>
           </p>
         ) : (
-          <SinkHealthTable sinks={sinks} />
+          <SinkHealthTable sinks={sinks} canEdit={canEdit} />
         )}
         <p className="mt-4 text-xs text-slate-500">
-          Configure with the CLI: <code>sinks add</code>, <code>sinks list</code>, <code>sinks test</code>, <code>sinks remove</code>. Tokens and client certificates are sealed at rest with the deployment secret.
+          Also from the CLI: <code>sinks add</code>, <code>sinks list</code>, <code>sinks test</code>, <code>sinks remove</code>. Tokens and client keys are sealed at rest with the deployment secret and never shown again.
         </p>
       </Card>
+      {canEdit ? (
+        <Card title="Add a sink" className="mt-6">
+          <AddSinkForm />
+        </Card>
+      ) : null}
     </>
   );
 }
