@@ -1,4 +1,4 @@
-import { checkpointSignatureValid, type AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
+import { auditCheckpointSchema, checkpointSignatureValid, type AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 import { storedCheckpoint } from "@/lib/audit/stored-checkpoint";
 import type { AuditRecord } from "@/lib/audit/types";
@@ -88,6 +88,18 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
   };
   const broken = (checked: number, firstBreak: ChainBreak): ChainReport => ({ ok: false, checked, head: null, firstBreak, checkpoints, ...timing(checked) });
 
+  // Retention archived (and dropped) the oldest months: the chain now starts after the newest archive's last event,
+  // vouched for by the checkpoint signed into that archive (verify the archives themselves with `audit archive verify`).
+  const archive = await database.auditArchive.findFirst({ orderBy: { lastSeq: "desc" } });
+  const archived = archive ? auditCheckpointSchema.safeParse(archive.checkpoint) : null;
+  if (archive && (!archived?.success || !checkpointSignatureValid(archived.data) || archived.data.seq !== archive.lastSeq.toString() || archived.data.hash !== archive.lastHash)) {
+    return broken(0, {
+      seq: archive.lastSeq.toString(),
+      problem: "checkpoint_forged",
+      message: `the checkpoint of archive ${archive.file} (events up to #${archive.lastSeq}) does not carry this deployment's signature for that event: it was forged or altered`,
+    });
+  }
+  const archivedUpTo = archive?.lastSeq ?? 0n;
   const forged = all.find((a) => !checkpointSignatureValid(a));
   if (forged) {
     return broken(0, {
@@ -97,7 +109,8 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
     });
   }
   const bySeq = new Map<bigint, Anchor[]>();
-  for (const anchor of all) bySeq.set(BigInt(anchor.seq), [...(bySeq.get(BigInt(anchor.seq)) ?? []), anchor]);
+  // Checkpoints inside archived months were held against their events when the months were archived.
+  for (const anchor of all.filter((a) => BigInt(a.seq) > archivedUpTo)) bySeq.set(BigInt(anchor.seq), [...(bySeq.get(BigInt(anchor.seq)) ?? []), anchor]);
 
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
@@ -105,9 +118,16 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
   let after = 0n;
   // The newest event a checkpoint vouched for that still matches: a replaced range starts after it.
   let lastVouched = 0n;
+  if (archive && archived?.success) {
+    from = { seq: archived.data.seq, at: archived.data.at };
+    expectedSeq = archive.lastSeq + 1n;
+    prevHash = archive.lastHash;
+    after = archive.lastSeq;
+    lastVouched = after;
+  }
   const start = since === "checkpoint" ? await provenStart(database, stored.map(storedCheckpoint)) : null;
   if (start) {
-    const older = await olderAnchorMismatch(database, all, BigInt(start.seq));
+    const older = await olderAnchorMismatch(database, all.filter((a) => BigInt(a.seq) > archivedUpTo), BigInt(start.seq));
     if (older) return broken(0, older);
     from = { seq: start.seq, at: start.at };
     expectedSeq = BigInt(start.seq) + 1n;
