@@ -8,6 +8,7 @@ import { checkpointVerificationKey } from "@/lib/audit/checkpoint-signature";
 import { ensureAuditPartitions } from "@/lib/audit/ensure-audit-partitions";
 import { listAuditPartitions } from "@/lib/audit/list-audit-partitions";
 import { verifyAuditArchive } from "@/lib/audit/verify-audit-archive";
+import { verifyAuditChainInDatabase } from "@/lib/audit/verify-audit-chain-in-database";
 import { writeAuditCheckpoint } from "@/lib/audit/write-audit-checkpoint";
 import { db } from "@/lib/db/client";
 import { appendDatedEvents } from "@/test/support/chained-events";
@@ -89,6 +90,7 @@ describe.runIf(!!process.env.PORTCULLIS_TEST_POSTGRES_URL)("audit retention on P
     const full = await verifyAuditChain(db());
     expect(full).toMatchObject({ ok: true, checked: 15, from: { seq: "50" } });
     expect(await verifyAuditChain(db(), { since: "checkpoint" })).toMatchObject({ ok: true });
+    expect(await verifyAuditChainInDatabase(db())).toMatchObject({ ok: true, checked: 15, from: { seq: "50" } });
     const recorded = await db().auditEvent.findMany({ where: { kind: "audit.archived" }, orderBy: { seq: "asc" } });
     expect(recorded.map((e) => e.reason)).toEqual([
       expect.stringContaining("audit events 1..30"),
