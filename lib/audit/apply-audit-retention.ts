@@ -1,12 +1,23 @@
 import { archiveAuditPartition, type ArchivedPartition } from "@/lib/audit/archive-audit-partition";
 import type { AuditContext } from "@/lib/audit/context";
 import { listAuditPartitions } from "@/lib/audit/list-audit-partitions";
+import { constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import pg from "pg";
 import { databaseUrl, db } from "@/lib/db/client";
 import { env, MIN_AUDIT_RETENTION_DAYS } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 const RETENTION_LOCK = 7_207_369_004;
+
+async function assertWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new AppError("conflict", `cannot write to the audit archive directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was archived or dropped`);
+  }
+}
 
 export interface RetentionOptions {
   /** Keep events this many days (default: PORTCULLIS_AUDIT_RETENTION_DAYS). */
@@ -42,6 +53,9 @@ export async function applyAuditRetention(ctx: AuditContext, options: RetentionO
   if (partitions.length === 0) {
     throw new AppError("invalid_input", "Audit retention needs PostgreSQL (DATABASE_URL): the embedded database keeps every event in one unpartitioned table. Nothing was archived or dropped.");
   }
+  const dir = options.dir ?? config.auditPartitions.archiveDir;
+  // A directory that cannot take an archive is reported before anything is read, whether or not a month is due.
+  if (!options.dryRun) await assertWritable(dir);
   const cutoff = new Date((options.now ?? new Date()).getTime() - days * 86_400_000);
   const due = partitions.filter((p) => p.to !== null && p.to.getTime() <= cutoff.getTime());
   const result: RetentionResult = {
@@ -50,7 +64,6 @@ export async function applyAuditRetention(ctx: AuditContext, options: RetentionO
     archived: [],
   };
   if (options.dryRun) return result;
-  const dir = options.dir ?? config.auditPartitions.archiveDir;
   // One archivist across instances: a session lock on a connection of its own, held for the whole run.
   const lock = new pg.Client({ connectionString: databaseUrl() });
   await lock.connect();
