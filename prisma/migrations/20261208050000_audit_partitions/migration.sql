@@ -25,6 +25,16 @@ CREATE TRIGGER "AuditArchive_append_only" BEFORE UPDATE OR DELETE ON "AuditArchi
 CREATE TRIGGER "AuditArchive_no_truncate" BEFORE TRUNCATE ON "AuditArchive"
     FOR EACH STATEMENT EXECUTE FUNCTION "portcullis_refuse_audit_change"();
 
+-- A row trigger on a partition runs with the partition's name; the refusal names the audit table as before.
+CREATE OR REPLACE FUNCTION "portcullis_refuse_audit_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only: % on "%" is refused', TG_OP,
+    COALESCE((SELECT relname FROM pg_class WHERE oid = pg_partition_root(TG_RELID)), TG_TABLE_NAME)
+    USING ERRCODE = 'PA001',
+          HINT = 'Audit events and checkpoints are never changed or deleted; verify the chain with: portcullis audit verify';
+END;
+$$;
+
 -- On a partitioned table a primary key must include the partition key, so seq alone is no longer unique by index.
 -- The one-statement append (lib/audit/append-audit-after.ts) relies on a second writer after the same tail being
 -- refused as a unique violation; this statement-level check keeps that: the rows an INSERT added must be one run of
