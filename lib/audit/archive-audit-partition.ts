@@ -6,6 +6,7 @@ import { AUDIT_ARCHIVE_TYPE, type AuditArchiveHeader } from "@/lib/audit/audit-a
 import { viewAuditRow } from "@/lib/audit/audit-rows";
 import { signCheckpoint, type AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
 import type { AuditContext } from "@/lib/audit/context";
+import { AUDIT_COLUMNS } from "@/lib/audit/audit-sql";
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 import type { AuditPartition } from "@/lib/audit/list-audit-partitions";
 import type { AuditRecord } from "@/lib/audit/types";
@@ -94,7 +95,7 @@ export async function archiveAuditPartition(ctx: AuditContext, partition: AuditP
     let expected = firstSeq;
     for (let after = firstSeq - 1n; ; ) {
       const rows = await db().$queryRawUnsafe<AuditRecord[]>(
-        `SELECT "seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"
+        `SELECT ${AUDIT_COLUMNS}
          FROM ${quoted(partition.name)} WHERE "seq" > $1 ORDER BY "seq" LIMIT ${BATCH}`,
         after,
       );

@@ -56,4 +56,12 @@ describe("full verification with the hashing done by the database", () => {
     await withAuditTriggersDisabled((tx) => tx.$executeRawUnsafe(`UPDATE "AuditEvent" SET "detail" = '{"status": 500}' WHERE "seq" = 2`));
     expect((await verifyAuditChainInDatabase(db())).firstBreak).toMatchObject({ seq: "2", problem: "hash_mismatch" });
   });
+
+  it("holds the chain against its signed checkpoints: a deleted tail is reported", async () => {
+    await writeEvents();
+    await writeAuditCheckpoint();
+    await withAuditTriggersDisabled((tx) => tx.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "seq" > 10`));
+    const report = await verifyAuditChainInDatabase(db());
+    expect(report).toMatchObject({ ok: false, firstBreak: { seq: "11", problem: "tail_missing", missing: { from: "11", to: "12" } } });
+  });
 });

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { AUDIT_COLUMNS } from "@/lib/audit/audit-sql";
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 import type { AuditRecord } from "@/lib/audit/types";
 import { verifyAuditChain, type ChainReport, type VerifyOptions } from "@/lib/audit/verify-audit-chain";
@@ -83,7 +84,7 @@ async function recheckHere(client: pg.Client, from: bigint, to: bigint, prevHash
   let expected = from;
   for (let after = from - 1n; after < to; ) {
     const { rows } = await client.query<AuditRecord & { seq: string }>(
-      `SELECT "seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"
+      `SELECT ${AUDIT_COLUMNS}
        FROM "AuditEvent" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT 10000`,
       [after.toString(), to.toString()],
     );
@@ -127,6 +128,7 @@ export async function verifyAuditChainInDatabase(
   let intact = true;
   let checked = 0;
   let leftToUs = 0;
+  let verifiedHead: { seq: bigint; hash: string } | undefined;
   try {
     let prevHash = archive?.lastHash ?? GENESIS_HASH;
     let next = startSeq;
@@ -157,6 +159,7 @@ export async function verifyAuditChainInDatabase(
         break;
       }
       prevHash = result.lastHash!;
+      verifiedHead = { seq: last, hash: prevHash };
       checked += Number(result.n);
       options.onProgress?.({ checked, seq: last.toString(), elapsedMs: performance.now() - started });
       launch(client);
@@ -164,12 +167,13 @@ export async function verifyAuditChainInDatabase(
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
   }
-  // The checkpoints (and archives) are held by the in-process verification; from the newest checkpoint it costs only
-  // the events after it. A break found here is re-walked there, so that the report names it exactly.
-  const report = await verifyAuditChain(database, { ...options, since: intact ? "checkpoint" : "genesis" });
+  // The checkpoints (and archives) are held by the in-process verification, which walks on from the head verified
+  // here (the events appended since). A break found here is re-walked there, so that the report names it exactly.
+  const report = await verifyAuditChain(database, { ...options, since: "genesis", ...(intact && verifiedHead ? { verifiedUpTo: verifiedHead } : {}) });
   if (!intact || !report.ok) return report;
   const elapsedMs = performance.now() - started;
-  const total = checked + (report.head && BigInt(report.head.seq) > headSeq ? Number(BigInt(report.head.seq) - headSeq) : 0);
+  // The walk after the head verified here counted the events appended since.
+  const total = checked + (verifiedHead ? report.checked : 0);
   const from = archive ? { seq: archive.lastSeq.toString(), at: String((archive.checkpoint as { at?: unknown }).at) } : null;
   return { ...report, checked: total, from, recomputedHere: leftToUs, elapsedMs, rate: elapsedMs > 0 ? Math.round((total * 1000) / elapsedMs) : 0 };
 }
@@ -180,7 +184,7 @@ async function recheckEach(client: pg.Client, seqs: bigint[], from: bigint, prev
     const slice = seqs.slice(i, i + 1000);
     const wanted = [...new Set(slice.flatMap((seq) => [seq, seq - 1n]))].map(String);
     const { rows } = await client.query<AuditRecord & { seq: string }>(
-      `SELECT "seq", "at", "kind", "actor", "subject", "clientId", "tool", "scopes", "decision", "reason", "requestId", "ip", "detail", "prevHash", "hash"
+      `SELECT ${AUDIT_COLUMNS}
        FROM "AuditEvent" WHERE "seq" = ANY($1::bigint[])`,
       [wanted],
     );

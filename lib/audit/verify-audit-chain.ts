@@ -45,6 +45,11 @@ export interface VerifyOptions {
    * checkpoint whose event still holds, so a routine verification costs the events written since.
    */
   since?: "genesis" | "checkpoint";
+  /**
+   * A point the caller has already verified link by link (verifyAuditChainInDatabase): the walk continues after it,
+   * and every checkpoint at or before it is held against the hash its event carries.
+   */
+  verifiedUpTo?: { seq: bigint; hash: string };
   /** Called after each batch of events (a full verification of a large log takes a while). */
   onProgress?: (progress: VerifyProgress) => void;
 }
@@ -74,7 +79,7 @@ const where = (anchor: Anchor) => (anchor.source === "stored" ? "stored" : "give
  * the hash its event carries. Events before that checkpoint are not recomputed: an edit to one that left its stored
  * hash alone is found by a full verification (and is refused by the database's append-only triggers to begin with).
  */
-export async function verifyAuditChain(database: Db, { anchors = [], since = "genesis", onProgress }: VerifyOptions = {}): Promise<ChainReport> {
+export async function verifyAuditChain(database: Db, { anchors = [], since = "genesis", verifiedUpTo, onProgress }: VerifyOptions = {}): Promise<ChainReport> {
   const started = performance.now();
   // Checkpoints first: each vouches for an event already committed, so the walk that follows must find it.
   const stored = await database.auditCheckpoint.findMany({ orderBy: { seq: "asc" } });
@@ -133,6 +138,14 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
     expectedSeq = BigInt(start.seq) + 1n;
     prevHash = start.hash;
     after = BigInt(start.seq);
+    lastVouched = after;
+  }
+  if (verifiedUpTo && verifiedUpTo.seq > after) {
+    const older = await olderAnchorMismatch(database, all.filter((a) => BigInt(a.seq) > archivedUpTo), verifiedUpTo.seq);
+    if (older) return broken(0, older);
+    expectedSeq = verifiedUpTo.seq + 1n;
+    prevHash = verifiedUpTo.hash;
+    after = verifiedUpTo.seq;
     lastVouched = after;
   }
   // The next batch is read while this one is hashed.
