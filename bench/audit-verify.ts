@@ -20,6 +20,14 @@ const { values: args } = parseArgs({
     since: { type: "string", default: "10000" },
     backend: { type: "string", default: "both" },
     "postgres-url": { type: "string", default: process.env.PORTCULLIS_BENCH_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres" },
+    /**
+     * Measure only the two full verifications on a database already loaded (e.g. kept by `bench:audit -- --loader copy
+     * --keep`): nothing is written to it.
+     */
+    existing: { type: "string" },
+    /** With --existing: skip the in-process walk (give its time from an earlier run with --in-process-ms for the ratio). */
+    "in-database-only": { type: "boolean", default: false },
+    "in-process-ms": { type: "string" },
   },
 });
 const ROWS = Number(args.rows);
@@ -34,6 +42,7 @@ const { openEmbeddedDatabase } = await import("@/lib/db/embedded");
 const { applyPendingMigrations } = await import("@/lib/db/migrate");
 const { chainHash, GENESIS_HASH } = await import("@/lib/audit/hash-chain");
 const { verifyAuditChain } = await import("@/lib/audit/verify-audit-chain");
+const { verifyAuditChainInDatabase } = await import("@/lib/audit/verify-audit-chain-in-database");
 const { writeAuditCheckpoint } = await import("@/lib/audit/write-audit-checkpoint");
 const { createScratchDatabase } = await import("@/test/support/scratch-database");
 
@@ -124,17 +133,61 @@ async function measure(url: string): Promise<Record<string, number>> {
   const full = await verifyAuditChain(db(), { since: "genesis" });
   if (!full.ok) throw new Error(`the loaded chain does not verify: ${full.firstBreak?.message}`);
   log(`  full verification: ${full.checked.toLocaleString("en")} events in ${(full.elapsedMs / 1000).toFixed(1)} s, ${full.rate.toLocaleString("en")} events/s (goal ≥ ${GOAL_RATE.toLocaleString("en")})`);
+  const inDatabase = await fullInDatabase(full.elapsedMs);
   const routine = await verifyAuditChain(db(), { since: "checkpoint" });
   if (!routine.ok || routine.from?.seq !== checkpoint?.seq) throw new Error(`the routine verification did not start from checkpoint #${checkpoint?.seq}`);
   log(
     `  routine verification from checkpoint #${routine.from!.seq}: ${routine.checked.toLocaleString("en")} events in ${routine.elapsedMs.toFixed(0)} ms ` +
       `(${(routine.elapsedMs / full.elapsedMs).toFixed(4)} × the full one)`,
   );
-  return { loadRate, fullEvents: full.checked, fullMs: full.elapsedMs, fullRate: full.rate, routineEvents: routine.checked, routineMs: routine.elapsedMs };
+  return { loadRate, fullEvents: full.checked, fullMs: full.elapsedMs, fullRate: full.rate, ...inDatabase, routineEvents: routine.checked, routineMs: routine.elapsedMs };
+}
+
+/** The full verification with the hashing done by the database (audit verify --full --in-database), against the in-process one. */
+async function fullInDatabase(inProcessMs: number) {
+  let lastReport = 0;
+  const report = await verifyAuditChainInDatabase(db(), {
+    onProgress: ({ checked, elapsedMs }) => {
+      if (elapsedMs - lastReport < 5_000) return;
+      lastReport = elapsedMs;
+      process.stdout.write(`\r  in the database: ${checked.toLocaleString("en")} verified, ${rate(checked, elapsedMs).toLocaleString("en")} events/s   `);
+    },
+  });
+  if (lastReport) process.stdout.write("\n");
+  if (!report.ok) throw new Error(`the in-database verification failed: ${report.firstBreak?.message}`);
+  log(
+    `  full verification in the database: ${report.checked.toLocaleString("en")} events in ${(report.elapsedMs / 1000).toFixed(1)} s, ${report.rate.toLocaleString("en")} events/s ` +
+      `(${(inProcessMs / report.elapsedMs).toFixed(1)} × the in-process rate; ${report.recomputedHere} recomputed in-process; goal ≥ ${GOAL_RATE.toLocaleString("en")}: ${report.rate >= GOAL_RATE ? "met" : "not met"})`,
+  );
+  return { inDatabaseEvents: report.checked, inDatabaseMs: report.elapsedMs, inDatabaseRate: report.rate };
 }
 
 const report: Record<string, unknown> = { rows: ROWS, since: SINCE, at: new Date().toISOString(), node: process.version };
-if (args.backend === "pglite" || args.backend === "both") {
+if (args.existing) {
+  useDatabaseUrl(args.existing);
+  log(`Existing database ${new URL(args.existing).pathname.slice(1)}: full verifications only`);
+  if (args["in-database-only"]) {
+    const earlier = Number(args["in-process-ms"] ?? NaN);
+    report.existing = await fullInDatabase(earlier);
+    await closeDatabase();
+  }
+  let lastReport = 0;
+  const full = args["in-database-only"] ? null : await verifyAuditChain(db(), {
+    since: "genesis",
+    onProgress: ({ checked, elapsedMs }) => {
+      if (elapsedMs - lastReport < 5_000) return;
+      lastReport = elapsedMs;
+      process.stdout.write(`\r  in-process: ${checked.toLocaleString("en")} verified, ${rate(checked, elapsedMs).toLocaleString("en")} events/s   `);
+    },
+  });
+  if (full) {
+    process.stdout.write("\n");
+    if (!full.ok) throw new Error(`the chain does not verify: ${full.firstBreak?.message}`);
+    log(`  full verification in-process: ${full.checked.toLocaleString("en")} events in ${(full.elapsedMs / 1000).toFixed(1)} s, ${full.rate.toLocaleString("en")} events/s`);
+    report.existing = { fullEvents: full.checked, fullMs: full.elapsedMs, fullRate: full.rate, ...(await fullInDatabase(full.elapsedMs)) };
+    await closeDatabase();
+  }
+} else if (args.backend === "pglite" || args.backend === "both") {
   const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
   log(`PGlite (embedded, through its Unix socket)`);
   const embedded = await openEmbeddedDatabase(dataDir, "cli");
@@ -146,7 +199,7 @@ if (args.backend === "pglite" || args.backend === "both") {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-if (args.backend === "postgres" || args.backend === "both") {
+if (!args.existing && (args.backend === "postgres" || args.backend === "both")) {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   try {
     scratch = await createScratchDatabase(args["postgres-url"]!, "portcullis_bench_verify");

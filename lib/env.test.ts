@@ -34,6 +34,13 @@ describe("configuration", () => {
     ]);
   });
 
+  it("refuses an audit retention shorter than 31 days, and takes 0 (keep every event) or a longer one", () => {
+    expect(problems({ PORTCULLIS_AUDIT_RETENTION_DAYS: "10" })).toEqual(["PORTCULLIS_AUDIT_RETENTION_DAYS: must be 0 (keep every event) or at least 31 days"]);
+    const dataDir = mkdtempSync(join(tmpdir(), "portcullis-env-"));
+    expect(reloadEnv({ ...base, PORTCULLIS_DATA_DIR: dataDir, PORTCULLIS_AUDIT_RETENTION_DAYS: "400" }).auditPartitions).toEqual({ monthsAhead: 3, retentionDays: 400, archiveDir: join(dataDir, "audit-archive") });
+    expect(reloadEnv({ ...base, PORTCULLIS_DATA_DIR: dataDir }).auditPartitions.retentionDays).toBe(0);
+  });
+
   it("refuses a short or repetitive secret", () => {
     expect(problems({ PORTCULLIS_SECRET: "short" })[0]).toMatch(/^PORTCULLIS_SECRET is too short/);
     expect(problems({ PORTCULLIS_SECRET: "ab".repeat(20) })[0]).toMatch(/too repetitive/);

@@ -19,6 +19,9 @@ const booleanFlag = z
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** The shortest audit retention accepted: anything shorter would archive a month on the day after it ends. */
+export const MIN_AUDIT_RETENTION_DAYS = 31;
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -46,6 +49,19 @@ const schema = z.object({
   // events, or this many seconds after the last checkpoint when anything was appended since.
   PORTCULLIS_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   PORTCULLIS_AUDIT_CHECKPOINT_SECONDS: seconds(60, 1, 86_400),
+  // The audit log at scale (PostgreSQL; lib/audit/schedule-audit-partitions.ts): monthly partitions kept this many
+  // months ahead; with a retention period, months wholly older than it are archived to JSON Lines files in the archive
+  // directory (verified) and then dropped. 0 keeps every event. Shorter than 31 days is refused: it would archive the
+  // month just ended on its first day.
+  PORTCULLIS_AUDIT_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(24).default(3),
+  PORTCULLIS_AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_500)
+    .refine((days) => days === 0 || days >= MIN_AUDIT_RETENTION_DAYS, `must be 0 (keep every event) or at least ${MIN_AUDIT_RETENTION_DAYS} days`)
+    .default(0),
+  PORTCULLIS_AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
   // Abuse bounds (lib/rate-limit, lib/maintenance). Refusals at /mcp recorded one by one per minute across every
   // address (beyond it: one summary event); password hashes computed at once and queued (beyond: 429).
   PORTCULLIS_REFUSAL_AUDIT_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(300),
@@ -150,6 +166,11 @@ function buildEnv(source: NodeJS.ProcessEnv) {
     changeListen: raw.PORTCULLIS_CHANGE_LISTEN,
     reconcileMs: raw.PORTCULLIS_RECONCILE_MS,
     auditCheckpoint: { everyEvents: raw.PORTCULLIS_AUDIT_CHECKPOINT_EVENTS, everySeconds: raw.PORTCULLIS_AUDIT_CHECKPOINT_SECONDS },
+    auditPartitions: {
+      monthsAhead: raw.PORTCULLIS_AUDIT_PARTITIONS_AHEAD,
+      retentionDays: raw.PORTCULLIS_AUDIT_RETENTION_DAYS,
+      archiveDir: raw.PORTCULLIS_AUDIT_ARCHIVE_DIR ?? join(dataDir, "audit-archive"),
+    },
     refusalAuditPerMinute: raw.PORTCULLIS_REFUSAL_AUDIT_PER_MINUTE,
     passwordHash: { concurrency: raw.PORTCULLIS_PASSWORD_HASH_CONCURRENCY, queue: raw.PORTCULLIS_PASSWORD_HASH_QUEUE },
     cimdMinCacheSeconds: raw.PORTCULLIS_CIMD_MIN_CACHE,

@@ -1,4 +1,5 @@
 import { startAuditCheckpoints, stopAuditCheckpoints } from "@/lib/audit/schedule-audit-checkpoints";
+import { startAuditPartitionMaintenance } from "@/lib/audit/schedule-audit-partitions";
 import { watchChanges } from "@/lib/changes/watch-changes";
 import { closeDatabase, db } from "@/lib/db/client";
 import { openDatabase, type OpenDatabase } from "@/lib/db/open-database";
@@ -42,6 +43,8 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
   if (role === "server") startAuditCheckpoints();
   // Every server instance sweeps expired artefacts and summarises closed throttle windows (safe concurrently).
   const maintenance = role === "server" ? startMaintenance() : undefined;
+  // Audit partitions ahead of time, and retention when set (PostgreSQL; nothing on the embedded database).
+  const auditPartitions = role === "server" ? startAuditPartitionMaintenance() : undefined;
   // Upstream servers' tools are listed again periodically, so a change upstream is held even without a notification.
   const stopMirrorRefresh = role === "server" ? startMirrorRefresh() : undefined;
   // Audit sinks stream the chain from every server; a lease per sink keeps each delivered by one instance at a time.
@@ -50,6 +53,7 @@ export async function startPortcullis(role: EmbeddedRole): Promise<Started> {
     database,
     async stop() {
       await maintenance?.stop();
+      await auditPartitions?.stop();
       stopMirrorRefresh?.();
       await closeUpstreams();
       await sinks?.stop();

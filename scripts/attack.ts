@@ -100,6 +100,7 @@ async function main(): Promise<number> {
     import("./attack/approval-delivery"),
     import("./attack/reviews-sinks"),
     import("./attack/console-passwords"),
+    import("./attack/audit-retention"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

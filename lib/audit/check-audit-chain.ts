@@ -2,6 +2,7 @@ import type { AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
 import type { AuditContext } from "@/lib/audit/context";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { verifyAuditChain, type ChainReport, type VerifyOptions } from "@/lib/audit/verify-audit-chain";
+import { verifyAuditChainInDatabase } from "@/lib/audit/verify-audit-chain-in-database";
 import { writeAuditCheckpoint } from "@/lib/audit/write-audit-checkpoint";
 import { db } from "@/lib/db/client";
 
@@ -15,8 +16,12 @@ export interface ChainCheck extends ChainReport {
  * signed checkpoint (`since`) — for someone, and records that they did, with the outcome (`audit.verified`). An intact head is checkpointed, so each verification anchors what it saw
  * (and logs it, unless `logCheckpoint` is false: the CLI prints it instead).
  */
-export async function checkAuditChain(ctx: AuditContext, options: VerifyOptions & { logCheckpoint?: boolean } = {}): Promise<ChainCheck> {
-  const report = await verifyAuditChain(db(), options);
+export async function checkAuditChain(
+  ctx: AuditContext,
+  options: VerifyOptions & { logCheckpoint?: boolean; inDatabase?: boolean } = {},
+): Promise<ChainCheck> {
+  // A full verification may hand the hashing to PostgreSQL (verifyAuditChainInDatabase says what that trusts).
+  const report = options.inDatabase && options.since !== "checkpoint" ? await verifyAuditChainInDatabase(db(), options) : await verifyAuditChain(db(), options);
   const head = report.ok ? report.head : null;
   const checkpoint = head ? await writeAuditCheckpoint({ seq: BigInt(head.seq), hash: head.hash }, { log: options.logCheckpoint ?? true }) : null;
   await recordAudit({
@@ -35,6 +40,7 @@ export async function checkAuditChain(ctx: AuditContext, options: VerifyOptions 
       firstBreak: report.firstBreak,
       checkpoints: report.checkpoints,
       rate: report.rate,
+      ...(options.inDatabase ? { hashedBy: "database" } : {}),
     },
   });
   return { ...report, checkpoint };

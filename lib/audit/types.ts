@@ -47,6 +47,7 @@ export const AUDIT_KINDS = [
   "approval.voided",
   "audit.verified",
   "audit.exported",
+  "audit.archived",
   "bridge.started",
   "bridge.completed",
   "bridge.failed",

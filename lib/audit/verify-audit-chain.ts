@@ -1,4 +1,4 @@
-import { checkpointSignatureValid, type AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
+import { auditCheckpointSchema, checkpointSignatureValid, type AuditCheckpoint } from "@/lib/audit/checkpoint-signature";
 import { chainHash, GENESIS_HASH } from "@/lib/audit/hash-chain";
 import { storedCheckpoint } from "@/lib/audit/stored-checkpoint";
 import type { AuditRecord } from "@/lib/audit/types";
@@ -45,6 +45,11 @@ export interface VerifyOptions {
    * checkpoint whose event still holds, so a routine verification costs the events written since.
    */
   since?: "genesis" | "checkpoint";
+  /**
+   * A point the caller has already verified link by link (verifyAuditChainInDatabase): the walk continues after it,
+   * and every checkpoint at or before it is held against the hash its event carries.
+   */
+  verifiedUpTo?: { seq: bigint; hash: string };
   /** Called after each batch of events (a full verification of a large log takes a while). */
   onProgress?: (progress: VerifyProgress) => void;
 }
@@ -74,7 +79,7 @@ const where = (anchor: Anchor) => (anchor.source === "stored" ? "stored" : "give
  * the hash its event carries. Events before that checkpoint are not recomputed: an edit to one that left its stored
  * hash alone is found by a full verification (and is refused by the database's append-only triggers to begin with).
  */
-export async function verifyAuditChain(database: Db, { anchors = [], since = "genesis", onProgress }: VerifyOptions = {}): Promise<ChainReport> {
+export async function verifyAuditChain(database: Db, { anchors = [], since = "genesis", verifiedUpTo, onProgress }: VerifyOptions = {}): Promise<ChainReport> {
   const started = performance.now();
   // Checkpoints first: each vouches for an event already committed, so the walk that follows must find it.
   const stored = await database.auditCheckpoint.findMany({ orderBy: { seq: "asc" } });
@@ -88,6 +93,18 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
   };
   const broken = (checked: number, firstBreak: ChainBreak): ChainReport => ({ ok: false, checked, head: null, firstBreak, checkpoints, ...timing(checked) });
 
+  // Retention archived (and dropped) the oldest months: the chain now starts after the newest archive's last event,
+  // vouched for by the checkpoint signed into that archive (verify the archives themselves with `audit archive verify`).
+  const archive = await database.auditArchive.findFirst({ orderBy: { lastSeq: "desc" } });
+  const archived = archive ? auditCheckpointSchema.safeParse(archive.checkpoint) : null;
+  if (archive && (!archived?.success || !checkpointSignatureValid(archived.data) || archived.data.seq !== archive.lastSeq.toString() || archived.data.hash !== archive.lastHash)) {
+    return broken(0, {
+      seq: archive.lastSeq.toString(),
+      problem: "checkpoint_forged",
+      message: `the checkpoint of archive ${archive.file} (events up to #${archive.lastSeq}) does not carry this deployment's signature for that event: it was forged or altered`,
+    });
+  }
+  const archivedUpTo = archive?.lastSeq ?? 0n;
   const forged = all.find((a) => !checkpointSignatureValid(a));
   if (forged) {
     return broken(0, {
@@ -97,7 +114,8 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
     });
   }
   const bySeq = new Map<bigint, Anchor[]>();
-  for (const anchor of all) bySeq.set(BigInt(anchor.seq), [...(bySeq.get(BigInt(anchor.seq)) ?? []), anchor]);
+  // Checkpoints inside archived months were held against their events when the months were archived.
+  for (const anchor of all.filter((a) => BigInt(a.seq) > archivedUpTo)) bySeq.set(BigInt(anchor.seq), [...(bySeq.get(BigInt(anchor.seq)) ?? []), anchor]);
 
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
@@ -105,14 +123,29 @@ export async function verifyAuditChain(database: Db, { anchors = [], since = "ge
   let after = 0n;
   // The newest event a checkpoint vouched for that still matches: a replaced range starts after it.
   let lastVouched = 0n;
+  if (archive && archived?.success) {
+    from = { seq: archived.data.seq, at: archived.data.at };
+    expectedSeq = archive.lastSeq + 1n;
+    prevHash = archive.lastHash;
+    after = archive.lastSeq;
+    lastVouched = after;
+  }
   const start = since === "checkpoint" ? await provenStart(database, stored.map(storedCheckpoint)) : null;
   if (start) {
-    const older = await olderAnchorMismatch(database, all, BigInt(start.seq));
+    const older = await olderAnchorMismatch(database, all.filter((a) => BigInt(a.seq) > archivedUpTo), BigInt(start.seq));
     if (older) return broken(0, older);
     from = { seq: start.seq, at: start.at };
     expectedSeq = BigInt(start.seq) + 1n;
     prevHash = start.hash;
     after = BigInt(start.seq);
+    lastVouched = after;
+  }
+  if (verifiedUpTo && verifiedUpTo.seq > after) {
+    const older = await olderAnchorMismatch(database, all.filter((a) => BigInt(a.seq) > archivedUpTo), verifiedUpTo.seq);
+    if (older) return broken(0, older);
+    expectedSeq = verifiedUpTo.seq + 1n;
+    prevHash = verifiedUpTo.hash;
+    after = verifiedUpTo.seq;
     lastVouched = after;
   }
   // The next batch is read while this one is hashed.

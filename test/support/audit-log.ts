@@ -9,9 +9,11 @@ export function withAuditTriggersDisabled<T>(tamper: (tx: Tx) => Promise<T>): Pr
   return db().$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
     await tx.$executeRawUnsafe(`ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER`);
+    await tx.$executeRawUnsafe(`ALTER TABLE "AuditArchive" DISABLE TRIGGER USER`);
     const result = await tamper(tx);
     await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
     await tx.$executeRawUnsafe(`ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER`);
+    await tx.$executeRawUnsafe(`ALTER TABLE "AuditArchive" ENABLE TRIGGER USER`);
     return result;
   });
 }
@@ -21,6 +23,7 @@ export async function eraseAuditLog(): Promise<void> {
   await forgetAuditCheckpoints();
   await withAuditTriggersDisabled(async (tx) => {
     await tx.auditCheckpoint.deleteMany();
+    await tx.auditArchive.deleteMany();
     await tx.auditEvent.deleteMany();
   });
   await forgetAuditCheckpoints();

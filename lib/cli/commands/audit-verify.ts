@@ -29,6 +29,10 @@ export default defineCommand({
       type: "boolean",
       description: "Recompute every event from the first, with progress (by default: the events since the newest signed checkpoint)",
     },
+    "in-database": {
+      type: "boolean",
+      description: "With --full: let PostgreSQL recompute the hashes, in parallel ranges (much faster; trusts the database server's built-in functions)",
+    },
     checkpoint: {
       type: "string",
       multiple: true,
@@ -36,7 +40,8 @@ export default defineCommand({
       description: "Also hold the chain against checkpoints kept elsewhere: an exported checkpoint, or a JSON log holding some (- reads standard input)",
     },
   },
-  schema: z.object({ checkpoint: z.array(z.string().min(1, "--checkpoint needs a file or JSON")).default([]), full: z.boolean().default(false) }),
+  schema: z.object({ checkpoint: z.array(z.string().min(1, "--checkpoint needs a file or JSON")).default([]), full: z.boolean().default(false), "in-database": z.boolean().default(false) })
+    .refine((o) => !o["in-database"] || o.full, { message: "--in-database is a way to run --full: give both", path: ["in-database"] }),
   async run(options, io) {
     const anchors = (await Promise.all(options.checkpoint.map((value) => readCheckpoints(value, io)))).flat();
     let lastReport = 0;
@@ -48,7 +53,13 @@ export default defineCommand({
             io.err(`  … ${checked.toLocaleString("en")} events verified (up to #${seq}), ${Math.round((checked * 1000) / elapsedMs).toLocaleString("en")} events/s`);
           }
         : undefined;
-    const report = await checkAuditChain(CLI_CONTEXT, { anchors, logCheckpoint: false, since: options.full ? "genesis" : "checkpoint", onProgress });
+    const report = await checkAuditChain(CLI_CONTEXT, {
+      anchors,
+      logCheckpoint: false,
+      since: options.full ? "genesis" : "checkpoint",
+      inDatabase: options["in-database"],
+      onProgress,
+    });
     if (io.json) io.out(JSON.stringify(report));
     else if (report.ok) {
       const walked = report.from ? `since signed checkpoint #${report.from.seq} (${report.from.at})` : "from the first";

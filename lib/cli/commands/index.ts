@@ -8,6 +8,9 @@ import auditCheckpoint from "@/lib/cli/commands/audit-checkpoint";
 import auditExport from "@/lib/cli/commands/audit-export";
 import auditTail from "@/lib/cli/commands/audit-tail";
 import auditVerify from "@/lib/cli/commands/audit-verify";
+import auditPartitions from "@/lib/cli/commands/audit-partitions";
+import auditArchive from "@/lib/cli/commands/audit-archive";
+import auditVerifyArchive from "@/lib/cli/commands/audit-verify-archive";
 import authkitLinkDomains from "@/lib/cli/commands/authkit-link-domains";
 import authkitMappingsAdd from "@/lib/cli/commands/authkit-mappings-add";
 import authkitMappingsList from "@/lib/cli/commands/authkit-mappings-list";
@@ -99,6 +102,9 @@ export const COMMANDS: CliCommand<any>[] = [
   auditExport,
   auditVerify,
   auditCheckpoint,
+  auditPartitions,
+  auditArchive,
+  auditVerifyArchive,
   reviewsStart,
   reviewsList,
   reviewsShow,
