@@ -89,7 +89,7 @@ export async function applyPolicyChange(
       if (!role.parentIds.includes(parent.id)) return same;
       checkRoleChange(view, actor, role.id, { parentId: parent.id });
       replaceRole({ ...role, parentIds: role.parentIds.filter((id) => id !== parent.id) });
-      if (!hasEnabledAdmin(proposed)) {
+      if (hasEnabledAdmin(current) && !hasEnabledAdmin(proposed)) {
         throw new AppError("conflict", `${change.role} would no longer inherit ${change.parent}, leaving no enabled ${ADMIN_ROLE}; give ${ADMIN_ROLE} to someone directly first`);
       }
       return { proposed, changed: true };
@@ -106,7 +106,7 @@ export async function applyPolicyChange(
       if (adding === user.roleIds.includes(role.id)) return same;
       proposed.users = new Map(current.users);
       proposed.users.set(user.id, { ...user, roleIds: adding ? [...user.roleIds, role.id] : user.roleIds.filter((id) => id !== role.id) });
-      if (!adding && !hasEnabledAdmin(proposed)) throw new AppError("conflict", `${user.email} is the last enabled ${ADMIN_ROLE}; give the role to someone else first`);
+      if (!adding && hasEnabledAdmin(current) && !hasEnabledAdmin(proposed)) throw new AppError("conflict", `${user.email} is the last enabled ${ADMIN_ROLE}; give the role to someone else first`);
       return { proposed, changed: true };
     }
     case "tool_scope": {
