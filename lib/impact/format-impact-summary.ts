@@ -7,21 +7,21 @@ export function formatImpactSummary(summary: ImpactSummary): string[] {
   lines.push(
     `Replayed ${summary.replayed} tools/call decisions of the last ${summary.windowDays} days (${summary.combinations} distinct combinations) in ${summary.tookMs} ms.`,
   );
-  const section = (title: string, total: number, flips: FlipView[]) => {
-    lines.push(`${title}: ${total === 0 ? "none" : `${total} call${total === 1 ? "" : "s"} in ${flips.length} group${flips.length === 1 ? "" : "s"}`}`);
+  const section = (title: string, total: number, groups: number, flips: FlipView[]) => {
+    lines.push(`${title}: ${total === 0 ? "none" : `${total} call${total === 1 ? "" : "s"} in ${groups} group${groups === 1 ? "" : "s"}${groups > flips.length ? ` (the ${flips.length} largest below)` : ""}`}`);
     for (const f of flips) {
       lines.push(`  ${f.user.email} via ${f.client.name} → ${f.tool} ×${f.count} (newest: event ${f.example.seq} at ${f.example.at})`);
       lines.push(`    now:   ${f.currentReason}`);
       lines.push(`    after: ${f.proposedReason}`);
     }
   };
-  section("Allowed → denied", summary.totals.allowedToDenied, summary.flips.allowedToDenied);
-  section("Denied → allowed", summary.totals.deniedToAllowed, summary.flips.deniedToAllowed);
+  section("Allowed → denied", summary.totals.allowedToDenied, summary.groups.allowedToDenied, summary.flips.allowedToDenied);
+  section("Denied → allowed", summary.totals.deniedToAllowed, summary.groups.deniedToAllowed, summary.flips.deniedToAllowed);
   const { argumentsNotRecorded, externalRoles } = summary.undetermined;
   if (argumentsNotRecorded + externalRoles > 0) {
     lines.push(`Not replayable: ${argumentsNotRecorded} calls whose arguments a condition reads were too long to record; ${externalRoles} calls with roles from an external issuer's token.`);
   }
-  lines.push(`Live grants affected: ${summary.grants.length === 0 ? "none" : summary.grants.length}`);
+  lines.push(`Live grants affected: ${summary.grantsAffected === 0 ? "none" : summary.grantsAffected}`);
   for (const g of summary.grants) {
     const parts = [
       g.scopesLost.length ? `loses ${g.scopesLost.join(", ")}` : "",

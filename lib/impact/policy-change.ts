@@ -36,7 +36,7 @@ export const impactWindowSchema = z.coerce
 export const DEFAULT_IMPACT_WINDOW_DAYS = 14;
 
 /** One line saying what the change is, for the audit log and the summary. */
-export function describePolicyChange(change: PolicyChange): string {
+export function describePolicyChange(change: PolicyChange, names: { user(id: string): string; client(id: string): string } = { user: (id) => id, client: (id) => id }): string {
   switch (change.kind) {
     case "role_scopes":
       return `role ${change.role} own scopes set to ${change.scopes.join(", ") || "none"}`;
@@ -45,15 +45,15 @@ export function describePolicyChange(change: PolicyChange): string {
     case "role_parent_remove":
       return `role ${change.role} stops inheriting ${change.parent}`;
     case "user_role_add":
-      return `user ${change.userId} given role ${change.role}`;
+      return `user ${names.user(change.userId)} given role ${change.role}`;
     case "user_role_remove":
-      return `user ${change.userId} loses role ${change.role}`;
+      return `user ${names.user(change.userId)} loses role ${change.role}`;
     case "tool_scope":
       return `tool ${change.tool} requires ${change.scope}`;
     case "client_scopes":
-      return `client ${change.clientId} allowed scopes set to ${change.scopes.join(", ") || "none"}`;
+      return `client ${names.client(change.clientId)} allowed scopes set to ${change.scopes.join(", ") || "none"}`;
     case "client_status":
-      return `client ${change.clientId}: ${change.verb}`;
+      return `client ${names.client(change.clientId)}: ${change.verb}`;
     case "condition_set":
       return `role ${change.role} may use tool ${change.tool} only when ${change.expression}`;
     case "condition_clear":

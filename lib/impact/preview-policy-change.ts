@@ -10,6 +10,9 @@ import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { recordPrivilegeRefusal } from "@/lib/privilege/privileged-change";
 import { loadPrivilegeView } from "@/lib/privilege/privilege-view";
 
+/** Flip groups listed per direction (the largest first); totals and group counts cover all of them. */
+export const SHOWN_GROUPS = 200;
+
 export interface FlipView {
   user: { id: string; email: string };
   client: { id: string; name: string };
@@ -33,7 +36,11 @@ export interface ImpactSummary {
   unchanged: { allowed: number; denied: number };
   undetermined: { argumentsNotRecorded: number; externalRoles: number };
   totals: { allowedToDenied: number; deniedToAllowed: number };
+  /** How many (user, client, tool) groups flip each way; `flips` lists the largest SHOWN_GROUPS of them. */
+  groups: { allowedToDenied: number; deniedToAllowed: number };
   flips: { allowedToDenied: FlipView[]; deniedToAllowed: FlipView[] };
+  /** Live grants the change touches (the first SHOWN_GROUPS; `grantsAffected` counts them all). */
+  grantsAffected: number;
   grants: Array<{ grantId: string; user: { id: string; email: string }; client: { id: string; name: string }; scopesLost: string[]; toolsLost: string[]; toolsGained: string[] }>;
   tookMs: number;
   /** The audit event recording that this preview was seen (`impact.previewed`). */
@@ -55,7 +62,11 @@ export function changeScope(change: PolicyChange): BuiltinScope {
 export async function previewPolicyChange(
   input: { change: unknown; windowDays?: unknown },
   ctx: AuditContext,
-  onProgress?: (progress: ReplayProgress) => void,
+  hooks: {
+    onProgress?: (progress: ReplayProgress) => void;
+    /** Called once the change is known to be acceptable (validated, authorized, applied), before the replay starts. */
+    onReady?: () => void;
+  } = {},
 ): Promise<ImpactSummary> {
   const parsed = policyChangeSchema.safeParse(input.change);
   if (!parsed.success) throw new AppError("invalid_input", describeIssues(parsed.error.issues));
@@ -83,16 +94,18 @@ export async function previewPolicyChange(
     await recordPrivilegeRefusal(error, ctx);
     throw error;
   }
+  hooks.onReady?.();
   const since = new Date(Date.now() - window.data * 86_400_000);
   const replay = applied.changed
-    ? await replayRecordedDecisions(database, current, applied.proposed, { since, onProgress })
+    ? await replayRecordedDecisions(database, current, applied.proposed, { since, onProgress: hooks.onProgress })
     : { replayed: 0, combinations: 0, unchanged: { allowed: 0, denied: 0 }, flips: [], undetermined: { argumentsNotRecorded: 0, externalRoles: 0 } };
   const grants = applied.changed ? await compareLiveGrants(database, current, applied.proposed) : [];
 
+  const shown = [...replay.flips.filter((f) => f.direction === "allowed_to_denied").slice(0, SHOWN_GROUPS), ...replay.flips.filter((f) => f.direction === "denied_to_allowed").slice(0, SHOWN_GROUPS)];
   const examples = new Map(
     (
       await database.auditEvent.findMany({
-        where: { seq: { in: replay.flips.map((f) => f.newestSeq) } },
+        where: { seq: { in: shown.map((f) => f.newestSeq) } },
         select: { seq: true, at: true, requestId: true },
       })
     ).map((e) => [e.seq, e]),
@@ -111,10 +124,13 @@ export async function previewPolicyChange(
         currentReason: f.currentReason,
         proposedReason: f.proposedReason,
       }));
-  const allowedToDenied = flipsOf("allowed_to_denied");
-  const deniedToAllowed = flipsOf("denied_to_allowed");
-  const totals = { allowedToDenied: sum(allowedToDenied), deniedToAllowed: sum(deniedToAllowed) };
-  const description = describePolicyChange(change);
+  const allFlips = { allowedToDenied: flipsOf("allowed_to_denied"), deniedToAllowed: flipsOf("denied_to_allowed") };
+  const totals = { allowedToDenied: sum(allFlips.allowedToDenied), deniedToAllowed: sum(allFlips.deniedToAllowed) };
+  const groups = { allowedToDenied: allFlips.allowedToDenied.length, deniedToAllowed: allFlips.deniedToAllowed.length };
+  // Totals count every flip; the groups shown are the largest (a page and a terminal have room for a few hundred).
+  const allowedToDenied = allFlips.allowedToDenied.slice(0, SHOWN_GROUPS);
+  const deniedToAllowed = allFlips.deniedToAllowed.slice(0, SHOWN_GROUPS);
+  const description = describePolicyChange(change, { user: (id) => user(id).email, client: (id) => client(id).name });
   const tookMs = Math.round(performance.now() - started);
 
   const event = await recordAudit({
@@ -123,7 +139,7 @@ export async function previewPolicyChange(
     ip: ctx.ip,
     requestId: ctx.requestId,
     reason: `previewed ${description}: ${totals.allowedToDenied} allowed → denied, ${totals.deniedToAllowed} denied → allowed over ${replay.replayed} calls of ${window.data} days; ${grants.length} live grants affected`,
-    detail: { change, windowDays: window.data, changed: applied.changed, replayed: replay.replayed, totals, flipGroups: replay.flips.length, grantsAffected: grants.length, tookMs },
+    detail: { change, windowDays: window.data, changed: applied.changed, replayed: replay.replayed, totals, groups, grantsAffected: grants.length, tookMs },
   });
 
   return {
@@ -137,8 +153,10 @@ export async function previewPolicyChange(
     unchanged: replay.unchanged,
     undetermined: replay.undetermined,
     totals,
+    groups,
     flips: { allowedToDenied, deniedToAllowed },
-    grants: grants.map((g) => ({ grantId: g.grantId, user: user(g.userId), client: client(g.clientId), scopesLost: g.scopesLost, toolsLost: g.toolsLost, toolsGained: g.toolsGained })),
+    grants: grants.slice(0, SHOWN_GROUPS).map((g) => ({ grantId: g.grantId, user: user(g.userId), client: client(g.clientId), scopesLost: g.scopesLost, toolsLost: g.toolsLost, toolsGained: g.toolsGained })),
+    grantsAffected: grants.length,
     tookMs,
     previewSeq: event.seq.toString(),
   };

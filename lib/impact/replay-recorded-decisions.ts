@@ -3,7 +3,7 @@ import { decide, type Decision } from "@/lib/policy/decide";
 import type { PolicySnapshot } from "@/lib/policy/types";
 
 /** Recorded calls read per round trip: a range of this many audit sequence numbers, grouped by the database. */
-export const REPLAY_BATCH = 200_000;
+export const REPLAY_BATCH = 250_000;
 
 export type FlipDirection = "allowed_to_denied" | "denied_to_allowed";
 
@@ -40,6 +40,18 @@ export interface Replay {
   undetermined: { argumentsNotRecorded: number; externalRoles: number };
 }
 
+interface Row {
+  subject: string;
+  clientId: string;
+  tool: string;
+  scopes: string[];
+  issuer: string | null;
+  args: unknown;
+  n: number;
+  newest: bigint;
+  at: Date;
+}
+
 interface Window {
   since: Date;
   onProgress?: (progress: ReplayProgress) => void;
@@ -62,7 +74,6 @@ export async function replayRecordedDecisions(database: Db, current: PolicySnaps
   const batch = window.batch ?? REPLAY_BATCH;
   const conditional = conditionalTools(current, proposed);
   const timeDependent = conditional.filter((tool) => readsNow(current, tool) || readsNow(proposed, tool));
-  const grouped = conditional.filter((tool) => !timeDependent.includes(tool));
 
   const [bounds] = await database.$queryRawUnsafe<Array<{ low: bigint | null; high: bigint | null }>>(
     `SELECT (SELECT min(seq) FROM "AuditEvent" WHERE at >= $1) AS low, (SELECT max(seq) FROM "AuditEvent") AS high`,
@@ -93,66 +104,64 @@ export async function replayRecordedDecisions(database: Db, current: PolicySnaps
     if (row.newest > group.newestSeq) Object.assign(group, { newestSeq: row.newest, currentReason: outcome.now.reason, proposedReason: outcome.next.reason });
   };
 
+  const withoutArguments = (row: Row) => {
+    const key = `${row.subject}\u0000${row.clientId}\u0000${row.tool}\u0000${row.scopes.join(" ")}`;
+    let outcome = memo.get(key);
+    if (!outcome) {
+      const request = { userId: row.subject, clientId: row.clientId ?? "", tokenScopes: row.scopes, tool: row.tool };
+      outcome = { now: decide(current, request), next: decide(proposed, request) };
+      memo.set(key, outcome);
+    }
+    return outcome;
+  };
+
   for (let from = low; from < bounds.high; from += BigInt(batch)) {
     const to = from + BigInt(batch);
-    const range = `seq > ${from} AND seq <= ${to} AND at >= $1 AND ${REPLAYABLE}`;
-    const external = `(detail->>'issuer') IS NOT DISTINCT FROM 'authkit'`;
-
-    const plain = await database.$queryRawUnsafe<Array<{ subject: string; clientId: string; tool: string; scopes: string[]; n: number; newest: bigint; external: boolean }>>(
-      `SELECT subject, "clientId", tool, scopes, ${external} AS external, count(*)::int AS n, max(seq) AS newest
-         FROM "AuditEvent" WHERE ${range} AND NOT (tool = ANY($2::text[]))
-        GROUP BY 1, 2, 3, 4, 5`,
+    // One scan of the batch's range. Calls to a conditional tool are grouped by their arguments too, and calls to a tool
+    // whose condition reads `now` are not grouped at all (each keeps its own time).
+    const rows = await database.$queryRawUnsafe<Row[]>(
+      `SELECT subject, "clientId", tool, scopes, detail->>'issuer' AS issuer,
+              CASE WHEN tool = ANY($2::text[]) THEN detail->'args' END AS args,
+              count(*)::int AS n, max(seq) AS newest, max(at) AS at
+         FROM "AuditEvent"
+        WHERE seq > ${from} AND seq <= ${to} AND at >= $1 AND ${REPLAYABLE}
+        GROUP BY 1, 2, 3, 4, 5, 6, CASE WHEN tool = ANY($3::text[]) THEN seq END`,
       window.since,
       conditional,
+      timeDependent,
     );
-    for (const row of plain) {
-      if (row.external) {
+    for (const row of rows) {
+      if (row.issuer === "authkit") {
         result.undetermined.externalRoles += row.n;
         continue;
       }
-      const key = `${row.subject}\u0000${row.clientId}\u0000${row.tool}\u0000${row.scopes.join(" ")}`;
+      const plain = withoutArguments(row);
+      if (!conditional.includes(row.tool)) {
+        tally(row, plain);
+        continue;
+      }
+      // A condition only ever narrows: a call denied before conditions, now and after, stays denied whatever its arguments.
+      if (!plain.now.allow && !plain.next.allow) {
+        tally(row, plain);
+        continue;
+      }
+      if (typeof row.args !== "object" || row.args === null || Array.isArray(row.args)) {
+        result.undetermined.argumentsNotRecorded += row.n;
+        continue;
+      }
+      const request = { userId: row.subject, clientId: row.clientId ?? "", tokenScopes: row.scopes, tool: row.tool, args: row.args as Record<string, unknown>, now: row.at };
+      if (timeDependent.includes(row.tool)) {
+        result.combinations += 1;
+        tally(row, { now: decide(current, request), next: decide(proposed, request) });
+        continue;
+      }
+      const key = `${row.subject}\u0000${row.clientId}\u0000${row.tool}\u0000${row.scopes.join(" ")}\u0000${JSON.stringify(row.args)}`;
       let outcome = memo.get(key);
       if (!outcome) {
-        const request = { userId: row.subject, clientId: row.clientId ?? "", tokenScopes: row.scopes, tool: row.tool };
         outcome = { now: decide(current, request), next: decide(proposed, request) };
         memo.set(key, outcome);
       }
       tally(row, outcome);
-    }
-
-    if (conditional.length > 0) {
-      // Grouped by arguments where no condition reads `now`; one by one (at their own time) where one does.
-      const rows = await database.$queryRawUnsafe<Array<{ subject: string; clientId: string; tool: string; scopes: string[]; args: unknown; n: number; newest: bigint; at: Date; external: boolean }>>(
-        `SELECT subject, "clientId", tool, scopes, detail->'args' AS args, ${external} AS external, count(*)::int AS n, max(seq) AS newest, max(at) AS at
-           FROM "AuditEvent" WHERE ${range} AND tool = ANY($2::text[])
-          GROUP BY 1, 2, 3, 4, 5, 6, CASE WHEN tool = ANY($3::text[]) THEN seq END`,
-        window.since,
-        conditional,
-        timeDependent,
-      );
-      for (const row of rows) {
-        if (row.external) {
-          result.undetermined.externalRoles += row.n;
-          continue;
-        }
-        if (typeof row.args !== "object" || row.args === null || Array.isArray(row.args)) {
-          result.undetermined.argumentsNotRecorded += row.n;
-          continue;
-        }
-        const request = { userId: row.subject, clientId: row.clientId ?? "", tokenScopes: row.scopes, tool: row.tool, args: row.args as Record<string, unknown>, now: row.at };
-        if (timeDependent.includes(row.tool)) {
-          result.combinations += 1;
-          tally(row, { now: decide(current, request), next: decide(proposed, request) });
-          continue;
-        }
-        const key = `${row.subject}\u0000${row.clientId}\u0000${row.tool}\u0000${row.scopes.join(" ")}\u0000${JSON.stringify(row.args)}`;
-        let outcome = memo.get(key);
-        if (!outcome) {
-          outcome = { now: decide(current, request), next: decide(proposed, request) };
-          memo.set(key, outcome);
-        }
-        tally(row, outcome);
-      }
     }
     window.onProgress?.({ replayed: result.replayed, fraction: Math.min(1, Number(to - low) / span) });
   }
