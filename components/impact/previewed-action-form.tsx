@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useRef, useState } from "react";
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import { ImpactSummaryView } from "@/components/impact/impact-summary-view";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
@@ -29,12 +29,17 @@ export function PreviewedActionForm({
   children,
   className,
   "aria-label": ariaLabel,
+  onResult,
+  notices = true,
 }: {
   action: Action;
   impact: (form: FormData) => PolicyChange;
   children: React.ReactNode | ((pending: boolean) => React.ReactNode);
   className?: string;
   "aria-label"?: string;
+  /** Told the save's outcome, for a page that shows it elsewhere (then `notices` is false). */
+  onResult?: (result: ActionResult) => void;
+  notices?: boolean;
 }) {
   const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(action, null);
   const [cancelled, cancelDispatch] = useActionState<ActionResult | null, FormData>(cancelImpactPreviewAction, null);
@@ -94,6 +99,10 @@ export function PreviewedActionForm({
     setPhase({ kind: "edit" });
   }
 
+  useEffect(() => {
+    if (state) onResult?.(state);
+  }, [state, onResult]);
+
   const locked = phase.kind === "running" || phase.kind === "preview" || pending;
   return (
     <form
@@ -106,32 +115,12 @@ export function PreviewedActionForm({
         void run(data, windowDays);
       }}
     >
-      {state && !state.ok ? <div className="mb-3"><Notice tone="error">{state.error}</Notice></div> : null}
-      {state?.ok && state.message && phase.kind === "edit" ? <div className="mb-3"><Notice tone="success">{state.message}</Notice></div> : null}
+      {notices && state && !state.ok ? <div className="mb-3"><Notice tone="error">{state.error}</Notice></div> : null}
+      {notices && state?.ok && state.message && phase.kind === "edit" ? <div className="mb-3"><Notice tone="success">{state.message}</Notice></div> : null}
       {cancelled?.ok && cancelled.message && phase.kind === "edit" && !state ? <div className="mb-3"><Notice tone="info">{cancelled.message}</Notice></div> : null}
       <fieldset disabled={locked} className="contents">
         {typeof children === "function" ? children(pending) : children}
       </fieldset>
-      <div className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
-        <label className="flex items-center gap-1">
-          Preview replays the last
-          <select
-            aria-label="Preview window"
-            className="rounded border border-slate-300 px-1 py-0.5"
-            value={windowDays}
-            onChange={(event) => {
-              const days = Number(event.target.value);
-              setWindowDays(days);
-              if (phase.kind === "preview" && submitted.current) void run(submitted.current, days);
-            }}
-          >
-            {WINDOWS.map((d) => (
-              <option key={d} value={d}>{d}</option>
-            ))}
-          </select>
-          days of recorded calls before saving.
-        </label>
-      </div>
       {phase.kind === "running" ? (
         <div className="mt-3 space-y-1" role="status" data-testid="impact-progress">
           <progress className="w-full" max={1} value={phase.fraction} aria-label="Replay progress" />
@@ -146,7 +135,25 @@ export function PreviewedActionForm({
         </div>
       ) : null}
       {phase.kind === "preview" ? (
-        <div className="mt-3 space-y-3 rounded-md border border-amber-200 bg-amber-50/40 p-3" role="region" aria-label="Impact preview">
+        <div className="mt-3 min-w-96 space-y-3 rounded-md border border-amber-200 bg-amber-50/40 p-3 text-left" role="region" aria-label="Impact preview">
+          <label className="flex items-center gap-1 text-xs text-slate-600">
+            Replay the last
+            <select
+              aria-label="Preview window"
+              className="rounded border border-slate-300 px-1 py-0.5"
+              value={windowDays}
+              onChange={(event) => {
+                const days = Number(event.target.value);
+                setWindowDays(days);
+                if (submitted.current) void run(submitted.current, days);
+              }}
+            >
+              {WINDOWS.map((d) => (
+                <option key={d} value={d}>{d}</option>
+              ))}
+            </select>
+            days of recorded calls
+          </label>
           <ImpactSummaryView summary={phase.summary} />
           <div className="flex gap-2">
             <Button type="button" onClick={() => finish("save")} disabled={!phase.summary.changed}>Save</Button>
