@@ -9,6 +9,8 @@ import { mintToken } from "./support/tokens";
 const run = Date.now().toString(36).slice(-5);
 
 test("an admin previews removing clients:write from editor, sees exactly the calls that would flip, and saves", async ({ page }) => {
+  // Five CLI processes and six SDK sessions before the console is opened: slow on a shared machine.
+  test.setTimeout(240_000);
   const admin = createUser(["iam_admin"], "impact-admin");
   const editor = createUser(["editor"], "impact-editor");
   const reader = createUser(["reader"], "impact-reader");
@@ -84,6 +86,7 @@ test("an admin previews removing clients:write from editor, sees exactly the cal
 });
 
 test("a refused change is reported by the preview, and cancelling changes nothing", async ({ page }) => {
+  test.setTimeout(120_000);
   const admin = createUser(["iam_admin"], "impact-admin");
   await signIn(page, admin.email, admin.password);
   await page.goto("/roles/reader");

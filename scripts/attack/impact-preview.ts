@@ -10,7 +10,19 @@ import type { Browser, Reply } from "./http";
  * refusal is a clear JSON error with its status before any replay runs, and no policy changes.
  */
 export function attacks({ fx }: AttackDeps): AttackArea {
-  const policyVersion = async () => (await db().changeEpoch.findUnique({ where: { topic: "policy" } }))?.version ?? 0n;
+  /** What a preview must never change: role scopes and parents, user roles, tool scopes, clients' status and allow-lists, conditions. */
+  const policyVersion = async () => {
+    const database = db();
+    const [roleScopes, parents, userRoles, tools, clients, conditions] = await Promise.all([
+      database.roleScope.findMany({ orderBy: [{ roleId: "asc" }, { scopeName: "asc" }] }),
+      database.roleParent.findMany({ orderBy: [{ roleId: "asc" }, { parentId: "asc" }] }),
+      database.userRole.findMany({ orderBy: [{ userId: "asc" }, { roleId: "asc" }] }),
+      database.tool.findMany({ select: { name: true, requiredScope: true }, orderBy: { name: "asc" } }),
+      database.client.findMany({ select: { id: true, status: true, allowedScopes: true }, orderBy: { id: "asc" } }),
+      database.toolCondition.findMany({ select: { roleId: true, toolName: true, expression: true }, orderBy: [{ roleId: "asc" }, { toolName: "asc" }] }),
+    ]);
+    return JSON.stringify({ roleScopes, parents, userRoles: userRoles.map((u) => [u.userId, u.roleId]), tools, clients, conditions });
+  };
   const previewsRecorded = () => db().auditEvent.count({ where: { kind: "impact.previewed" } });
 
   const post = (browser: Browser, body: string, headers: Record<string, string> = {}): Promise<Reply> =>
@@ -23,7 +35,11 @@ export function attacks({ fx }: AttackDeps): AttackArea {
     const json = reply.json<{ error?: string; message?: string }>();
     demand(reply.status === status && json?.error === code && message.test(json?.message ?? ""), `expected ${status} ${code} ${message}, got ${reply}`);
     demand(!/\bat .+\.(ts|js):\d+/.test(reply.text), "the answer carries a stack trace");
-    demand((await policyVersion()) === version, "the policy changed");
+    const after = await policyVersion();
+    if (after !== version) {
+      const [a, b] = [JSON.parse(version) as Record<string, unknown>, JSON.parse(after) as Record<string, unknown>];
+      demand(false, `the policy changed: ${Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).join(", ")}`);
+    }
     demand((await previewsRecorded()) === previews, "a preview was recorded");
   };
 
