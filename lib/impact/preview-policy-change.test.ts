@@ -86,7 +86,7 @@ beforeAll(async () => {
   await call(bob, "approve_client", { client_id: "nobody" }, 2); // denied: reader lacks clients:write
   await call(carol, "list_clients", {}, 3); // denied: developer lacks clients:read
   await call(carol, "whoami", {}, 1); // allowed
-});
+}, 180_000); // five users, three SDK sessions and 24 calls through /mcp: slow on a busy machine
 afterAll(async () => {
   for (const client of clients) await client.close();
   await database.close();
@@ -247,6 +247,8 @@ describe("who may preview", () => {
       code: "forbidden",
       message: "You need the policy:write scope to preview this change.",
     });
+    const denied = await db().auditEvent.findFirstOrThrow({ where: { kind: "console.denied" }, orderBy: { seq: "desc" } });
+    expect(denied).toMatchObject({ actor: userActor(ids.rita), scopes: ["policy:write"], reason: "rita@impact.test lacks policy:write to preview role editor own scopes set to none" });
   });
 
   it("an admin previewing a change to a role they hold is refused by the same privilege rule as the save", async () => {

@@ -82,6 +82,8 @@ export async function previewPolicyChange(
   if (actor.kind !== "operator") {
     const missing = [needed, "audit:read"].filter((s) => !actor.scopes.has(s));
     if (missing.length > 0) {
+      // Recorded like the console's other scope refusals (requireScope): someone tried to see recorded calls.
+      await recordAudit({ kind: "console.denied", actor: ctx.actor, ip: ctx.ip, requestId: ctx.requestId, scopes: missing, decision: "deny", reason: `${actor.email} lacks ${missing.join(" and ")} to preview ${describePolicyChange(change)}` });
       throw new AppError("forbidden", `You need the ${missing.join(" and ")} scope${missing.length > 1 ? "s" : ""} to preview this change.`, { scopes: missing });
     }
   }
