@@ -11,6 +11,7 @@
  *   BENCH_EVENTS          decision events to generate (default 1000000)
  *   BENCH_POSTGRES_URL    PostgreSQL server for the second run (default postgresql://root@127.0.0.1:5432/postgres;
  *                         "skip" to run PGlite only)
+ *   BENCH_PGLITE          "skip" to run PostgreSQL only
  */
 import { execSync } from "node:child_process";
 import pg from "pg";
@@ -119,8 +120,10 @@ async function measure(kind: "pglite" | "postgres", url: string, release: () => 
 }
 
 const rows: Array<Record<string, string | number>> = [];
-const embedded = await openEphemeralDatabase();
-rows.push(await measure("pglite", embedded.url, embedded.close));
+if (process.env.BENCH_PGLITE !== "skip") {
+  const embedded = await openEphemeralDatabase();
+  rows.push(await measure("pglite", embedded.url, embedded.close));
+}
 if (POSTGRES !== "skip") {
   const scratch = await scratchPostgres(POSTGRES);
   rows.push(await measure("postgres", scratch.url, scratch.drop));
