@@ -40,7 +40,8 @@ export function attacks({ fx }: AttackDeps): AttackArea {
       const [a, b] = [JSON.parse(version) as Record<string, unknown>, JSON.parse(after) as Record<string, unknown>];
       // Clients register and are approved on the suite's own schedule (its fixtures): only a client that existed before
       // and changed counts.
-      const clientsBefore = new Map((a.clients as Array<{ id: string }>).map((c) => [c.id, JSON.stringify(c)]));
+      // A pending one may be approved by the fixtures meanwhile; no preview can approve a client.
+      const clientsBefore = new Map((a.clients as Array<{ id: string; status: string }>).filter((c) => c.status !== "pending").map((c) => [c.id, JSON.stringify(c)]));
       const changedClients = (b.clients as Array<{ id: string }>).filter((c) => clientsBefore.has(c.id) && clientsBefore.get(c.id) !== JSON.stringify(c));
       const changed = Object.keys(a).filter((k) => k !== "clients" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
       if (changedClients.length > 0) changed.push(`clients ${changedClients.map((c) => c.id).join(", ")}`);
