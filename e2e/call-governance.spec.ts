@@ -5,6 +5,7 @@ import { errorNotice, navigate, signIn } from "./support/console";
 import { callToolOverHttp, MCP_URL, mcpClient } from "./support/mcp";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { mintToken } from "./support/tokens";
+import { saveAfterPreview } from "./support/impact";
 
 // Names unique per run, so the journeys can run again on the same data.
 const run = Date.now().toString(36).slice(-5);
@@ -28,6 +29,7 @@ test("an IAM admin restricts a role's use of a tool by its arguments in the cons
   await expect(errorNotice(page)).toContainText("Condition refused at line 1, column 5: unknown field 'clientid' of args");
   await form.getByLabel("CEL condition").fill(`args.client_id.startsWith("team-")`);
   await form.getByRole("button", { name: "Save condition" }).click();
+  await saveAfterPreview(form);
   await expect(page.getByText(`Saved: ${role} may use get_client only when the condition holds.`)).toBeVisible();
 
   // The call through /mcp: allowed for matching arguments, a plain 403 naming the condition otherwise.
@@ -50,8 +52,8 @@ test("an IAM admin restricts a role's use of a tool by its arguments in the cons
   await expect(page.getByTestId("condition-trial-counts")).toContainText("1 would be allowed, 1 denied");
 
   const cleared = page.getByRole("form", { name: "Remove condition" });
-  page.once("dialog", (dialog) => dialog.accept());
   await cleared.getByRole("button", { name: "Remove condition" }).click();
+  await saveAfterPreview(cleared);
   // Removed, the editor shows the permission as unconditional again.
   await expect(page.getByRole("heading", { name: "No condition: the role's permission is unconditional" })).toBeVisible();
 });

@@ -5,6 +5,7 @@ import { navigate, signIn } from "./support/console";
 import { callToolOverHttp, mcpClient } from "./support/mcp";
 import { snap } from "./support/screenshot";
 import { mintToken } from "./support/tokens";
+import { saveAfterPreview } from "./support/impact";
 
 const run = Date.now().toString(36).slice(-5);
 const agents = `agents_${run}`;
@@ -40,6 +41,7 @@ test("an admin builds a role hierarchy in the console and the same token's next 
   await page.goto(`/roles/${agents}`);
   await page.getByLabel("Inherit from").selectOption(policyReaders);
   await page.getByRole("button", { name: "Add parent" }).click();
+  await saveAfterPreview(page.getByRole("form", { name: "Add parent role" }));
   await expect(page.getByText(`${agents} now inherits ${policyReaders}.`)).toBeVisible();
   await expect(page.locator(`[data-edge="${agents}->${policyReaders}"]`)).toHaveCount(1);
   await expect(page.getByTestId("role-effective-scopes").locator('[data-scope="policy:read"] [data-testid="reason-path"]')).toHaveAttribute(

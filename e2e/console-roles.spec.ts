@@ -3,6 +3,7 @@ import { createUser, portcullis } from "./support/cli";
 import { errorNotice, navigate, signIn } from "./support/console";
 import { falseEdgeCrossings, rolesCutOff } from "./support/role-graph";
 import { snap } from "./support/screenshot";
+import { saveAfterPreview } from "./support/impact";
 
 // Role names unique per run, so the journey can run again on the same data.
 const run = Date.now().toString(36).slice(-5);
@@ -95,6 +96,7 @@ test("an IAM admin builds a role hierarchy, sees inherited scopes with their pat
   const scopesForm = page.getByRole("form", { name: "Own scopes" });
   await scopesForm.getByRole("checkbox", { name: /^tokens:read/ }).check();
   await scopesForm.getByRole("button", { name: "Save scopes" }).click();
+  await saveAfterPreview(scopesForm);
   await expect(page.getByText("Scopes saved: added tokens:read.")).toBeVisible();
   await page.goto(`/roles/${lead}`);
   await expect(path("tokens:read")).toHaveAttribute("title", `role ${lead} → inherits ${support} → scope tokens:read`);

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { createUser, portcullis, seedTools } from "./support/cli";
 import { errorNotice, navigate, signIn } from "./support/console";
 import { snap } from "./support/screenshot";
+import { saveAfterPreview } from "./support/impact";
 
 const run = Date.now().toString(36).slice(-5);
 const tool = `e2e_report_${run}`;
@@ -36,6 +37,7 @@ test("an IAM admin creates a scope and makes a tool require it in the tools × s
   await expect(save).toBeEnabled();
   await snap(page, "matrix-change-pending");
   await save.click();
+  await saveAfterPreview(row);
   await expect(page.getByText(`${tool} now requires ${scope} (was clients:read).`)).toBeVisible();
   await expect(page.getByTestId(`tool-row-${tool}`).getByRole("radio", { name: `${tool} requires ${scope}` })).toBeChecked();
   // Nobody holds the new scope yet: the matrix says so.

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { portcullis } from "./support/cli";
 import { errorNotice, navigate, signIn, signOut } from "./support/console";
+import { saveAfterPreview } from "./support/impact";
 
 const admin = { name: "Ada Admin", email: "ada@example.test", password: "correct-horse-battery" };
 const newcomer = { name: "Nia Newcomer", email: "nia@example.test", password: "nia-initial-password" };
@@ -54,6 +55,7 @@ test("first-run setup → sign in → create a user → assign a role → sign o
   await page.getByRole("link", { name: newcomer.name }).click();
   await page.getByLabel("Role to assign").selectOption("editor");
   await page.getByRole("button", { name: "Assign role" }).click();
+  await saveAfterPreview(page.getByRole("form", { name: "Assign role" }));
   await expect(page.getByText("Role editor assigned.")).toBeVisible();
   const scopes = page.getByTestId("effective-scopes");
   await expect(scopes).toContainText("user nia@example.test → role editor → inherits reader → scope clients:read");

@@ -7,6 +7,7 @@ import { callToolOverHttp, MCP_URL, modernClient } from "./support/mcp";
 import { interceptRedirects, MemoryOAuthProvider, signInAtLoginPage } from "./support/oauth-client";
 import { snap } from "./support/screenshot";
 import { E2E_BASE_URL, E2E_PORT } from "./support/server";
+import { saveAfterPreview } from "./support/impact";
 
 // The MCP client's loopback listener; nothing listens there: the browser's visit is intercepted.
 const REDIRECT_URL = `http://127.0.0.1:${E2E_PORT + 9}/callback`;
@@ -200,8 +201,8 @@ test("an MCP client that knows only /mcp discovers, registers, waits for approva
   const adminPage = await adminContext.newPage();
   await signIn(adminPage, admin.email, admin.password);
   await adminPage.goto(`/users/${dev.id}`);
-  adminPage.once("dialog", (dialog) => void dialog.accept());
   await adminPage.getByRole("button", { name: "Remove role reader" }).click();
+  await saveAfterPreview(adminPage.getByRole("form", { name: "Remove role reader" }));
   await expect(adminPage.getByRole("button", { name: "Remove role reader" })).toHaveCount(0);
   await snap(adminPage, "role-removed");
   const afterRoleRemoval = await client.callTool({ name: "list_clients", arguments: {} }).catch((e: unknown) => e);

@@ -6,6 +6,7 @@ import { signIn } from "./support/console";
 import { MCP_URL, modernClient } from "./support/mcp";
 import { snap } from "./support/screenshot";
 import { E2E_BASE_URL } from "./support/server";
+import { saveAfterPreview } from "./support/impact";
 
 /** A service identity: no password, cannot sign in; its roles bound what its clients may do. */
 function createServiceIdentity(roles: string[]): { email: string; id: string } {
@@ -71,8 +72,8 @@ test("a confidential client acting as a service identity gets client_credentials
   await signIn(page, admin.email, admin.password);
   await page.goto(`/users/${service.id}`);
   await expect(page.getByText("service identity")).toBeVisible();
-  page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Remove role reader" }).click();
+  await saveAfterPreview(page.getByRole("form", { name: "Remove role reader" }));
   await expect(page.getByRole("button", { name: "Remove role reader" })).toHaveCount(0);
   await snap(page, "service-identity-role-removed");
   const denied = await client.callTool({ name: "list_clients", arguments: {} }).catch((e: unknown) => e);

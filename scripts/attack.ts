@@ -101,6 +101,7 @@ async function main(): Promise<number> {
     import("./attack/reviews-sinks"),
     import("./attack/console-passwords"),
     import("./attack/audit-retention"),
+    import("./attack/impact-preview"),
   ];
   for (const module of await Promise.all(modules)) areas.push(module.attacks({ fx: fixtures, database, cimd: { base: cimd.base, documents } }));
 

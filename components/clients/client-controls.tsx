@@ -1,6 +1,7 @@
 "use client";
 
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
+import { PreviewedActionForm } from "@/components/impact/previewed-action-form";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input, RequiredMark, Select } from "@/components/ui/field";
@@ -80,23 +81,34 @@ export function ClientStatusForm({ clientId, verb }: { clientId: string; verb: "
     },
     reactivate: { action: reactivateClientAction, label: "Reactivate", variant: "primary" as const, confirm: undefined },
   }[verb];
+  const fields = (pending: boolean) => (
+    <>
+      <input type="hidden" name="clientId" value={clientId} />
+      <Reason id={`${verb}-reason`} label={`Reason to ${verb}`} />
+      <Button type="submit" variant={config.variant} disabled={pending}>{pending ? "Saving…" : config.label}</Button>
+    </>
+  );
+  // Suspending and reactivating change what live tokens may do: the admin sees the impact first. A pending client has
+  // made no calls, so rejecting one has none to show.
+  if (verb === "reject") {
+    return <ActionForm action={config.action} aria-label={`${config.label} client`} confirm={config.confirm} className="space-y-3">{fields}</ActionForm>;
+  }
   return (
-    <ActionForm action={config.action} aria-label={`${config.label} client`} confirm={config.confirm} className="space-y-3">
-      {(pending) => (
-        <>
-          <input type="hidden" name="clientId" value={clientId} />
-          <Reason id={`${verb}-reason`} label={`Reason to ${verb}`} />
-          <Button type="submit" variant={config.variant} disabled={pending}>{pending ? "Saving…" : config.label}</Button>
-        </>
-      )}
-    </ActionForm>
+    <PreviewedActionForm action={config.action} impact={() => ({ kind: "client_status", clientId, verb })} aria-label={`${config.label} client`} className="space-y-3">
+      {fields}
+    </PreviewedActionForm>
   );
 }
 
 export function ClientScopesForm({ clientId, scopes, allowed, requested }: { clientId: string; scopes: PickableScope[]; allowed: string[]; requested: string[] }) {
   const notes = Object.fromEntries(requested.map((s) => [s, "requested"]));
   return (
-    <ActionForm action={updateClientScopesAction} aria-label="Allowed scopes" className="space-y-4">
+    <PreviewedActionForm
+      action={updateClientScopesAction}
+      impact={(form) => ({ kind: "client_scopes", clientId, scopes: form.getAll("scopes").map(String) })}
+      aria-label="Allowed scopes"
+      className="space-y-4"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="clientId" value={clientId} />
@@ -108,7 +120,7 @@ export function ClientScopesForm({ clientId, scopes, allowed, requested }: { cli
           <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save allowed scopes"}</Button>
         </>
       )}
-    </ActionForm>
+    </PreviewedActionForm>
   );
 }
 

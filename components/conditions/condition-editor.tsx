@@ -1,6 +1,7 @@
 "use client";
 
 import { startTransition, useActionState } from "react";
+import { PreviewedActionForm } from "@/components/impact/previewed-action-form";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -18,7 +19,12 @@ const TEXTAREA =
 export function ConditionForm({ role, tool, expression, canWrite }: { role: string; tool: string; expression: string; canWrite: boolean }) {
   return (
     <div className="space-y-4">
-      <ActionForm action={setToolConditionAction} aria-label="Condition" className="space-y-3">
+      <PreviewedActionForm
+        action={setToolConditionAction}
+        impact={(form) => ({ kind: "condition_set", role, tool, expression: String(form.get("expression") ?? "") })}
+        aria-label="Condition"
+        className="space-y-3"
+      >
         {(pending) => (
           <>
             <input type="hidden" name="role" value={role} />
@@ -29,13 +35,13 @@ export function ConditionForm({ role, tool, expression, canWrite }: { role: stri
             {canWrite ? <Button type="submit" disabled={pending}>{pending ? "Checking…" : "Save condition"}</Button> : null}
           </>
         )}
-      </ActionForm>
+      </PreviewedActionForm>
       {canWrite && expression ? (
-        <ActionForm action={clearToolConditionAction} aria-label="Remove condition" confirm={`Let ${role} use ${tool} without a condition?`}>
+        <PreviewedActionForm action={clearToolConditionAction} impact={() => ({ kind: "condition_clear", role, tool })} aria-label="Remove condition">
           <input type="hidden" name="role" value={role} />
           <input type="hidden" name="tool" value={tool} />
           <Button type="submit" variant="secondary">Remove condition</Button>
-        </ActionForm>
+        </PreviewedActionForm>
       ) : null}
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { PreviewedActionForm } from "@/components/impact/previewed-action-form";
 import { ScopePicker, type PickableScope } from "@/components/roles/scope-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Badge } from "@/components/ui/badge";
@@ -37,7 +38,12 @@ export function RoleScopesForm({
   inherited: string[];
 }) {
   return (
-    <ActionForm action={setRoleScopesAction} aria-label="Own scopes" className="space-y-4">
+    <PreviewedActionForm
+      action={setRoleScopesAction}
+      impact={(form) => ({ kind: "role_scopes", role, scopes: form.getAll("scopes").map(String) })}
+      aria-label="Own scopes"
+      className="space-y-4"
+    >
       {(pending) => (
         <>
           <input type="hidden" name="role" value={role} />
@@ -45,7 +51,7 @@ export function RoleScopesForm({
           <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save scopes"}</Button>
         </>
       )}
-    </ActionForm>
+    </PreviewedActionForm>
   );
 }
 
@@ -68,17 +74,22 @@ export function RoleParentsEditor({
           <li key={parent} className="flex items-center gap-1">
             <Badge tone="brand">{parent}</Badge>
             {canWrite ? (
-              <ActionForm action={removeRoleParentAction} confirm={`Stop ${role} inheriting ${parent}? Holders of ${role} lose what only ${parent} gave them, on their next call.`}>
+              <PreviewedActionForm action={removeRoleParentAction} impact={() => ({ kind: "role_parent_remove", role, parent })} aria-label={`Stop inheriting ${parent}`}>
                 <input type="hidden" name="role" value={role} />
                 <input type="hidden" name="parent" value={parent} />
                 <Button variant="ghost" type="submit" aria-label={`Stop inheriting ${parent}`} className="px-1.5 py-0.5 text-xs">✕</Button>
-              </ActionForm>
+              </PreviewedActionForm>
             ) : null}
           </li>
         ))}
       </ul>
       {canWrite && candidates.length > 0 ? (
-        <ActionForm action={addRoleParentAction} aria-label="Add parent role" className="max-w-md">
+        <PreviewedActionForm
+          action={addRoleParentAction}
+          impact={(form) => ({ kind: "role_parent_add", role, parent: String(form.get("parent") ?? "") })}
+          aria-label="Add parent role"
+          className="max-w-md"
+        >
           <input type="hidden" name="role" value={role} />
           <div className="flex items-end gap-2">
             <div className="flex-1">
@@ -93,7 +104,7 @@ export function RoleParentsEditor({
             </div>
             <Button type="submit">Add parent</Button>
           </div>
-        </ActionForm>
+        </PreviewedActionForm>
       ) : null}
     </div>
   );

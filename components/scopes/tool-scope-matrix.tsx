@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { PreviewedActionForm } from "@/components/impact/previewed-action-form";
 import { setToolScopeAction } from "@/lib/actions/scopes/set-tool-scope";
 import type { ActionResult } from "@/lib/console/action-result";
 
@@ -75,10 +76,6 @@ function MatrixRow({
     setSaved(tool.requiredScope);
     setSelected(tool.requiredScope);
   }
-  const [state, dispatch, pending] = useActionState<ActionResult | null, FormData>(setToolScopeAction, null);
-  useEffect(() => {
-    if (state) onOutcome(state);
-  }, [state, onOutcome]);
   const changed = selected !== tool.requiredScope;
   return (
     <tr data-testid={`tool-row-${tool.name}`} className={changed ? "bg-amber-50" : "hover:bg-slate-50"}>
@@ -110,13 +107,23 @@ function MatrixRow({
       <td className="border-b border-slate-100 px-3 py-2 font-mono text-xs text-slate-600">{tool.roles.join(", ") || <span className="text-red-700">none</span>}</td>
       {canWrite ? (
         <td className="border-b border-slate-100 px-3 py-2">
-          <form action={dispatch} aria-label={`Required scope of ${tool.name}`}>
-            <input type="hidden" name="tool" value={tool.name} />
-            <input type="hidden" name="scope" value={selected} />
-            <Button type="submit" variant={changed ? "primary" : "secondary"} disabled={!changed || pending} aria-label={`Save required scope of ${tool.name}`}>
-              {pending ? "Saving…" : "Save"}
-            </Button>
-          </form>
+          <PreviewedActionForm
+            action={setToolScopeAction}
+            impact={() => ({ kind: "tool_scope", tool: tool.name, scope: selected })}
+            aria-label={`Required scope of ${tool.name}`}
+            onResult={onOutcome}
+            notices={false}
+          >
+            {(pending) => (
+              <>
+                <input type="hidden" name="tool" value={tool.name} />
+                <input type="hidden" name="scope" value={selected} />
+                <Button type="submit" variant={changed ? "primary" : "secondary"} disabled={!changed || pending} aria-label={`Save required scope of ${tool.name}`}>
+                  {pending ? "Saving…" : "Save"}
+                </Button>
+              </>
+            )}
+          </PreviewedActionForm>
         </td>
       ) : null}
     </tr>

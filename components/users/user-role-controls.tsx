@@ -1,5 +1,6 @@
 "use client";
 
+import { PreviewedActionForm } from "@/components/impact/previewed-action-form";
 import { ActionForm } from "@/components/ui/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -28,19 +29,24 @@ export function UserRoleControls({
           <li key={role} className="flex items-center gap-1">
             <Badge tone="brand">{role}</Badge>
             {canWrite ? (
-              <ActionForm action={removeRoleAction} confirm={`Remove role ${role}? It takes effect on the user's next call.`}>
+              <PreviewedActionForm action={removeRoleAction} impact={() => ({ kind: "user_role_remove", userId, role })} aria-label={`Remove role ${role}`}>
                 <input type="hidden" name="userId" value={userId} />
                 <input type="hidden" name="role" value={role} />
                 <Button variant="ghost" type="submit" aria-label={`Remove role ${role}`} className="px-1.5 py-0.5 text-xs">
                   ✕
                 </Button>
-              </ActionForm>
+              </PreviewedActionForm>
             ) : null}
           </li>
         ))}
       </ul>
       {canWrite && unassigned.length > 0 ? (
-        <ActionForm action={assignRoleAction} aria-label="Assign role" className="flex max-w-md items-end gap-2">
+        <PreviewedActionForm
+          action={assignRoleAction}
+          impact={(form) => ({ kind: "user_role_add", userId, role: String(form.get("role") ?? "") })}
+          aria-label="Assign role"
+          className="flex max-w-md flex-wrap items-end gap-2"
+        >
           <input type="hidden" name="userId" value={userId} />
           <label className="flex-1 text-sm">
             <span className="sr-only">Role to assign</span>
@@ -52,7 +58,7 @@ export function UserRoleControls({
             </Select>
           </label>
           <Button type="submit">Assign role</Button>
-        </ActionForm>
+        </PreviewedActionForm>
       ) : null}
     </div>
   );

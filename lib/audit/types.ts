@@ -75,6 +75,9 @@ export const AUDIT_KINDS = [
   "review.decided",
   "review.closed",
   "review.reported",
+  "impact.previewed",
+  "impact.saved",
+  "impact.cancelled",
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -1,5 +1,6 @@
 "use server";
 
+import { noteImpactSaved } from "@/lib/actions/impact/note-impact-saved";
 import { redirect } from "next/navigation";
 import { requireScope } from "@/lib/auth/console-user";
 import { clientHref } from "@/lib/clients/client-path";
@@ -13,6 +14,7 @@ export async function reactivateClientAction(_previous: ActionResult | null, for
     const admin = await requireScope("clients:write", "reactivate clients");
     const id = clientIdFromForm(form);
     await reactivateClient(id, formString(form, "reason"), admin.context);
+    await noteImpactSaved(form, admin.context);
     refreshClientPages(id);
     redirect(`${clientHref(id)}?changed=reactivated`);
   });

@@ -1,5 +1,6 @@
 "use server";
 
+import { noteImpactSaved } from "@/lib/actions/impact/note-impact-saved";
 import { redirect } from "next/navigation";
 import { requireScope } from "@/lib/auth/console-user";
 import { clientHref } from "@/lib/clients/client-path";
@@ -13,6 +14,7 @@ export async function suspendClientAction(_previous: ActionResult | null, form: 
     const admin = await requireScope("clients:write", "suspend clients");
     const id = clientIdFromForm(form);
     await suspendClient(id, formString(form, "reason"), admin.context);
+    await noteImpactSaved(form, admin.context);
     refreshClientPages(id);
     redirect(`${clientHref(id)}?changed=suspended`);
   });

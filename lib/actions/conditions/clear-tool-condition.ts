@@ -1,5 +1,6 @@
 "use server";
 
+import { noteImpactSaved } from "@/lib/actions/impact/note-impact-saved";
 import { revalidatePath } from "next/cache";
 import { requireScope } from "@/lib/auth/console-user";
 import { clearToolCondition } from "@/lib/conditions/clear-tool-condition";
@@ -12,6 +13,7 @@ export async function clearToolConditionAction(_previous: ActionResult | null, f
     const role = formString(form, "role");
     const tool = formString(form, "tool");
     const result = await clearToolCondition(role, tool, admin.context);
+    await noteImpactSaved(form, admin.context);
     revalidatePath(`/roles/${role}`, "layout");
     return { ok: true, message: result.cleared ? `Removed: ${role} may use ${tool} without a condition.` : "There was no condition." };
   });

@@ -1,5 +1,6 @@
 "use server";
 
+import { noteImpactSaved } from "@/lib/actions/impact/note-impact-saved";
 import { requireScope } from "@/lib/auth/console-user";
 import { runAction, type ActionResult } from "@/lib/console/action-result";
 import { formString } from "@/lib/console/form-data";
@@ -12,6 +13,7 @@ export async function removeRoleParentAction(_previous: ActionResult | null, for
     const role = formString(form, "role");
     const parent = formString(form, "parent");
     await removeRoleParent(role, parent, admin.context);
+    await noteImpactSaved(form, admin.context);
     refreshRolePages(role);
     return { ok: true, message: `${role} no longer inherits ${parent}.` };
   });

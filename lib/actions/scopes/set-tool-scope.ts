@@ -1,5 +1,6 @@
 "use server";
 
+import { noteImpactSaved } from "@/lib/actions/impact/note-impact-saved";
 import { revalidatePath } from "next/cache";
 import { requireScope } from "@/lib/auth/console-user";
 import { runAction, type ActionResult } from "@/lib/console/action-result";
@@ -12,6 +13,7 @@ export async function setToolScopeAction(_previous: ActionResult | null, form: F
     const tool = formString(form, "tool");
     const scope = formString(form, "scope");
     const { changed, previous } = await setToolScope(tool, scope, admin.context);
+    await noteImpactSaved(form, admin.context);
     revalidatePath("/scopes");
     revalidatePath("/roles", "layout");
     return { ok: true, message: changed ? `${tool} now requires ${scope} (was ${previous}).` : "No change." };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CLI_CONTEXT } from "@/lib/audit";
 import { defineCommand } from "@/lib/cli/command";
+import { DRY_RUN_OPTIONS, printImpactPreview } from "@/lib/cli/print-impact-preview";
 import { updateClientScopes } from "@/lib/clients/update-client-scopes";
 
 export default defineCommand({
@@ -8,6 +9,7 @@ export default defineCommand({
   summary: "Replace a client's allowed scopes (the most it may ever receive); applies from the next call",
   positionals: "<client-id>",
   options: {
+    ...DRY_RUN_OPTIONS,
     scope: { type: "string", value: "<scope>", multiple: true, description: "An allowed scope (repeat)" },
     scopes: { type: "string", value: "<a,b,…>", description: "The same, as one comma- or space-separated list" },
     none: { type: "boolean", description: "Allow no scope at all" },
@@ -20,10 +22,13 @@ export default defineCommand({
       scopes: z.string().optional(),
       none: z.boolean().optional(),
       reason: z.string().optional(),
+      "dry-run": z.boolean().optional(),
+      window: z.string().optional(),
     })
     .refine((o) => o.none || o.scope || o.scopes, { message: "give the scopes (--scope, --scopes) or --none" }),
   async run(options, io) {
     const scopes = options.none ? [] : [...(options.scope ?? []), ...(options.scopes?.split(/[\s,]+/).filter(Boolean) ?? [])];
+    if (options["dry-run"]) return printImpactPreview({ kind: "client_scopes", clientId: options._[0], scopes }, options, io);
     const change = await updateClientScopes(options._[0], scopes, CLI_CONTEXT, options.reason);
     if (io.json) io.out(JSON.stringify(change));
     else if (change.added.length === 0 && change.removed.length === 0) io.out(`No change: ${change.name} may receive ${change.scopes.join(" ") || "nothing"}.`);

@@ -49,6 +49,8 @@ import rolesConditionTry from "@/lib/cli/commands/roles-condition-try";
 import rolesCreate from "@/lib/cli/commands/roles-create";
 import rolesDelete from "@/lib/cli/commands/roles-delete";
 import rolesList from "@/lib/cli/commands/roles-list";
+import rolesRemoveParent from "@/lib/cli/commands/roles-remove-parent";
+import rolesSetScopes from "@/lib/cli/commands/roles-set-scopes";
 import serversAccept from "@/lib/cli/commands/servers-accept";
 import serversAdd from "@/lib/cli/commands/servers-add";
 import serversList from "@/lib/cli/commands/servers-list";
@@ -68,6 +70,8 @@ import toolsSetScope from "@/lib/cli/commands/tools-set-scope";
 import usersCreate from "@/lib/cli/commands/users-create";
 import usersLinkWorkos from "@/lib/cli/commands/users-link-workos";
 import usersList from "@/lib/cli/commands/users-list";
+import usersAddRole from "@/lib/cli/commands/users-add-role";
+import usersRemoveRole from "@/lib/cli/commands/users-remove-role";
 
 /** Every CLI command. Adding a command is adding a file here and a line below. */
 export const COMMANDS: CliCommand<any>[] = [
@@ -75,9 +79,13 @@ export const COMMANDS: CliCommand<any>[] = [
   usersCreate,
   usersList,
   usersLinkWorkos,
+  usersAddRole,
+  usersRemoveRole,
   rolesList,
   rolesCreate,
   rolesAddParent,
+  rolesRemoveParent,
+  rolesSetScopes,
   rolesDelete,
   rolesConditionSet,
   rolesConditionClear,

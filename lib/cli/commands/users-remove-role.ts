@@ -1,0 +1,3 @@
+import { defineUserRoleCommand } from "@/lib/cli/commands/users-role-command";
+
+export default defineUserRoleCommand("remove");
