@@ -36,6 +36,6 @@ export async function mintAccessToken(input: {
     scope: [...input.scopes].join(" "),
     grant_id: input.grantId,
   };
-  const token = await signEs256Jws({ alg: SIGNING_ALG, kid: ring.active.kid, typ: ACCESS_TOKEN_TYPE }, claims, ring.active.privateKey);
+  const token = signEs256Jws({ alg: SIGNING_ALG, kid: ring.active.kid, typ: ACCESS_TOKEN_TYPE }, claims, ring.active.privateKey);
   return { token, jti: claims.jti, claims, expiresAt: new Date(claims.exp * 1000) };
 }
