@@ -17,6 +17,9 @@
  * The report gives requests/s, p50 and p99 latency for each and the ratios; afterwards the audit chain is verified,
  * every 200 Portcullis answered is matched by a token row and a `token.issued` event, and every 200 the durable peer
  * answered by a stored token.
+ * BENCH_BEFORE=<dir> also runs the Portcullis of another checkout (an earlier commit, with its dependencies installed
+ * and built) on BENCH_BEFORE_PORT (default: the port after the durable peer's) as one more target in the same
+ * alternating rounds, so a change is measured before and after under the same load; its tokens are checked the same way.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -43,32 +46,44 @@ const SCOPE = "clients:read audit:read";
 const PEER_POSTGRES_URL = process.env.BENCH_PEER_POSTGRES_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
 const DURABLE_PORT = OIDC_PORT + 1;
 
-const dataDir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
-const children: ChildProcess[] = [];
-let scratch: ScratchDatabase | undefined;
-let peerScratch: ScratchDatabase | undefined;
-const secret = randomBytes(32).toString("base64url");
+const BEFORE_DIR = process.env.BENCH_BEFORE;
+const BEFORE_PORT = Number(process.env.BENCH_BEFORE_PORT ?? DURABLE_PORT + 1);
+const BEFORE = "Portcullis before (BENCH_BEFORE)";
 
-function portcullisEnv(): NodeJS.ProcessEnv {
+const children: ChildProcess[] = [];
+let peerScratch: ScratchDatabase | undefined;
+
+/** One Portcullis server under test: its checkout, port, data directory or scratch PostgreSQL database. */
+interface Instance {
+  name: string;
+  dir: string;
+  port: number;
+  issuer: string;
+  dataDir: string;
+  scratch?: ScratchDatabase;
+  secret: string;
+}
+
+function instanceEnv(instance: Instance): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    PORT: String(PORTCULLIS_PORT),
-    PORTCULLIS_BASE_URL: ISSUER,
-    PORTCULLIS_DATA_DIR: dataDir,
+    PORT: String(instance.port),
+    PORTCULLIS_BASE_URL: instance.issuer,
+    PORTCULLIS_DATA_DIR: instance.dataDir,
     PORTCULLIS_LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
-    ...(scratch ? { DATABASE_URL: scratch.url, PORTCULLIS_SECRET: secret } : {}),
+    ...(instance.scratch ? { DATABASE_URL: instance.scratch.url, PORTCULLIS_SECRET: instance.secret } : {}),
   };
 }
 
-function cli(args: string[]): string {
-  const result = spawnSync("node_modules/.bin/tsx", ["lib/cli/main.ts", ...args], { env: portcullisEnv(), encoding: "utf8" });
+function cli(instance: Instance, args: string[]): string {
+  const result = spawnSync("node_modules/.bin/tsx", ["lib/cli/main.ts", ...args], { cwd: instance.dir, env: instanceEnv(instance), encoding: "utf8" });
   if (result.status !== 0) throw new Error(`portcullis ${args.join(" ")} failed: ${result.stderr}`);
   return result.stdout;
 }
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "inherit"], detached: false });
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): ChildProcess {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "inherit"], detached: false });
   child.stdout!.on("data", () => {});
   children.push(child);
   return child;
@@ -232,9 +247,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Every 200 Portcullis answered must be a durable token row with its `token.issued` event, on a chain that verifies. */
-async function checkDurability(answered: number): Promise<boolean> {
-  const verified = JSON.parse(cli(["audit", "verify", "--full", "--json"])) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
-  const url = scratch?.url ?? `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(join(dataDir, "run"))}`;
+async function checkDurability(instance: Instance, answered: number): Promise<boolean> {
+  const verified = JSON.parse(cli(instance, ["audit", "verify", "--full", "--json"])) as { ok: boolean; checked: number; firstBreak: { message: string } | null };
+  const url = instance.scratch?.url ?? `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(join(instance.dataDir, "run"))}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const counts = await client.query<{ tokens: string; events: string }>(
@@ -246,7 +261,7 @@ async function checkDurability(answered: number): Promise<boolean> {
   const matched = tokens === answered && events === answered;
   process.stdout.write(
     [
-      `  audit chain: ${verified.ok ? `intact, ${verified.checked} events verified` : `BROKEN: ${verified.firstBreak?.message}`}`,
+      `  ${instance.name}: audit chain: ${verified.ok ? `intact, ${verified.checked} events verified` : `BROKEN: ${verified.firstBreak?.message}`}`,
       `  tokens answered 200: ${answered}; AccessToken rows: ${tokens}; token.issued events: ${events} (${matched ? "match" : "MISMATCH"})`,
       "",
     ].join("\n"),
@@ -254,21 +269,45 @@ async function checkDurability(answered: number): Promise<boolean> {
   return verified.ok && matched;
 }
 
-async function main() {
-  if (process.env.BENCH_DATABASE_URL) scratch = await scratchPostgres(process.env.BENCH_DATABASE_URL);
-  process.stdout.write(`Starting Portcullis (${scratch ? "PostgreSQL" : "embedded database"}) and node-oidc-provider…\n`);
+const instances: Instance[] = [];
+
+/** Starts a Portcullis server from `dir` and registers an approved client_credentials client bound to a service identity. */
+async function startPortcullis(name: string, dir: string, port: number): Promise<{ target: Target; instance: Instance }> {
+  const instance: Instance = {
+    name,
+    dir,
+    port,
+    issuer: `http://localhost:${port}`,
+    dataDir: mkdtempSync(join(tmpdir(), "portcullis-bench-")),
+    scratch: process.env.BENCH_DATABASE_URL ? await scratchPostgres(process.env.BENCH_DATABASE_URL) : undefined,
+    secret: randomBytes(32).toString("base64url"),
+  };
+  instances.push(instance);
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are Node options for the Portcullis server.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const server = start(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], portcullisEnv());
-  await waitFor(`${ISSUER}/login`);
-  cli(["users", "create", "--email", "bench-agent@service.example", "--service", "--role", "access_reviewer"]);
-  const registered = await fetch(`${ISSUER}/oauth/register`, {
+  const server = start(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], instanceEnv(instance), dir);
+  await waitFor(`${instance.issuer}/login`);
+  cli(instance, ["users", "create", "--email", "bench-agent@service.example", "--service", "--role", "access_reviewer"]);
+  const registered = await fetch(`${instance.issuer}/oauth/register`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ client_name: "bench agent", grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_basic", scope: SCOPE }),
   });
   const client = (await registered.json()) as { client_id: string; client_secret: string };
-  cli(["clients", "approve", client.client_id, "--reason", "benchmark", "--service-user", "bench-agent@service.example"]);
+  cli(instance, ["clients", "approve", client.client_id, "--reason", "benchmark", "--service-user", "bench-agent@service.example"]);
+  // The resource is the one these tokens are for: this instance's own /mcp.
+  const form = new URLSearchParams({ grant_type: "client_credentials", scope: SCOPE, resource: `${instance.issuer}/mcp` }).toString();
+  return {
+    instance,
+    target: { name, pid: server.pid!, port, path: "/oauth/token", body: form, authorization: basic(client.client_id, client.client_secret), database: instance.scratch },
+  };
+}
+
+async function main() {
+  const backend = process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "embedded database";
+  process.stdout.write(`Starting Portcullis (${backend})${BEFORE_DIR ? `, the one in ${BEFORE_DIR}` : ""} and node-oidc-provider…\n`);
+  const ours = await startPortcullis("Portcullis", process.cwd(), PORTCULLIS_PORT);
+  const before = BEFORE_DIR ? await startPortcullis(BEFORE, BEFORE_DIR, BEFORE_PORT) : undefined;
 
   const oidcSecret = randomBytes(32).toString("base64url");
   const baseline = start(process.execPath, ["--import", "tsx", "bench/oidc-provider-server.ts"], {
@@ -301,15 +340,8 @@ async function main() {
 
   const form = new URLSearchParams({ grant_type: "client_credentials", scope: SCOPE, resource: RESOURCE }).toString();
   const targets: Target[] = [
-    {
-      name: "Portcullis",
-      pid: server.pid!,
-      port: PORTCULLIS_PORT,
-      path: "/oauth/token",
-      body: form,
-      authorization: basic(client.client_id, client.client_secret),
-      database: scratch,
-    },
+    ours.target,
+    ...(before ? [before.target] : []),
     { name: STATELESS, pid: baseline.pid!, port: OIDC_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret) },
     ...(durablePeer
       ? [{ name: DURABLE, pid: durablePeer.pid!, port: DURABLE_PORT, path: "/token", body: form, authorization: basic("bench-agent", oidcSecret), database: peerScratch }]
@@ -322,7 +354,7 @@ async function main() {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const summary: string[] = [
     "",
-    `client_credentials token issuance, median req/s of ${ROUNDS} rounds × ${SECONDS}s per level (latency percentiles over all rounds), ${scratch ? "PostgreSQL" : "embedded PGlite"}:`,
+    `client_credentials token issuance, median req/s of ${ROUNDS} rounds × ${SECONDS}s per level (latency percentiles over all rounds), ${ours.instance.scratch ? "PostgreSQL" : "embedded PGlite"}:`,
   ];
   const report: Record<string, unknown>[] = [];
   for (const concurrency of CONCURRENCY_LEVELS) {
@@ -357,17 +389,40 @@ async function main() {
       };
     };
     const ours = side("Portcullis");
+    // Rounds run in alternating order, so round r of each target ran next to round r of the others: the ratio within a
+    // round is the one the machine's changing outside load moves least.
+    const roundRatios = (name: string, against: string) => {
+      const a = results.get(name)!.perSecond;
+      const b = results.get(against)!.perSecond;
+      const ratios = a.map((value, i) => value / b[i]).sort((x, y) => x - y);
+      return { median: percentile(ratios, 50), low: ratios[0], high: ratios[ratios.length - 1] };
+    };
+    const roundLine = (name: string, against: string) => {
+      const r = roundRatios(name, against);
+      return `per round: median ${r.median.toFixed(2)}, ${r.low.toFixed(2)}–${r.high.toFixed(2)}`;
+    };
     const show = (s: typeof ours) => `${s.perSecond.toFixed(0).padStart(6)} req/s p50 ${s.p50.toFixed(1).padStart(5)} ms p99 ${s.p99.toFixed(1).padStart(5)} ms`;
     const withDatabase = (s: typeof ours) => s.cpuPerRequest + (s.databaseCpuPerRequest ?? 0);
     summary.push(`  ${String(concurrency).padStart(3)} in flight:  ${"Portcullis".padEnd(41)} ${show(ours)}   CPU per token ${cpuLine(ours)}`);
     const peers: Record<string, unknown> = {};
     for (const target of targets.slice(1)) {
       const theirs = side(target.name);
-      peers[target.name] = { ...theirs, ratio: ours.perSecond / theirs.perSecond };
+      peers[target.name] = { ...theirs, ratio: ours.perSecond / theirs.perSecond, roundRatio: roundRatios("Portcullis", target.name) };
       summary.push(
         `                 ${target.name.padEnd(41)} ${show(theirs)}   CPU per token ${cpuLine(theirs)}   ` +
-          `ratio ${(ours.perSecond / theirs.perSecond).toFixed(2)} (CPU ${(withDatabase(theirs) / withDatabase(ours)).toFixed(2)})`,
+          `ratio ${(ours.perSecond / theirs.perSecond).toFixed(2)} (${roundLine("Portcullis", target.name)}; CPU ${(withDatabase(theirs) / withDatabase(ours)).toFixed(2)})`,
       );
+    }
+    if (before) {
+      // The earlier Portcullis against the peers, as it measured in these same rounds.
+      const earlier = side(BEFORE);
+      for (const target of targets.filter((t) => t.name === STATELESS || t.name === DURABLE)) {
+        const theirs = side(target.name);
+        summary.push(
+          `                 ${`${BEFORE} vs ${target.name === STATELESS ? "stateless" : "durable"}`.padEnd(41)} ratio ${(earlier.perSecond / theirs.perSecond).toFixed(2)} ` +
+            `(${roundLine(BEFORE, target.name)}; CPU ${(withDatabase(theirs) / withDatabase(earlier)).toFixed(2)})`,
+        );
+      }
     }
     report.push({ concurrency, portcullis: ours, peers });
   }
@@ -379,10 +434,12 @@ async function main() {
     "",
   );
   process.stdout.write(summary.join("\n"));
-  const durable = (await checkDurability(answered.get("Portcullis") ?? 0)) && (await checkPeerDurability(answered.get(DURABLE)));
+  let durable = await checkPeerDurability(answered.get(DURABLE));
+  for (const instance of instances) durable = (await checkDurability(instance, answered.get(instance.name) ?? 0)) && durable;
+  const backendName = ours.instance.scratch ? "postgres" : "pglite";
   mkdirSync("bench/results", { recursive: true });
-  const file = join("bench/results", `token-${scratch ? "postgres" : "pglite"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, backend: scratch ? "postgres" : "pglite", levels: report, durable }, null, 2));
+  const file = join("bench/results", `token-${backendName}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, backend: backendName, before: BEFORE_DIR ?? null, levels: report, durable }, null, 2));
   process.stdout.write(`  full result: ${file}\n`);
   if (!durable) process.exitCode = 1;
 }
@@ -402,8 +459,10 @@ async function checkPeerDurability(answered: number | undefined): Promise<boolea
 async function cleanup() {
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined)));
-  rmSync(dataDir, { recursive: true, force: true });
-  await scratch?.drop();
+  for (const instance of instances) {
+    rmSync(instance.dataDir, { recursive: true, force: true });
+    await instance.scratch?.drop();
+  }
   await peerScratch?.drop();
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
 import { env } from "@/lib/env";
 import { SIGNING_ALG } from "@/lib/keys/create-signing-key";
 import { keyRing } from "@/lib/keys/key-ring";
+import { signEs256Jws } from "@/lib/keys/sign-es256-jws";
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from "@/lib/access-tokens/access-token-claims";
 
 export interface MintedAccessToken {
@@ -36,8 +36,6 @@ export async function mintAccessToken(input: {
     scope: [...input.scopes].join(" "),
     grant_id: input.grantId,
   };
-  const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: SIGNING_ALG, kid: ring.active.kid, typ: ACCESS_TOKEN_TYPE })
-    .sign(ring.active.privateKey);
+  const token = signEs256Jws({ alg: SIGNING_ALG, kid: ring.active.kid, typ: ACCESS_TOKEN_TYPE }, claims, ring.active.privateKey);
   return { token, jti: claims.jti, claims, expiresAt: new Date(claims.exp * 1000) };
 }

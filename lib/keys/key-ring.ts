@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { importJWK, type CryptoKey, type JWK } from "jose";
 import { topicVersion } from "@/lib/changes/change-versions";
 import { db } from "@/lib/db/client";
@@ -10,13 +11,27 @@ export interface KeyRing {
   version: number;
   /** When a retired key stops being published: the ring reloads then, without any change event. */
   staleAt: number;
-  /** The key new tokens are signed with. */
-  active: { kid: string; privateKey: CryptoKey };
+  /** The key new tokens are signed with: a node:crypto key, imported once, for lib/keys/sign-es256-jws.ts. */
+  active: { kid: string; privateKey: KeyObject };
   /** Keys whose tokens are still accepted: the active one and retired ones until their last token expires. */
   published: Map<string, { jwk: JWK; publicKey: CryptoKey }>;
 }
 
 const cache = processState<{ ring?: KeyRing; loading?: Promise<KeyRing> }>("key-ring", () => ({}));
+
+/** The active private JWK as a node:crypto key; anything but a P-256 private key is refused, so ES256 is all it signs. */
+function signingKeyObject(jwk: JWK): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: jwk as JsonWebKey, format: "jwk" });
+  } catch {
+    throw new AppError("unavailable", "The active signing key cannot be read as a private key.");
+  }
+  if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+    throw new AppError("unavailable", `The active signing key is not a P-256 key, which ${SIGNING_ALG} needs.`);
+  }
+  return key;
+}
 
 async function loadKeyRing(version: number): Promise<KeyRing> {
   const now = new Date();
@@ -44,7 +59,7 @@ async function loadKeyRing(version: number): Promise<KeyRing> {
   return {
     version,
     staleAt: expiries.length ? Math.min(...expiries) : Number.POSITIVE_INFINITY,
-    active: { kid: current.kid, privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey },
+    active: { kid: current.kid, privateKey: signingKeyObject(privateJwk) },
     published,
   };
 }

@@ -10,6 +10,22 @@ function afterAuthority(raw: string): string | null {
  * so `…/mcp/` or `…/mcp?x` is another resource.
  */
 export function matchesResource(value: string, resource: string): boolean {
+  // Our own resource exactly as we write it (the usual token request): the answer is the resource's own, worked out once.
+  if (value === resource) {
+    let valid = resourcesMatchingThemselves.get(resource);
+    if (valid === undefined) {
+      valid = compareResources(resource, resource);
+      if (resourcesMatchingThemselves.size < 10_000) resourcesMatchingThemselves.set(resource, valid);
+    }
+    return valid;
+  }
+  return compareResources(value, resource);
+}
+
+// Resources are this deployment's own (`/mcp` and the registered servers'), so this stays small.
+const resourcesMatchingThemselves = new Map<string, boolean>();
+
+function compareResources(value: string, resource: string): boolean {
   if (!URL.canParse(value)) return false;
   const given = new URL(value);
   const ours = new URL(resource);

@@ -14,6 +14,7 @@ import { InvalidScope, InvalidTarget, UnauthorizedClient } from "@/lib/oauth/err
 import { intersectScopes, parseScopeParameter } from "@/lib/oauth/scopes";
 import { userEffectiveScopes } from "@/lib/policy/effective-scopes";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
+import type { PolicySnapshot } from "@/lib/policy/types";
 import { processState } from "@/lib/process-state";
 import type { TokenRequestOf } from "@/lib/oauth/token-endpoint/token-request-schema";
 
@@ -39,7 +40,7 @@ export async function issueClientCredentialsToken(
   const snapshot = await policySnapshot();
   const service = snapshot.users.get(client.serviceUserId);
   if (!service || service.disabled) throw new UnauthorizedClient("This client's service identity is disabled.");
-  const held = new Set(userEffectiveScopes(snapshot, service.id).keys());
+  const held = heldScopes(snapshot, service.id);
   const requested = parseScopeParameter(params.scope);
   const unknown = requested.filter((s) => !snapshot.scopes.has(s));
   if (unknown.length > 0) throw new InvalidScope(`Unknown scope: ${unknown.join(", ")}.`);
@@ -71,6 +72,18 @@ export async function issueClientCredentialsToken(
       liveGrants.ids.delete(grantKey(client.id, service.id, resource));
     }
   }
+}
+
+// The scopes each service identity holds under one policy snapshot: a new snapshot (any role, scope or user change) is
+// a new key, so nothing outlives the policy it was computed from.
+const heldByPolicy = new WeakMap<PolicySnapshot, Map<string, ReadonlySet<string>>>();
+
+function heldScopes(snapshot: PolicySnapshot, userId: string): ReadonlySet<string> {
+  let held = heldByPolicy.get(snapshot);
+  if (!held) heldByPolicy.set(snapshot, (held = new Map()));
+  let scopes = held.get(userId);
+  if (!scopes) held.set(userId, (scopes = new Set(userEffectiveScopes(snapshot, userId).keys())));
+  return scopes;
 }
 
 /** The live client_credentials grant per client, service identity and resource; forgotten on any revocation. */

@@ -100,6 +100,21 @@ describe("token endpoint served by the Portcullis server", () => {
     }
   });
 
+  it("keeps serving after a client disconnects before its body ends", async () => {
+    const cut = request(`${base}/oauth/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "500" },
+    });
+    cut.on("error", () => {});
+    cut.write("grant_type=client_credentials&scope=");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    cut.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const next = await fetch(`${base}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=password" });
+    expect(next.status).toBe(400);
+    expect(await next.json()).toMatchObject({ error: "unsupported_grant_type" });
+  });
+
   it("logs a refusal with its error code, not a blanket message", async () => {
     const info = vi.spyOn(logger, "info");
     try {
