@@ -13,6 +13,9 @@ export default defineConfig({
       PORTCULLIS_LOG_LEVEL: "error",
     },
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: one worker on the 2-core CI machine, idle while a test waits
+    // on PostgreSQL or a spawned server. Two halve the wall time; every file has its own database and its own ports.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
