@@ -1,4 +1,5 @@
 import type { AttackDeps } from "./deps";
+import { withToolApproval } from "./deps";
 import { attack, demand, type AttackArea } from "./harness";
 import { expectJsonRpcError, send, type Reply } from "./http";
 
@@ -31,17 +32,7 @@ export function attacks({ fx }: AttackDeps): AttackArea {
   const tasksGet = (token: string, taskId: string, declare = true) => post(token, "tasks/get", { taskId, _meta: envelope(declare ? { extensions: { [TASKS]: {} } } : {}) }, taskId);
 
   /** Runs a case with calls to whoami needing approval, removing it afterwards. */
-  const withApproval = async (body: () => Promise<void>) => {
-    const { setToolApproval, clearToolApproval } = await import("@/lib/approvals/set-tool-approval");
-    await setToolApproval("whoami", ["access_reviewer"], 900, CLI);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      await body();
-    } finally {
-      await clearToolApproval("whoami", CLI);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-    }
-  };
+  const withApproval = (body: () => Promise<void>) => withToolApproval("whoami", "access_reviewer", body);
   const heldTask = async (token: string): Promise<string> => {
     const reply = await callWhoami(token, { extensions: { [TASKS]: {} } });
     const result = reply.json<{ result?: { resultType?: string; taskId?: string } }>()?.result;

@@ -1,5 +1,5 @@
 import type { AttackDeps } from "./deps";
-import { basic, tokenRequest } from "./deps";
+import { basic, tokenRequest, withToolApproval } from "./deps";
 import { attack, demand, type AttackArea } from "./harness";
 import { expectBearerRefusal, expectJsonRpcError, send, type Reply } from "./http";
 
@@ -76,17 +76,7 @@ export function attacks({ fx }: AttackDeps): AttackArea {
     });
 
   /** Runs a case with calls to whoami needing approval by a developer (so the caller holds the approver role too). */
-  const withApproval = async (body: () => Promise<void>) => {
-    const { setToolApproval, clearToolApproval } = await import("@/lib/approvals/set-tool-approval");
-    await setToolApproval("whoami", ["developer"], 900, CLI);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      await body();
-    } finally {
-      await clearToolApproval("whoami", CLI);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-    }
-  };
+  const withApproval = (body: () => Promise<void>) => withToolApproval("whoami", "developer", body);
   const heldRequest = (reply: Reply): string => {
     const result = reply.json<{ result?: { isError?: boolean; structuredContent?: { approval_request?: string } } }>()?.result;
     demand(reply.status === 200 && result?.isError === true && result.structuredContent?.approval_request, `expected the call to be held with a request id, got ${reply}`);

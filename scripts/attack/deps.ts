@@ -40,3 +40,20 @@ export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${enc
  * a case can change a document and see it fetched again within the run; cases that measure fetch bounds use it too.
  */
 export const CIMD_MIN_CACHE_SECONDS = 10;
+
+/**
+ * Runs `body` while calls to `tool` need approval by `approverRole`, removing the rule afterwards. The pauses let the
+ * server under attack see each policy change (it picks them up through its change counters).
+ */
+export async function withToolApproval(tool: string, approverRole: string, body: () => Promise<void>): Promise<void> {
+  const { setToolApproval, clearToolApproval } = await import("@/lib/approvals/set-tool-approval");
+  const cli = { actor: "cli", ip: null, requestId: null };
+  await setToolApproval(tool, [approverRole], 900, cli);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await body();
+  } finally {
+    await clearToolApproval(tool, cli);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
+}
