@@ -37,7 +37,14 @@ test("clients, tokens, settings and connect work on a narrow window and by keybo
   await expect(cimd).toContainText("Client ID Metadata Document — recommended");
   await expect(dcr).toContainText("Dynamic Client Registration — legacy");
   await expect(dcr).toContainText(`${E2E_BASE_URL}/oauth/register`);
-  expect((await cimd.boundingBox())!.y).toBeLessThan((await dcr.boundingBox())!.y);
+  // Streamed content is first delivered hidden and revealed a moment later: measure once both are on screen, in one pass.
+  await expect(cimd).toBeVisible();
+  await expect(dcr).toBeVisible();
+  const tops = await page.evaluate(() =>
+    ["registration-cimd", "registration-dcr"].map((id) => document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect().top ?? null),
+  );
+  expect(tops[0], "the metadata-document path is shown").not.toBeNull();
+  expect(tops[0]!).toBeLessThan(tops[1]!);
   // A menu drawer instead of a scrolling strip: every area is there, on screen, once opened.
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Console" });

@@ -106,6 +106,10 @@ export function PreviewedActionForm({
   const locked = phase.kind === "running" || phase.kind === "preview" || pending;
   return (
     <form
+      // The server action stays the form's action: without JavaScript the form still saves (the action checks the
+      // actor's scope as always, with no preview recorded); with it, the submit is taken over for the preview first,
+      // and React runs no action for a submit whose default was prevented.
+      action={dispatch}
       aria-label={ariaLabel}
       className={className}
       onSubmit={(event) => {
