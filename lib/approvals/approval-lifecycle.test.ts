@@ -107,6 +107,8 @@ describe("webhook notification of new requests", () => {
     expect(note.path).toBe("/services/T000/B000/very-secret");
     expect(note.body.text).toMatch(/^Approval needed: life-alice@example\.test called get_client/);
     expect(note.body.text).not.toContain("notify-me");
+    // The receiver has the body before the sender has recorded its answer: wait for the record.
+    await until(async () => (await db().approvalNotification.findFirst({ where: { requestId: id } }))?.status !== "pending");
     expect(await db().approvalNotification.findFirstOrThrow({ where: { requestId: id } })).toMatchObject({ status: "sent", attempts: 1 });
   });
 
