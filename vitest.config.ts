@@ -13,10 +13,6 @@ export default defineConfig({
       PORTCULLIS_LOG_LEVEL: "error",
     },
     pool: "forks",
-    // Open defect (lib/roles/roles.test.ts, "refuses a WorkOS mapping…"): now and then a privilege refusal thrown inside
-    // a Prisma transaction is also reported as an unhandled rejection while the transaction rejects with another error.
-    // Only that refusal is let through here, so every other unhandled error still fails the run.
-    onUnhandledError: (error) => (error as { code?: string }).code !== "privilege_escalation",
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
