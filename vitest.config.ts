@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -13,6 +14,9 @@ export default defineConfig({
       PORTCULLIS_LOG_LEVEL: "error",
     },
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: one worker on the 2-core CI machine, idle while a test waits
+    // on PostgreSQL or a spawned server. Two halve the wall time; every file has its own database and its own ports.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
