@@ -18,7 +18,14 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  // One retry: a journey that passes only on its retry is reported as flaky by name (and by `npm test`), not hidden.
+  retries: 1,
+  reporter: [
+    ["list"],
+    ["html", { outputFolder: "playwright-report", open: "never" }],
+    // `npm test` reads this to print what failed, and its error, just above its summary.
+    ...(process.env.PORTCULLIS_E2E_REPORT ? [["json", { outputFile: process.env.PORTCULLIS_E2E_REPORT }] as const] : []),
+  ],
   use: {
     baseURL: E2E_BASE_URL,
     screenshot: "on",
