@@ -12,7 +12,21 @@ import { clientIdUrlProblem, fetchClientMetadataDocument, forgetClientMetadataDo
 import { db } from "@/lib/db/client";
 import { openTestDatabase } from "@/test/support/db";
 import { reloadEnv } from "@/lib/env";
-import { authorize, authorizeUrl, decideConsent, pkcePair, REDIRECT_URI, standardAuthorizeParams, testUser, token } from "@/test/support/oauth";
+import {
+  authorize,
+  authorizeUrl,
+  decideConsent,
+  exchangeCode,
+  obtainCode,
+  pkcePair,
+  REDIRECT_URI,
+  standardAuthorizeParams,
+  TEST_ISSUER,
+  testUser,
+  token,
+} from "@/test/support/oauth";
+import { signAssertion, testKeyPair, type TestKeyPair } from "@/test/support/signed-assertions";
+import { calculateJwkThumbprint } from "jose";
 import type { SignedInUser } from "@/lib/auth/signed-in-user";
 import { DEFAULT_REGISTRATION_POLICY } from "@/lib/settings/registration-policy";
 import { updateRegistrationPolicy } from "@/lib/settings/update-registration-policy";
@@ -43,7 +57,7 @@ async function policyVersion(): Promise<bigint> {
 }
 
 /** A document served without caching whose redirect URIs (and grant types) the test changes between requests. */
-function changingDocument(path: string, initial: { redirect_uris: string[]; grant_types?: string[] }) {
+function changingDocument(path: string, initial: { redirect_uris: string[]; grant_types?: string[] } & Record<string, unknown>) {
   const state = { ...initial };
   const url = serve(path, {
     body: (u) => JSON.stringify({ client_id: u, client_name: `Changing ${path}`, token_endpoint_auth_method: "none", ...state }),
@@ -256,7 +270,7 @@ describe("a metadata-document client whose document changes", () => {
     const client = await db().client.findUniqueOrThrow({ where: { id: url } });
     expect(client).toMatchObject({ status: "pending", statusChangedBy: "system", redirectUris: [ATTACKER] });
     expect(client.statusReason).toBe(`changed its redirect URI ${ATTACKER}; waiting for review`);
-    expect(client.approvedMetadata).toEqual({ redirectUris: [REDIRECT_URI], grantTypes: ["authorization_code"], tokenEndpointAuthMethod: "none" });
+    expect(client.approvedMetadata).toEqual({ redirectUris: [REDIRECT_URI], grantTypes: ["authorization_code"], tokenEndpointAuthMethod: "none", keys: null });
     expect(await db().consent.count({ where: { clientId: url } })).toBe(0);
     const changed = await db().auditEvent.findFirstOrThrow({ where: { kind: "client.changed", clientId: url } });
     expect(changed.detail).toMatchObject({
@@ -275,6 +289,61 @@ describe("a metadata-document client whose document changes", () => {
     // Once an admin approves the new set, it is what the approval covers.
     await approveClient(url, "the vendor moved", CLI_CONTEXT);
     expect((await db().client.findUniqueOrThrow({ where: { id: url } })).approvedMetadata).toBeNull();
+  });
+
+  it("goes back to review when it publishes a signing key the approval did not cover; a refresh signed with that key gets no token", async () => {
+    const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    const [approvedKey, retiredKey, attackerKey] = await Promise.all([testKeyPair("ES256"), testKeyPair("ES256"), testKeyPair("ES256")]);
+    const thumbprint = (key: TestKeyPair) => calculateJwkThumbprint(key.publicJwk, "sha256");
+    const { url, state } = changingDocument("/keys.json", {
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      token_endpoint_auth_method: "private_key_jwt",
+      jwks: { keys: [approvedKey.publicJwk, retiredKey.publicJwk] },
+    });
+    const assertion = (key: TestKeyPair) => signAssertion(key, { iss: url, sub: url, aud: TEST_ISSUER });
+    await shownError(url);
+    await approveClient(url, "known vendor", CLI_CONTEXT);
+    const { code, verifier } = await obtainCode(url, user, { scope: "clients:read" });
+    const issued = await exchangeCode(url, code, verifier, { client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(approvedKey) });
+    expect(issued.status).toBe(200);
+    expect(issued.body.refresh_token).toBeTruthy();
+
+    // Retiring a key stays within the approval.
+    state.jwks = { keys: [approvedKey.publicJwk] };
+    await documentChanged(url);
+    await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({ status: "active" });
+
+    // A key the approval never saw — whoever now controls the document — sends the client back to review, so the
+    // refresh token it holds is refused even with an assertion that key verifies.
+    state.jwks = { keys: [attackerKey.publicJwk] };
+    await documentChanged(url);
+    const refreshed = await token({
+      grant_type: "refresh_token",
+      refresh_token: issued.body.refresh_token,
+      client_id: url,
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: await assertion(attackerKey),
+    });
+    expect(refreshed).toMatchObject({ status: 400, body: { error: "unauthorized_client", error_description: "This client is waiting for an administrator's approval." } });
+    expect(refreshed.body.access_token).toBeUndefined();
+    const client = await db().client.findUniqueOrThrow({ where: { id: url } });
+    expect(client).toMatchObject({ status: "pending", statusReason: `changed its signing key ${await thumbprint(attackerKey)}; waiting for review` });
+    expect(client.approvedMetadata).toMatchObject({ keys: { thumbprints: [await thumbprint(approvedKey), await thumbprint(retiredKey)].sort() } });
+    const changed = await db().auditEvent.findFirstOrThrow({ where: { kind: "client.changed", clientId: url }, orderBy: { seq: "desc" } });
+    expect(changed.detail).toMatchObject({ unapproved: [`signing key ${await thumbprint(attackerKey)}`], from: "active", to: "pending" });
+
+    // Moving to a jwks_uri is a new key source: approved again first, then the move goes back to review.
+    await approveClient(url, "the vendor rotated its key", CLI_CONTEXT);
+    delete state.jwks;
+    state.jwks_uri = "https://keys.example/jwks.json";
+    await documentChanged(url);
+    await shownError(url);
+    expect(await db().client.findUniqueOrThrow({ where: { id: url } })).toMatchObject({
+      status: "pending",
+      statusReason: "changed its jwks_uri https://keys.example/jwks.json; waiting for review",
+    });
   });
 
   it("keeps its approval for a subset of the approved set, but cannot walk away from it in subset steps", async () => {
@@ -315,7 +384,7 @@ describe("a metadata-document client whose document changes", () => {
     await authorize(authorizeUrl(standardAuthorizeParams(url, challenge)), user);
     const client = await db().client.findUniqueOrThrow({ where: { id: url } });
     expect(client).toMatchObject({ status: "active", statusReason: "auto-approved again after a change: trusted metadata-document domain localhost" });
-    expect(client.approvedMetadata).toEqual({ redirectUris: [REDIRECT_URI, SECOND], grantTypes: ["authorization_code"], tokenEndpointAuthMethod: "none" });
+    expect(client.approvedMetadata).toEqual({ redirectUris: [REDIRECT_URI, SECOND], grantTypes: ["authorization_code"], tokenEndpointAuthMethod: "none", keys: null });
   });
 
   it("re-evaluates the rule: a trusted redirect host no longer matches once the document adds another host", async () => {

@@ -4,7 +4,7 @@ import { admitPendingClient } from "@/lib/clients/admit-pending-client";
 import { defaultAllowedScopes } from "@/lib/clients/default-allowed-scopes";
 import { ClientMetadataDocumentError, fetchClientMetadataDocument } from "@/lib/clients/fetch-client-metadata-document";
 import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
-import { reviewClientChange, securityMetadataChanged } from "@/lib/clients/review-client-change";
+import { clientKeysOf, reviewClientChange, securityMetadataChanged } from "@/lib/clients/review-client-change";
 import { validateClientMetadata } from "@/lib/clients/validate-client-metadata";
 import { db } from "@/lib/db/client";
 import type { Client } from "@/lib/db/generated/client";
@@ -18,7 +18,7 @@ const REGISTRATION_LOCK = 7_207_369_011;
  * The client behind a Client ID Metadata Document URL: the stored record while its cached document is fresh, otherwise
  * the document fetched again and validated (its `client_id` must equal the URL exactly). A first sight creates the
  * client — `pending` unless a trusted-domain rule approves it — so it follows the same lifecycle as a registered one,
- * keyed by the URL. A document that changes its redirect URIs, grant types or auth method beyond what was approved
+ * keyed by the URL. A document that changes its redirect URIs, grant types, auth method or keys beyond what was approved
  * sends the client back to review (reviewClientChange); a new name alone is recorded without touching policy.
  * Throws ClientMetadataDocumentError with a reason that is safe to show.
  */
@@ -55,12 +55,17 @@ export async function resolveMetadataDocumentClient(url: string, ctx: AuditConte
   };
 
   if (stored) {
-    const next = { redirectUris: metadata.redirectUris, grantTypes: metadata.grantTypes, tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod };
-    if (securityMetadataChanged(stored, next)) {
+    const next = {
+      redirectUris: metadata.redirectUris,
+      grantTypes: metadata.grantTypes,
+      tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
+      keys: await clientKeysOf(metadata.metadata),
+    };
+    if (await securityMetadataChanged(stored, next)) {
       return changeTransaction(["policy"], async (tx) => {
         // Re-read under the transaction: a concurrent refresh may already have applied (and reviewed) this change.
         const current = await tx.client.findUniqueOrThrow({ where: { id: url } });
-        if (!securityMetadataChanged(current, next)) return tx.client.update({ where: { id: url }, data: fields });
+        if (!(await securityMetadataChanged(current, next))) return tx.client.update({ where: { id: url }, data: fields });
         return (await reviewClientChange(tx, current, next, fields, ctx, policy.autoApprove)).client;
       });
     }

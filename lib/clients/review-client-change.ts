@@ -1,25 +1,81 @@
+import { createHash } from "node:crypto";
+import { calculateJwkThumbprint, type JWK } from "jose";
 import { appendAudit, type AuditContext } from "@/lib/audit";
 import { describeRule, matchAutoApproveRule } from "@/lib/clients/match-auto-approve-rule";
 import type { Tx } from "@/lib/db/client";
 import type { Client, Prisma } from "@/lib/db/generated/client";
 import type { AutoApproveRule } from "@/lib/settings/registration-policy";
 
+/**
+ * The keys a private_key_jwt client signs with, as an approval vouches for them: the `jwks_uri` it fetches them from
+ * (what is published there may rotate), or the RFC 7638 thumbprints of the key set it registered inline.
+ */
+export type ApprovedKeys = { jwksUri: string } | { thumbprints: string[] };
+
 /** What an approval vouches for: where codes may be sent, which grants the client may use, how it authenticates. */
 export interface ApprovedMetadata {
   redirectUris: string[];
   grantTypes: string[];
   tokenEndpointAuthMethod: string;
+  /** Null when the client registered no keys. */
+  keys: ApprovedKeys | null;
 }
 
-type Reviewed = Pick<Client, "id" | "name" | "source" | "status" | "redirectUris" | "grantTypes" | "tokenEndpointAuthMethod" | "approvedMetadata">;
+type Reviewed = Pick<
+  Client,
+  "id" | "name" | "source" | "status" | "redirectUris" | "grantTypes" | "tokenEndpointAuthMethod" | "metadata" | "approvedMetadata"
+>;
 
-/** The set the client's approval covered: the stored snapshot, or — when nothing has changed since — its current values. */
-export function approvedMetadataOf(client: Reviewed): ApprovedMetadata {
+/** A key's RFC 7638 thumbprint; a key jose cannot read is named by a digest of its JSON instead, so it still counts. */
+async function thumbprintOf(key: unknown): Promise<string> {
+  try {
+    return await calculateJwkThumbprint(key as JWK, "sha256");
+  } catch {
+    return `unreadable-key-${createHash("sha256").update(JSON.stringify(key)).digest("base64url")}`;
+  }
+}
+
+/** The keys in a client's stored or validated metadata (`jwks_uri` or `jwks`), or null when it has none. */
+export async function clientKeysOf(metadata: unknown): Promise<ApprovedKeys | null> {
+  const { jwks, jwks_uri } = (metadata ?? {}) as { jwks?: { keys?: unknown }; jwks_uri?: unknown };
+  if (typeof jwks_uri === "string") return { jwksUri: jwks_uri };
+  if (!Array.isArray(jwks?.keys)) return null;
+  return { thumbprints: [...new Set(await Promise.all(jwks.keys.map(thumbprintOf)))].sort() };
+}
+
+/** The client's current values, as an approval of it now would cover them. */
+async function currentMetadataOf(client: Reviewed): Promise<ApprovedMetadata> {
+  return {
+    redirectUris: client.redirectUris,
+    grantTypes: client.grantTypes,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    keys: await clientKeysOf(client.metadata),
+  };
+}
+
+/**
+ * The set the client's approval covered: the stored snapshot, or — when nothing has changed since — its current values.
+ * A snapshot taken before keys were part of it covers the keys the client had when it changed.
+ */
+export async function approvedMetadataOf(client: Reviewed): Promise<ApprovedMetadata> {
   const snapshot = client.approvedMetadata as Partial<ApprovedMetadata> | null;
   if (snapshot && Array.isArray(snapshot.redirectUris) && Array.isArray(snapshot.grantTypes) && typeof snapshot.tokenEndpointAuthMethod === "string") {
-    return { redirectUris: snapshot.redirectUris, grantTypes: snapshot.grantTypes, tokenEndpointAuthMethod: snapshot.tokenEndpointAuthMethod };
+    return {
+      redirectUris: snapshot.redirectUris,
+      grantTypes: snapshot.grantTypes,
+      tokenEndpointAuthMethod: snapshot.tokenEndpointAuthMethod,
+      keys: snapshot.keys === undefined ? await clientKeysOf(client.metadata) : snapshot.keys,
+    };
   }
-  return { redirectUris: client.redirectUris, grantTypes: client.grantTypes, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod };
+  return currentMetadataOf(client);
+}
+
+/** Keys in `next` the approval did not cover: another `jwks_uri`, or a key not in the approved key set. */
+function unapprovedKeys(approved: ApprovedKeys | null, next: ApprovedKeys | null): string[] {
+  if (!next) return [];
+  if ("jwksUri" in next) return approved && "jwksUri" in approved && approved.jwksUri === next.jwksUri ? [] : [`jwks_uri ${next.jwksUri}`];
+  const known = approved && "thumbprints" in approved ? approved.thumbprints : [];
+  return next.thumbprints.filter((t) => !known.includes(t)).map((t) => `signing key ${t}`);
 }
 
 /** Values of `next` the approval did not cover, as a reviewer reads them; empty when `next` is a subset of `approved`. */
@@ -28,6 +84,7 @@ export function unapprovedValues(approved: ApprovedMetadata, next: ApprovedMetad
     ...next.redirectUris.filter((u) => !approved.redirectUris.includes(u)).map((u) => `redirect URI ${u}`),
     ...next.grantTypes.filter((g) => !approved.grantTypes.includes(g)).map((g) => `grant type ${g}`),
     ...(next.tokenEndpointAuthMethod === approved.tokenEndpointAuthMethod ? [] : [`token endpoint auth method ${next.tokenEndpointAuthMethod}`]),
+    ...unapprovedKeys(approved.keys, next.keys),
   ];
 }
 
@@ -35,12 +92,19 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v) => b.includes(v));
 }
 
-/** True when `next` differs from the client's stored redirect URIs, grant types or auth method. */
-export function securityMetadataChanged(client: Reviewed, next: ApprovedMetadata): boolean {
+function sameKeys(a: ApprovedKeys | null, b: ApprovedKeys | null): boolean {
+  if (!a || !b) return a === b;
+  if ("jwksUri" in a || "jwksUri" in b) return "jwksUri" in a && "jwksUri" in b && a.jwksUri === b.jwksUri;
+  return sameSet(a.thumbprints, b.thumbprints);
+}
+
+/** True when `next` differs from the client's stored redirect URIs, grant types, auth method or keys. */
+export async function securityMetadataChanged(client: Reviewed, next: ApprovedMetadata): Promise<boolean> {
   return (
     !sameSet(client.redirectUris, next.redirectUris) ||
     !sameSet(client.grantTypes, next.grantTypes) ||
-    client.tokenEndpointAuthMethod !== next.tokenEndpointAuthMethod
+    client.tokenEndpointAuthMethod !== next.tokenEndpointAuthMethod ||
+    !sameKeys(await clientKeysOf(client.metadata), next.keys)
   );
 }
 
@@ -52,7 +116,7 @@ export interface ClientChangeReview {
 }
 
 /**
- * Applies a change of a client's redirect URIs, grant types or token endpoint auth method — from any source — inside
+ * Applies a change of a client's redirect URIs, grant types, token endpoint auth method or keys — from any source — inside
  * the caller's `changeTransaction(["policy"])`, with its `client.changed` audit event. An approval covers the set it
  * was given for: a client whose new set is a subset of it keeps its status; one that adds anything goes back to review
  * (`pending`), unless an auto-approve rule approves the new set as it would a new client. Comparing with the approved
@@ -67,7 +131,7 @@ export async function reviewClientChange(
   ctx: AuditContext,
   autoApprove: readonly AutoApproveRule[],
 ): Promise<{ client: Client; review: ClientChangeReview }> {
-  const approved = approvedMetadataOf(client);
+  const approved = await approvedMetadataOf(client);
   const unapproved = unapprovedValues(approved, next);
   const serving = client.status === "active" || client.status === "suspended";
   const rule: AutoApproveRule | null =
@@ -99,7 +163,7 @@ export async function reviewClientChange(
     data: { ...data, ...statusFields, ...(approvedMetadata === undefined ? {} : { approvedMetadata }) },
   });
   const { count: consentsWithdrawn } = await tx.consent.deleteMany({ where: { clientId: client.id } });
-  const before = { redirectUris: client.redirectUris, grantTypes: client.grantTypes, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod };
+  const before = await currentMetadataOf(client);
   const outcome = toReview ? `${client.status} → pending for review` : rule ? `still active: ${describeRule(rule)}` : `still ${client.status}`;
   await appendAudit(tx, [
     {
@@ -109,7 +173,7 @@ export async function reviewClientChange(
       ip: ctx.ip,
       requestId: ctx.requestId,
       reason:
-        `client ${updated.name} changed its redirect URIs, grant types or auth method` +
+        `client ${updated.name} changed its redirect URIs, grant types, auth method or keys` +
         (unapproved.length > 0 ? ` (not approved: ${unapproved.join(", ")})` : " (within what was approved)") +
         `; ${outcome}; ${consentsWithdrawn} remembered consent(s) dropped`,
       detail: { before, after: next, approved, unapproved, from: client.status, to: status, rule, consentsWithdrawn },

@@ -7,11 +7,14 @@ import type { AttackDeps } from "./deps";
 import { authorizeQuery, CIMD_MIN_CACHE_SECONDS } from "./deps";
 import { pkcePair, type RegisteredClient } from "./fixtures";
 import { attack, demand, type AttackArea } from "./harness";
-import { Browser, expectErrorPage, expectRedirectError, send, type Reply } from "./http";
+import { Browser, expectErrorPage, expectOAuthError, expectRedirectError, send, type Reply } from "./http";
+import { sign, signer, type Signer } from "./signing";
 
 const APPROVED_CALLBACK = "http://127.0.0.1:3941/callback";
 const ATTACKER_CALLBACK = "https://attacker.example/callback";
 const DOCUMENT_PATH = "/changing-client.json";
+const KEY_DOCUMENT_PATH = "/changing-key-client.json";
+const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /** Answers the consent screen (if one is shown) as `browser`, granting `scope`; returns the final reply. */
 async function consentIfAsked(browser: Browser, authorizePath: string, scope: string): Promise<Reply> {
@@ -35,13 +38,13 @@ function codeIn(reply: Reply, redirectUri: string): string | null {
 
 /**
  * Remembered consent and changing clients: a consent must not outlive the grant it produced, must not cover another
- * scope or redirect URI, and an approved metadata-document client that re-points its redirect URIs must go back to
- * review instead of receiving codes silently at the new host.
+ * scope or redirect URI, and an approved metadata-document client that re-points its redirect URIs, or signs with a key
+ * its approval never saw, must go back to review instead of receiving codes or tokens silently.
  */
 export function attacks({ fx, cimd }: AttackDeps): AttackArea {
   // The metadata-document instance has its own embedded database: its user and its auto-approve rule are made by a
   // guest process (scripts/attack/cimd-operator.ts), started now so that the cases below do not wait for it.
-  const operator = (email: string, password: string) =>
+  const operator = (task: { email: string; password: string } | { approve: string }) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn("node_modules/.bin/tsx", ["scripts/attack/cimd-operator.ts"], {
         env: {
@@ -50,8 +53,7 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
           DATABASE_URL: "",
           PORTCULLIS_SECRET: "",
           PORTCULLIS_BASE_URL: cimd.base,
-          ATTACK_OPERATOR_EMAIL: email,
-          ATTACK_OPERATOR_PASSWORD: password,
+          ...("approve" in task ? { ATTACK_OPERATOR_APPROVE: task.approve } : { ATTACK_OPERATOR_EMAIL: task.email, ATTACK_OPERATOR_PASSWORD: task.password }),
         },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -88,7 +90,7 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
     cimd.documents.set(DOCUMENT_PATH, documentWith([APPROVED_CALLBACK]));
     const email = `changer-${randomBytes(4).toString("hex")}@attack.test`;
     const password = `attack-${randomBytes(12).toString("base64url")}`;
-    await operator(email, password);
+    await operator({ email, password });
     stage = "signing in";
     const browser = new Browser(cimd.base);
     const csrfToken = (await browser.get("/api/auth/csrf")).json<{ csrfToken: string }>()?.csrfToken;
@@ -104,6 +106,61 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
     return browser;
   })();
   approvedDocumentClient.catch(() => {});
+
+  // An approved private_key_jwt metadata-document client holding a refresh token; then whoever controls its document
+  // swaps in their own key. Prepared as soon as the instance is set up, so its cache lifetime runs out beside the
+  // redirect case's.
+  const keyDocumentUrl = `${cimd.documents.base}${KEY_DOCUMENT_PATH}`;
+  // Its redirect host is not the one the auto-approve rule trusts: an admin approves it after review. (A client the
+  // rule approves is approved again by the rule after any change, keys included: the rule would admit the new document
+  // as a new client too.)
+  const KEY_CALLBACK = "https://key-client.example/callback";
+  const keyDocument = (key: Signer) => ({
+    ...documentWith([KEY_CALLBACK]),
+    client_id: keyDocumentUrl,
+    client_name: "Key-signing client",
+    grant_types: ["authorization_code", "refresh_token"],
+    token_endpoint_auth_method: "private_key_jwt",
+    jwks: { keys: [key.publicJwk] },
+  });
+  const assertion = (key: Signer) => sign(key, { iss: keyDocumentUrl, sub: keyDocumentUrl, aud: cimd.base });
+  const onCimdToken = async (fields: Record<string, string>) =>
+    send(`${cimd.base}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) });
+  const swappedKey = approvedDocumentClient.then(async (browser) => {
+    const [approvedKey, attackerKey] = await Promise.all([signer("ES256"), signer("ES256")]);
+    cimd.documents.set(KEY_DOCUMENT_PATH, keyDocument(approvedKey));
+    const { verifier, challenge } = pkcePair();
+    const authorize = `/oauth/authorize?${new URLSearchParams({
+      response_type: "code",
+      client_id: keyDocumentUrl,
+      redirect_uri: KEY_CALLBACK,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state: "key-state",
+      resource: `${cimd.base}/mcp`,
+      scope: "account:read",
+    })}`;
+    const firstSight = await browser.get(authorize);
+    demand(firstSight.status === 403, `the key client was not held for review at first sight: ${firstSight}`);
+    await operator({ approve: keyDocumentUrl });
+    const code = codeIn(await consentIfAsked(browser, authorize, "account:read"), KEY_CALLBACK);
+    demand(code, "the auto-approved key client got no code (the case proves nothing)");
+    const issued = await onCimdToken({
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: KEY_CALLBACK,
+      client_id: keyDocumentUrl,
+      resource: `${cimd.base}/mcp`,
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: await assertion(approvedKey),
+    });
+    const refreshToken = issued.json<{ refresh_token?: string }>()?.refresh_token;
+    demand(issued.status === 200 && refreshToken, `the approved key did not get tokens (the case proves nothing): ${issued}`);
+    cimd.documents.set(KEY_DOCUMENT_PATH, keyDocument(attackerKey));
+    return { attackerKey, refreshToken, swappedAt: Date.now() };
+  });
+  swappedKey.catch(() => {});
 
   /** A fresh grant for `client` with remembered consent for `scope`, proven by a prompt=none request that gets a code. */
   const rememberedGrant = async (client: RegisteredClient, scope: string) => {
@@ -178,6 +235,27 @@ export function attacks({ fx, cimd }: AttackDeps): AttackArea {
           const reply = await browser.get(cimdAuthorize(ATTACKER_CALLBACK, { prompt: "none" }));
           demand(!reply.location?.startsWith(ATTACKER_CALLBACK), `a code went to the attacker's host: ${reply}`);
           expectErrorPage(reply, 403, "unauthorized_client", "waiting for approval");
+        },
+      ),
+      attack(
+        "approved private_key_jwt metadata-document client's document swaps in another signing key; a refresh signed with it",
+        "400 unauthorized_client (back in review), no token",
+        async () => {
+          const { attackerKey, refreshToken, swappedAt } = await Promise.race([
+            swappedKey,
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`set-up not finished; it was at: ${stage}`)), 17_000)),
+          ]);
+          const wait = swappedAt + CIMD_MIN_CACHE_SECONDS * 1000 + 500 - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const reply = await onCimdToken({
+            grant_type: "refresh_token",
+            refresh_token: refreshToken,
+            client_id: keyDocumentUrl,
+            client_assertion_type: CLIENT_ASSERTION_TYPE,
+            client_assertion: await assertion(attackerKey),
+          });
+          expectOAuthError(reply, 400, "unauthorized_client");
+          demand(!reply.json<{ access_token?: string }>()?.access_token, `a token was issued: ${reply}`);
         },
       ),
     ],

@@ -1,31 +1,15 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { dirname } from "node:path";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { basic, tokenRequest, type AttackDeps } from "./deps";
 import { attack, demand, type AttackArea } from "./harness";
 import { expectOAuthError, send, type Reply } from "./http";
+import { now, sign, signer } from "./signing";
 
 const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-interface Signer {
-  kid: string;
-  alg: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-async function signer(alg: "ES256" | "RS256", kid = `k-${randomUUID().slice(0, 8)}`): Promise<Signer> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-
-function sign(key: Signer, claims: JWTPayload, typ = "JWT"): Promise<string> {
-  return new SignJWT({ iat: now(), exp: now() + 120, jti: randomUUID(), ...claims }).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).sign(key.privateKey);
-}
 
 function unsigned(claims: JWTPayload, alg: "none" | "HS256", typ = "JWT"): Promise<string> | string {
   const full = { iat: now(), exp: now() + 120, jti: randomUUID(), ...claims };
