@@ -37,7 +37,7 @@ export async function handleGatewayRequest(request: Request, name: string): Prom
     },
     build: (scope) => buildGatewayServer(scope, name, registry),
     forward: (scope, call, message, meta) => forwardToolCall(target, scope, call, message, meta, () => scheduleMirrorRefresh(name)),
-    passthrough: { methods: RELAYED_METHODS, run: (scope, message, meta) => relayUpstreamRequest(target, scope, message, meta) },
+    passthrough: { methods: RELAYED_METHODS, run: (scope, message, meta) => relayUpstreamRequest(target, scope, message, meta, () => scheduleMirrorRefresh(name)) },
   };
   return handleProtectedMcpRequest(request, resource);
 }

@@ -27,6 +27,7 @@ export async function relayUpstreamRequest(
   scope: McpRequestScope,
   message: JSONRPCMessage & { id: string | number; method: string },
   meta: RequestMeta,
+  onToolsChanged: () => void,
 ): Promise<{ result: Record<string, unknown> } | { response: Response }> {
   const { caller, snapshot } = scope;
   const required = serverScope(target.name);
@@ -67,7 +68,7 @@ export async function relayUpstreamRequest(
   let result: Record<string, unknown> | null = null;
   let problem: ReturnType<typeof asUpstreamFailure> | null = null;
   try {
-    const upstream = await pooledUpstream(target).client;
+    const upstream = await pooledUpstream(target, onToolsChanged).client;
     const p = params as never;
     switch (message.method) {
       case "resources/list": result = await upstream.listResources(p, options); break;

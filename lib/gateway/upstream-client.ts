@@ -34,8 +34,13 @@ export async function connectUpstream(target: UpstreamTarget, onToolsChanged?: (
   return client;
 }
 
-/** The shared client for an upstream: one session per server and process, re-opened after a failure or a change. */
-export function pooledUpstream(target: UpstreamTarget, onToolsChanged?: () => void): Pooled {
+/**
+ * The shared client for an upstream: one session per server and process, re-opened after a failure or a change.
+ * `onToolsChanged` is required: whichever request opens the session (a tool call, a resources/* or prompts/* relay),
+ * the upstream's `notifications/tools/list_changed` on it — on a call's stream or on the standalone stream, outside
+ * any call — must refresh the mirror (DESIGN §10, tool pinning).
+ */
+export function pooledUpstream(target: UpstreamTarget, onToolsChanged: () => void): Pooled {
   const version = target.updatedAt.getTime();
   let entry = pool.get(target.name);
   if (!entry || entry.version !== version) {
