@@ -200,7 +200,7 @@ async function serve(request: Request, origin: string | null, known: Known, reso
     if (authorization.allowed) {
       scope.allowed = authorization.decision;
       if (resource.forward) {
-        const forwarded = await resource.forward(scope, message.toolCall, message.message, decided);
+        const forwarded = await resource.forward(scope, message.toolCall, waiting.followUp ? withoutApprovalRound(message.message) : message.message, decided);
         if ("response" in forwarded) return forwarded.response;
         if ("live" in forwarded) scope.live = forwarded.live;
         else scope.forwarded = forwarded.result;
@@ -213,6 +213,17 @@ async function serve(request: Request, origin: string | null, known: Known, reso
     else return authorization.response;
   }
   return serveWithSdk(request, message.message, scope, revision.revision.era, resource);
+}
+
+/**
+ * A call retried after a URL elicitation of the approval page carries that round's `requestState` (the approval
+ * request) and `inputResponses`: Portcullis's own round about the approval, not the upstream's — handed on, it would
+ * name no call the upstream is waiting in (whose states are `pcx_` handles) and burn the approval for nothing. The
+ * approved call goes upstream as a new call.
+ */
+function withoutApprovalRound(message: JSONRPCMessage): JSONRPCMessage {
+  const { requestState: _state, inputResponses: _responses, ...params } = ((message as { params?: Record<string, unknown> }).params ?? {}) as Record<string, unknown>;
+  return { ...message, params } as JSONRPCMessage;
 }
 
 /** The transport's own header rules, checked before a decision is recorded, so an allow is never followed by a refusal. */
