@@ -37,6 +37,7 @@ export async function forwardToolCall(
     live = resumed.live;
   } else {
     live = startUpstreamCall(target, call.name, params.arguments ?? {}, channel, onToolsChanged);
+    live.approval = scope.approval;
   }
   const first = await live.peek();
   if (first.kind !== "outcome") return { live: { relay: (notify) => relayLiveCall(live, scope, meta, notify) } };

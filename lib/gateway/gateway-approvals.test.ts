@@ -35,6 +35,7 @@ let upstream: SessionUpstream;
 let aliceId: string;
 let bobId: string;
 let aliceToken: string;
+let carolToken: string;
 const as = (userId: string) => ({ actor: `user:${userId}`, ip: null, requestId: null });
 
 beforeAll(async () => {
@@ -48,6 +49,8 @@ beforeAll(async () => {
   aliceId = (await createUser({ email: "vault-alice@example.test", name: "Alice", roles: ["vault_user"] }, CLI_CONTEXT)).id;
   bobId = (await createUser({ email: "vault-bob@example.test", name: "Bob", roles: ["access_reviewer"] }, CLI_CONTEXT)).id;
   aliceToken = (await issueTestToken({ userId: aliceId, scopes: [`server:${NAME}`], allowedScopes: [`server:${NAME}`], resource: RESOURCE })).token;
+  const carolId = (await createUser({ email: "vault-carol@example.test", name: "Carol", roles: ["vault_user"] }, CLI_CONTEXT)).id;
+  carolToken = (await issueTestToken({ userId: carolId, scopes: [`server:${NAME}`], allowedScopes: [`server:${NAME}`], resource: RESOURCE })).token;
   await setToolApproval(TOOL, ["access_reviewer"], 900, CLI_CONTEXT);
 }, 60_000);
 afterAll(async () => {
@@ -61,12 +64,12 @@ async function route(url: string | URL | Request, init?: RequestInit): Promise<R
   return handleGatewayRequest(request, new URL(request.url).pathname.slice("/mcp/".length));
 }
 
-/** A 2026-07-28 request in the SDK's envelope, declaring the tasks extension unless told not to. */
-async function raw(method: string, params: Record<string, unknown>, declareTasks = true) {
+/** A 2026-07-28 request in the SDK's envelope, declaring the tasks extension unless told what it declares instead. */
+async function raw(method: string, params: Record<string, unknown>, declare: boolean | Record<string, unknown> = true, token = aliceToken) {
   const response = await route(RESOURCE, {
     method: "POST",
     headers: {
-      Authorization: `Bearer ${aliceToken}`,
+      Authorization: `Bearer ${token}`,
       "Content-Type": "application/json",
       Accept: "application/json, text/event-stream",
       "MCP-Protocol-Version": "2026-07-28",
@@ -82,7 +85,7 @@ async function raw(method: string, params: Record<string, unknown>, declareTasks
         _meta: {
           [PROTOCOL_VERSION_META_KEY]: "2026-07-28",
           [CLIENT_INFO_META_KEY]: { name: "tasks-by-hand", version: "1" },
-          [CLIENT_CAPABILITIES_META_KEY]: declareTasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {},
+          [CLIENT_CAPABILITIES_META_KEY]: declare === true ? { extensions: { [TASKS_EXTENSION]: {} } } : declare === false ? {} : declare,
         },
       },
     }),
@@ -179,9 +182,9 @@ describe("the tasks extension at /mcp/<name>", () => {
 });
 
 describe("URL-mode elicitation at /mcp/<name> (official SDK client)", () => {
-  function sdkClient(decide: (requestId: string) => Promise<void>) {
+  function sdkClient(decide: (requestId: string) => Promise<void>, capabilities: Record<string, unknown> = {}) {
     const urls: string[] = [];
-    const client = new Client({ name: "gateway-approvals", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { elicitation: { url: {} } } });
+    const client = new Client({ name: "gateway-approvals", version: "1" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: { elicitation: { url: {} }, ...capabilities } });
     client.setRequestHandler("elicitation/create", async (request) => {
       const url = (request.params as { url: string }).url;
       urls.push(url);
@@ -233,5 +236,60 @@ describe("URL-mode elicitation at /mcp/<name> (official SDK client)", () => {
     expect(await outcomes(since)).toHaveLength(0);
     expect(await used(id)).toBe(0);
     expect(await db().auditEvent.findFirstOrThrow({ where: { kind: "decision.deny", tool: TOOL }, orderBy: { seq: "desc" } })).toMatchObject({ detail: { check: `approval_${status}`, approvalRequest: id } });
+  });
+
+  it("an approved call whose upstream asks something back goes on without a second approval, and runs upstream once", async () => {
+    const since = await lastSeq();
+    await setToolApproval(`${NAME}.roots`, ["access_reviewer"], 900, CLI_CONTEXT);
+    const { client, transport, urls } = sdkClient(async (id) => void (await decideApproval(id, "approve", as(bobId))), { roots: {} });
+    let rootsAsked = 0;
+    client.setRequestHandler("roots/list", async () => ((rootsAsked += 1), { roots: [{ uri: "file:///vault" }] }));
+    const answers = upstream.rootsAnswers.length;
+    await client.connect(transport);
+    const result = await client.callTool({ name: "roots", arguments: {} });
+    await client.close();
+    expect(result.isError).toBeFalsy();
+    expect(JSON.stringify(result.content)).toContain("file:///vault");
+    // One approval page, one roots request, one upstream call that heard the answer.
+    expect(urls).toHaveLength(1);
+    expect(rootsAsked).toBe(1);
+    expect(upstream.rootsAnswers.slice(answers)).toEqual([{ roots: [{ uri: "file:///vault" }] }]);
+    const requests = await db().approvalRequest.findMany({ where: { toolName: `${NAME}.roots` } });
+    expect(requests.map((r) => r.status)).toEqual(["used"]);
+    // Three rounds, each decided and recorded: held, approved (the approval used once), and the round that answers
+    // the upstream, allowed as a further round of the call the approval covered.
+    const decisions = await db().auditEvent.findMany({ where: { kind: { startsWith: "decision." }, tool: `${NAME}.roots`, seq: { gt: since } }, orderBy: { seq: "asc" } });
+    expect(decisions.map((d) => [d.kind, (d.detail as { check: string }).check])).toEqual([
+      ["decision.deny", "approval_required"],
+      ["decision.allow", "allowed"],
+      ["decision.allow", "allowed"],
+    ]);
+    expect(decisions[2].reason).toContain(`approved (request ${requests[0].id}; a further round of the call it approved)`);
+    expect(await used(requests[0].id)).toBe(1);
+    const calls = await db().auditEvent.findMany({ where: { kind: "gateway.call", tool: `${NAME}.roots`, seq: { gt: since } } });
+    expect(calls.map((c) => (c.detail as { outcome: string }).outcome)).toEqual(["ok"]);
+  });
+
+  it("a further round goes on without approval only for the caller whose approved call it continues", async () => {
+    await setToolApproval(`${NAME}.roots`, ["access_reviewer"], 900, CLI_CONTEXT);
+    const caps = { roots: {} };
+    const held = await raw("tools/call", { name: "roots", arguments: { as: "alice" } }, caps);
+    const requestId = (held.body.result!.structuredContent as { approval_request: string }).approval_request;
+    await decideApproval(requestId, "approve", as(bobId));
+    const asked = await raw("tools/call", { name: "roots", arguments: { as: "alice" } }, caps);
+    expect(asked.body.result).toMatchObject({ resultType: "input_required", requestState: expect.stringMatching(/^pcx_/) });
+    const [key] = Object.keys(asked.body.result!.inputRequests as object);
+    const retry = { name: "roots", arguments: { as: "alice" }, requestState: asked.body.result!.requestState, inputResponses: { [key]: { roots: [{ uri: "file:///mine" }] } } };
+    const answers = upstream.rootsAnswers.length;
+
+    // Carol, with the same role, naming Alice's state: her call is held for an approval of its own, and nothing goes upstream.
+    const stolen = await raw("tools/call", retry, caps, carolToken);
+    expect(stolen.body.result).toMatchObject({ isError: true, structuredContent: { status: "pending" } });
+    expect((stolen.body.result!.structuredContent as { approval_request: string }).approval_request).not.toBe(requestId);
+    expect(upstream.rootsAnswers.length).toBe(answers);
+    // Alice's own retry goes on and completes her call.
+    const done = await raw("tools/call", retry, caps);
+    expect(JSON.stringify(done.body.result)).toContain("file:///mine");
+    expect(upstream.rootsAnswers.slice(answers)).toEqual([{ roots: [{ uri: "file:///mine" }] }]);
   });
 });

@@ -1,6 +1,7 @@
 import { publicError } from "@/lib/errors";
 import { buildGatewayServer } from "@/lib/gateway/build-gateway-server";
 import { forwardToolCall } from "@/lib/gateway/forward-tool-call";
+import { parkBinding, parkedApproval } from "@/lib/gateway/park-upstream-call";
 import { gatewayRegistry, mirroredToolName, serverResource } from "@/lib/gateway/gateway-registry";
 import { scheduleMirrorRefresh } from "@/lib/gateway/schedule-mirror-refresh";
 import { gatewayResourceMetadataUrl } from "@/lib/gateway/gateway-resource-metadata-url";
@@ -37,6 +38,10 @@ export async function handleGatewayRequest(request: Request, name: string): Prom
     },
     build: (scope) => buildGatewayServer(scope, name, registry),
     forward: (scope, call, message, meta) => forwardToolCall(target, scope, call, message, meta, () => scheduleMirrorRefresh(name)),
+    continuedApproval: (caller, tool, message) => {
+      const params = ((message as { params?: { requestState?: unknown; arguments?: unknown } }).params ?? {});
+      return parkedApproval(params.requestState, parkBinding({ caller }, tool, params.arguments));
+    },
     passthrough: { methods: RELAYED_METHODS, run: (scope, message, meta) => relayUpstreamRequest(target, scope, message, meta, () => scheduleMirrorRefresh(name)) },
   };
   return handleProtectedMcpRequest(request, resource);

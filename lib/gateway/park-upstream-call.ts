@@ -47,6 +47,19 @@ export function resumeUpstreamCall(state: unknown, binding: ParkBinding): Parked
   return entry;
 }
 
+/**
+ * The approval request a parked call runs under, if the state names a call parked here for exactly this caller, tool
+ * and arguments (the retry has not resumed it yet): that round continues an approved call and is not held again.
+ */
+export function parkedApproval(state: unknown, binding: ParkBinding): string | undefined {
+  if (typeof state !== "string") return undefined;
+  const entry = parked.get(state);
+  if (!entry) return undefined;
+  const b = entry.binding;
+  if (b.userId !== binding.userId || b.clientId !== binding.clientId || b.tool !== binding.tool || b.argumentsDigest !== binding.argumentsDigest) return undefined;
+  return entry.call.approval;
+}
+
 /** Unparks a call nobody came back for (its outcome arrived first); true if it was still parked. */
 export function dropParkedCall(state: string): Parked | null {
   const entry = parked.get(state);

@@ -37,6 +37,8 @@ export interface CallerChannel {
  */
 export class UpstreamToolCall {
   private readonly queue: CallEvent[] = [];
+  /** The approval request the call runs under (an approval-required tool): its further rounds are not held again. */
+  approval?: string;
   private wake?: () => void;
   private ended!: () => void;
   /** Resolves once the outcome is in (queued, maybe not yet taken). */

@@ -39,7 +39,15 @@ export function heldCallResult(held: HeldCall): { content: Array<{ type: "text";
  * A held call is `allowed: false` — a pipeline that knows nothing of approvals answers `response` (the held tool result
  * as plain JSON-RPC) and never runs or forwards the call; `/mcp` serves `held` through the SDK instead.
  */
-export type ToolCallAuthorization = { allowed: true; decision: Decision } | { allowed: false; response: Response; held?: HeldCall };
+export type ToolCallAuthorization = { allowed: true; decision: Decision; approvalId?: string } | { allowed: false; response: Response; held?: HeldCall };
+
+/**
+ * What the resource knows about how the caller waits for an approval, and `continuesApproval`: the approval request an
+ * earlier round of this very call already consumed, when this request is its next round (a gateway call that asked the
+ * caller something back, MCP 2026-07-28 multi round-trip). Such a round is decided again under the current policy,
+ * but not held again: the approval covered the call, and the call is already running upstream.
+ */
+export type ApprovalWaiting = ApprovalDelivery & { resource?: string; continuesApproval?: string };
 
 /** How a resource names and serves its tools: /mcp its built-in ones, /mcp/<server> an upstream's (lib/gateway). */
 export interface ToolCallTarget {
@@ -71,7 +79,7 @@ export async function authorizeToolCall(
   call: ToolCall,
   meta: RequestMeta,
   target: ToolCallTarget = BUILTIN_TARGET,
-  waiting: ApprovalDelivery & { resource?: string } = {},
+  waiting: ApprovalWaiting = {},
 ): Promise<ToolCallAuthorization> {
   const policyName = target.policyName(call.name);
   const decided = decide(snapshot, {
@@ -93,8 +101,9 @@ export async function authorizeToolCall(
   try {
     if (decision.allow && snapshot.approvals?.has(decision.tool)) {
       // The retry after a URL elicitation: the approver gets a bounded wait to decide before the caller is asked again.
-      const ended = waiting.followUp ? await followUp(waiting.followUp, caller, decision.tool, call.args ?? {}) : null;
-      if (ended) held = endedCall(decision.tool, waiting.followUp!, ended);
+      const ended = waiting.followUp && !waiting.continuesApproval ? await followUp(waiting.followUp, caller, decision.tool, call.args ?? {}) : null;
+      if (waiting.continuesApproval) approvalId = waiting.continuesApproval;
+      else if (ended) held = endedCall(decision.tool, waiting.followUp!, ended);
       else {
         const outcome = await holdCall(
           snapshot,
@@ -112,7 +121,9 @@ export async function authorizeToolCall(
         ? `${decision.reason} → approval request ${held.requestId} ${held.ended}`
         : held
           ? `${decision.reason} → approval required (request ${held.requestId})`
-          : approvalId ? `${decision.reason} → approved (request ${approvalId})` : decision.reason,
+          : approvalId
+            ? `${decision.reason} → approved (request ${approvalId}${waiting.continuesApproval ? "; a further round of the call it approved" : ""})`
+            : decision.reason,
       party: caller,
       meta,
       detail: {
@@ -146,7 +157,7 @@ export async function authorizeToolCall(
   }
   if (decision.allow) {
     noteUsage(caller.clientId, caller.grantId);
-    return { allowed: true, decision };
+    return { allowed: true, decision, ...(approvalId ? { approvalId } : {}) };
   }
   return { allowed: false, response: denialResponse(decision, caller, call, meta, target) };
 }

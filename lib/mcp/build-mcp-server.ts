@@ -18,6 +18,8 @@ export interface McpRequestScope {
   audit: AuditContext;
   /** The recorded decision that allows this request's one tool call, if it is one. */
   allowed?: Decision;
+  /** The approval request the allowed call runs under, for an approval-required tool (lib/approvals). */
+  approval?: string;
   /** The server for this request, when it is not the built-in one (an upstream's, lib/gateway). */
   build?: (scope: McpRequestScope) => Server;
   /** An upstream's answer to this request's allowed tool call, already fetched (lib/gateway). */

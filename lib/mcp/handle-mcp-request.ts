@@ -14,6 +14,7 @@ import { authenticateBearer, type Authentication } from "@/lib/mcp/authenticate-
 import { approvalDelivery } from "@/lib/mcp/approval-delivery";
 import { authorizeToolCall, type ToolCallTarget } from "@/lib/mcp/authorize-tool-call";
 import { bearerChallenge } from "@/lib/mcp/bearer-challenge";
+import type { McpCaller } from "@/lib/mcp/caller";
 import { buildMcpServer, type LiveToolCall, type McpRequestScope } from "@/lib/mcp/build-mcp-server";
 import { checkProtocolRevision, type ProtocolEra } from "@/lib/mcp/check-protocol-revision";
 import { JSON_RPC, jsonRpcErrorResponse } from "@/lib/mcp/json-rpc-response";
@@ -76,6 +77,12 @@ export interface McpResource {
    * Requests other than tool calls that are decided and then answered elsewhere (an upstream's resources/* and
    * prompts/*): the relayed result, or the response to answer with instead (refused, or the upstream failed).
    */
+  /**
+   * The approval request an earlier round of this same call consumed, when the request is a further round of a call
+   * still running elsewhere (an upstream's call that asked the caller something back), bound to this caller, tool and
+   * arguments; undefined otherwise. Such a round is not held for approval again.
+   */
+  continuedApproval?: (caller: McpCaller, tool: string, message: JSONRPCMessage) => string | undefined;
   passthrough?: {
     methods: ReadonlySet<string>;
     run(scope: McpRequestScope, message: JSONRPCMessage & { id: string | number; method: string }, meta: RequestMeta): Promise<{ result: Record<string, unknown> } | { response: Response }>;
@@ -195,10 +202,12 @@ async function serve(request: Request, origin: string | null, known: Known, reso
   }
   if (message.toolCall) {
     const target = resource.tools ? { ...resource.tools, resourceMetadata: resource.metadataUrl, detail: { ...resource.tools.detail, ...resource.auditDetail } } : undefined;
-    const waiting = { ...approvalDelivery(message.message, revision.revision.era), resource: resource.url };
+    const continuesApproval = decided.tool ? resource.continuedApproval?.(auth.caller, decided.tool, message.message) : undefined;
+    const waiting = { ...approvalDelivery(message.message, revision.revision.era), resource: resource.url, ...(continuesApproval ? { continuesApproval } : {}) };
     const authorization = await authorizeToolCall(auth.caller, auth.snapshot, message.toolCall, decided, target, waiting);
     if (authorization.allowed) {
       scope.allowed = authorization.decision;
+      scope.approval = authorization.approvalId;
       if (resource.forward) {
         const forwarded = await resource.forward(scope, message.toolCall, waiting.followUp ? withoutApprovalRound(message.message) : message.message, decided);
         if ("response" in forwarded) return forwarded.response;
