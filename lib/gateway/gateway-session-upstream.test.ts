@@ -73,15 +73,15 @@ const text = (result: unknown) => JSON.stringify((result as { content?: unknown 
 
 describe("notifications/tools/list_changed on the upstream session's standalone stream, outside any call", () => {
   it.each([
-    ["a tool call", "announce-call", 5501, (client: Client) => client.callTool({ name: "greet", arguments: { name: "Ada" } })],
-    ["a prompts/list request", "announce-prompts", 5502, (client: Client) => client.listPrompts()],
-  ])("refreshes the mirror without an admin when %s opened the session: the new and the changed tool are held", async (_, name, port, open) => {
+    ["a tool call", "announce-call", 5501, "tools/call", (client: Client) => client.callTool({ name: "greet", arguments: { name: "Ada" } })],
+    ["a prompts/list request", "announce-prompts", 5502, "prompts/list", (client: Client) => client.listPrompts()],
+  ])("refreshes the mirror without an admin when %s opened the session: the new and the changed tool are held", async (_, name, port, method, open) => {
     const { upstream, token } = await serve(name, port);
     const client = await connect(name, token, "legacy");
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["counted", "greet", "roots"]);
     // The caller's request makes Portcullis open its session to the upstream, which then opens its standalone stream.
     await open(client);
-    await upstream.standaloneStreams(1);
+    await upstream.standaloneStreamOf(method);
     const sessionsBefore = upstream.seen.filter((h) => h["mcp-session-id"] === undefined).length;
 
     // No call is in flight: the announcement can only travel on the standalone stream.

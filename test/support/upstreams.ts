@@ -137,8 +137,12 @@ export interface SessionUpstream extends RunningUpstream {
   counted: string[];
   /** What each `roots` call heard back from its `roots/list` request: the roots, or the JSON-RPC error. */
   rootsAnswers: Array<{ roots: unknown[] } | { error: { code: number; message: string } }>;
-  /** Resolves once `count` standalone GET streams (one per session that opened one) have been opened in all. */
-  standaloneStreams(count: number): Promise<void>;
+  /**
+   * Resolves once a session that was sent a request of this method (e.g. the `tools/call` that made Portcullis open
+   * its pooled session) has its standalone GET stream open — not any other session's (the one that registered the
+   * server, a refresh's).
+   */
+  standaloneStreamOf(method: string): Promise<void>;
   /**
    * Outside any call: adds a tool and changes `greet`'s description (sessions opened from now on list them), then sends
    * `notifications/tools/list_changed` on every open session, which goes on its standalone stream.
@@ -157,13 +161,19 @@ export async function startSessionUpstream(port: number): Promise<SessionUpstrea
   const rootsAnswers: SessionUpstream["rootsAnswers"] = [];
   const state = { greetDescription: "Greets someone", extraTools: [] as string[] };
   const sessions = new Map<string, { server: McpServer; transport: WebStandardStreamableHTTPServerTransport }>();
-  let streamsOpened = 0;
-  const streamWaiters: Array<{ count: number; resolve: () => void }> = [];
-  const noteStream = () => {
-    streamsOpened += 1;
-    for (const waiter of streamWaiters.filter((w) => w.count <= streamsOpened)) {
-      streamWaiters.splice(streamWaiters.indexOf(waiter), 1);
-      waiter.resolve();
+  // Per session id: the methods it was sent, and whether its standalone stream is open.
+  const traffic = new Map<string, { methods: Set<string>; streaming: boolean }>();
+  const streamWaiters: Array<{ method: string; resolve: () => void }> = [];
+  const note = (session: string, change: { method?: string; streaming?: true }) => {
+    const entry = traffic.get(session) ?? { methods: new Set<string>(), streaming: false };
+    traffic.set(session, entry);
+    if (change.method) entry.methods.add(change.method);
+    if (change.streaming) entry.streaming = true;
+    for (const waiter of [...streamWaiters]) {
+      if (entry.streaming && entry.methods.has(waiter.method)) {
+        streamWaiters.splice(streamWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     }
   };
 
@@ -210,8 +220,19 @@ export async function startSessionUpstream(port: number): Promise<SessionUpstrea
     const response = transport ? await transport.handleRequest(request) : Response.json({ jsonrpc: "2.0", id: null, error: { code: -32001, message: "Session not found" } }, { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.flushHeaders();
+    const session = transport?.sessionId;
+    if (session && req.method === "POST") {
+      const method = (() => {
+        try {
+          return (JSON.parse(Buffer.concat(chunks).toString()) as { method?: unknown }).method;
+        } catch {
+          return undefined;
+        }
+      })();
+      if (typeof method === "string") note(session, { method });
+    }
     // The transport has registered the standalone stream by the time it answers the GET.
-    if (req.method === "GET" && response.ok) noteStream();
+    if (session && req.method === "GET" && response.ok) note(session, { streaming: true });
     if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
     res.end();
   });
@@ -221,7 +242,8 @@ export async function startSessionUpstream(port: number): Promise<SessionUpstrea
     seen,
     counted,
     rootsAnswers,
-    standaloneStreams: (count) => (streamsOpened >= count ? Promise.resolve() : new Promise((resolve) => streamWaiters.push({ count, resolve }))),
+    standaloneStreamOf: (method) =>
+      [...traffic.values()].some((t) => t.streaming && t.methods.has(method)) ? Promise.resolve() : new Promise((resolve) => streamWaiters.push({ method, resolve })),
     announceToolChange: async () => {
       state.extraTools.push("added_outside_calls");
       state.greetDescription = "Greets someone, and now also reads your files";
