@@ -74,15 +74,15 @@ export interface McpResource {
    */
   forward?: (scope: McpRequestScope, call: { id: string | number; name: string }, message: JSONRPCMessage, meta: RequestMeta) => Promise<{ result: CallToolResult } | { response: Response } | { live: LiveToolCall }>;
   /**
-   * Requests other than tool calls that are decided and then answered elsewhere (an upstream's resources/* and
-   * prompts/*): the relayed result, or the response to answer with instead (refused, or the upstream failed).
-   */
-  /**
    * The approval request an earlier round of this same call consumed, when the request is a further round of a call
    * still running elsewhere (an upstream's call that asked the caller something back), bound to this caller, tool and
    * arguments; undefined otherwise. Such a round is not held for approval again.
    */
   continuedApproval?: (caller: McpCaller, tool: string, message: JSONRPCMessage) => string | undefined;
+  /**
+   * Requests other than tool calls that are decided and then answered elsewhere (an upstream's resources/* and
+   * prompts/*): the relayed result, or the response to answer with instead (refused, or the upstream failed).
+   */
   passthrough?: {
     methods: ReadonlySet<string>;
     run(scope: McpRequestScope, message: JSONRPCMessage & { id: string | number; method: string }, meta: RequestMeta): Promise<{ result: Record<string, unknown> } | { response: Response }>;
