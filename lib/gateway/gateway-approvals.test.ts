@@ -6,7 +6,6 @@ import { setToolApproval } from "@/lib/approvals/set-tool-approval";
 import { db } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
 import { addUpstreamServer } from "@/lib/gateway/add-upstream-server";
-import { handleGatewayRequest } from "@/lib/gateway/handle-gateway-request";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { TASKS_EXTENSION } from "@/lib/mcp/approval-delivery";
 import { createRole } from "@/lib/roles/create-role";
@@ -14,6 +13,7 @@ import { createUser } from "@/lib/users/create-user";
 import { openTestDatabase } from "@/test/support/db";
 import { issueTestToken } from "@/test/support/mcp";
 import { startSessionUpstream, type SessionUpstream } from "@/test/support/upstreams";
+import { gatewayRoute } from "@/test/support/gateway-route";
 
 /**
  * Call-time governance at /mcp/<name> (DESIGN §11): a call to an upstream tool that needs a second person's approval is
@@ -59,14 +59,9 @@ afterAll(async () => {
   await database.close();
 });
 
-async function route(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const request = new Request(url, init);
-  return handleGatewayRequest(request, new URL(request.url).pathname.slice("/mcp/".length));
-}
-
 /** A 2026-07-28 request in the SDK's envelope, declaring the tasks extension unless told what it declares instead. */
 async function raw(method: string, params: Record<string, unknown>, declare: boolean | Record<string, unknown> = true, token = aliceToken) {
-  const response = await route(RESOURCE, {
+  const response = await gatewayRoute(RESOURCE, {
     method: "POST",
     headers: {
       Authorization: `Bearer ${token}`,
@@ -191,7 +186,7 @@ describe("URL-mode elicitation at /mcp/<name> (official SDK client)", () => {
       await decide(/request-([0-9a-f-]{36})/.exec(url)![1]);
       return { action: "accept" };
     });
-    const transport = new StreamableHTTPClientTransport(new URL(RESOURCE), { fetch: route, requestInit: { headers: { Authorization: `Bearer ${aliceToken}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(RESOURCE), { fetch: gatewayRoute, requestInit: { headers: { Authorization: `Bearer ${aliceToken}` } } });
     return { client, transport, urls };
   }
 

@@ -4,13 +4,13 @@ import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
 import { addUpstreamServer } from "@/lib/gateway/add-upstream-server";
-import { handleGatewayRequest } from "@/lib/gateway/handle-gateway-request";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { createRole } from "@/lib/roles/create-role";
 import { createUser } from "@/lib/users/create-user";
 import { openTestDatabase } from "@/test/support/db";
 import { issueTestToken } from "@/test/support/mcp";
 import { startEverything, startOwnUpstream, type RunningUpstream } from "@/test/support/upstreams";
+import { gatewayRoute } from "@/test/support/gateway-route";
 
 /**
  * What an upstream sends during a call reaches the caller as it happens, through the real SDK client: progress under
@@ -45,15 +45,10 @@ afterAll(async () => {
   await database.close();
 });
 
-async function route(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const request = new Request(url, init);
-  return handleGatewayRequest(request, new URL(request.url).pathname.slice("/mcp/".length));
-}
-
 type Era = "legacy" | "modern";
 async function connect(era: Era, capabilities: Record<string, unknown> = {}) {
   const client = new Client({ name: "relay-test", version: "1" }, { capabilities, ...(era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {}) });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/${SERVER}`), { fetch: route, requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/${SERVER}`), { fetch: gatewayRoute, requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
   return client;
 }
 
@@ -143,7 +138,7 @@ describe("requests back from the upstream during a call", () => {
     const other = await createUser({ email: "relay-other@example.test", name: "Other", roles: ["relay_user"] }, CLI_CONTEXT);
     const otherToken = (await issueTestToken({ userId: other.id, scopes: ["server:everything"], allowedScopes: ["server:everything"], resource: `${ISSUER}/mcp/${SERVER}` })).token;
     const modernCall = async (bearer: string, id: number, extra: Record<string, unknown> = {}, args: Record<string, unknown> = {}) => {
-      const response = await route(`${ISSUER}/mcp/${SERVER}`, {
+      const response = await gatewayRoute(`${ISSUER}/mcp/${SERVER}`, {
         method: "POST",
         headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "trigger-elicitation-request" },
         body: JSON.stringify({
@@ -179,7 +174,7 @@ describe("requests back from the upstream during a call", () => {
 
   it("a retry naming a requestState that is not waiting here is a clear 400, recorded", async () => {
     const since = await lastSeq();
-    const response = await route(`${ISSUER}/mcp/${SERVER}`, {
+    const response = await gatewayRoute(`${ISSUER}/mcp/${SERVER}`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "echo", arguments: { message: "x" }, requestState: "pcx_forged", inputResponses: {} } }),
@@ -201,7 +196,7 @@ describe("notifications/tools/list_changed from the upstream", () => {
       const user = await createUser({ email: "evolving@example.test", name: "Evolving", roles: ["evolving_user"] }, CLI_CONTEXT);
       const ownToken = (await issueTestToken({ userId: user.id, scopes: ["server:evolving"], allowedScopes: ["server:evolving"], resource: `${ISSUER}/mcp/evolving` })).token;
       const client = new Client({ name: "relay-test", version: "1" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/evolving`), { fetch: route, requestInit: { headers: { Authorization: `Bearer ${ownToken}` } } }));
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/evolving`), { fetch: gatewayRoute, requestInit: { headers: { Authorization: `Bearer ${ownToken}` } } }));
       expect((await client.listTools()).tools.map((t) => t.name)).toContain("greet");
 
       // The upstream changes and announces it on the call's own stream; nobody presses "refresh".

@@ -4,13 +4,13 @@ import { CLI_CONTEXT } from "@/lib/audit";
 import { db } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
 import { addUpstreamServer } from "@/lib/gateway/add-upstream-server";
-import { handleGatewayRequest } from "@/lib/gateway/handle-gateway-request";
 import { closeUpstreams } from "@/lib/gateway/upstream-client";
 import { createRole } from "@/lib/roles/create-role";
 import { createUser } from "@/lib/users/create-user";
 import { openTestDatabase } from "@/test/support/db";
 import { issueTestToken } from "@/test/support/mcp";
 import { startSessionUpstream, type SessionUpstream } from "@/test/support/upstreams";
+import { gatewayRoute } from "@/test/support/gateway-route";
 
 /**
  * An upstream that keeps sessions (a v2 SDK server of our own), behind /mcp/<name>, with the official v2 SDK client:
@@ -37,11 +37,6 @@ afterAll(async () => {
   await database.close();
 });
 
-async function route(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const request = new Request(url, init);
-  return handleGatewayRequest(request, new URL(request.url).pathname.slice("/mcp/".length));
-}
-
 /** A registered session upstream on `port` at /mcp/<name>, a user who may call all its tools, and their token. */
 async function serve(name: string, port: number) {
   const upstream = await startSessionUpstream(port);
@@ -55,7 +50,7 @@ async function serve(name: string, port: number) {
 
 async function connect(name: string, token: string, era: "legacy" | "modern", capabilities: Record<string, unknown> = {}) {
   const client = new Client({ name: "session-test", version: "1" }, { capabilities, ...(era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {}) });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/${name}`), { fetch: route, requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${ISSUER}/mcp/${name}`), { fetch: gatewayRoute, requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
   return client;
 }
 
@@ -144,7 +139,7 @@ describe("roots/list from the upstream during a call", () => {
 
   it("reaches the caller as inputRequests with the upstream's own method; the retry with requestState brings the answer back", async () => {
     const call = async (id: number, extra: Record<string, unknown> = {}) => {
-      const response = await route(`${ISSUER}/mcp/${NAME}`, {
+      const response = await gatewayRoute(`${ISSUER}/mcp/${NAME}`, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "roots" },
         body: JSON.stringify({

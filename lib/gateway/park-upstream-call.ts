@@ -36,14 +36,20 @@ export function parkUpstreamCall(call: UpstreamToolCall, binding: ParkBinding, r
   return state;
 }
 
-/** The parked call a retry names, if it exists and belongs to this caller and tool; it is no longer parked after. */
-export function resumeUpstreamCall(state: unknown, binding: ParkBinding): Parked | null {
+/** The call parked under `state`, if there is one and it is bound to exactly this caller, tool and arguments. */
+function parkedFor(state: unknown, binding: ParkBinding): Parked | null {
   if (typeof state !== "string") return null;
   const entry = parked.get(state);
   if (!entry) return null;
   const b = entry.binding;
   if (b.userId !== binding.userId || b.clientId !== binding.clientId || b.tool !== binding.tool || b.argumentsDigest !== binding.argumentsDigest) return null;
-  parked.delete(state);
+  return entry;
+}
+
+/** The parked call a retry names, if it exists and belongs to this caller and tool; it is no longer parked after. */
+export function resumeUpstreamCall(state: unknown, binding: ParkBinding): Parked | null {
+  const entry = parkedFor(state, binding);
+  if (entry) parked.delete(state as string);
   return entry;
 }
 
@@ -52,12 +58,7 @@ export function resumeUpstreamCall(state: unknown, binding: ParkBinding): Parked
  * and arguments (the retry has not resumed it yet): that round continues an approved call and is not held again.
  */
 export function parkedApproval(state: unknown, binding: ParkBinding): string | undefined {
-  if (typeof state !== "string") return undefined;
-  const entry = parked.get(state);
-  if (!entry) return undefined;
-  const b = entry.binding;
-  if (b.userId !== binding.userId || b.clientId !== binding.clientId || b.tool !== binding.tool || b.argumentsDigest !== binding.argumentsDigest) return undefined;
-  return entry.call.approval;
+  return parkedFor(state, binding)?.call.approval;
 }
 
 /** Unparks a call nobody came back for (its outcome arrived first); true if it was still parked. */
